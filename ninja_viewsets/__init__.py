@@ -1,0 +1,36 @@
+"""ninja-viewsets: Django REST framework's ViewSets, routers and @action for Django Ninja.
+
+    from ninja import NinjaAPI
+    from ninja_viewsets import DefaultRouter, ModelViewSet, action
+
+    class MovieViewSet(ModelViewSet):
+        queryset = Movie.objects.all()
+        output_schema = MovieOut
+        input_schema = MovieIn
+
+    router = DefaultRouter()
+    router.register("movies", MovieViewSet)
+    api = NinjaAPI()
+    api.add_router("/", router)
+"""
+
+from ninja_viewsets.decorators import action
+from ninja_viewsets.routers import DefaultRouter, SimpleRouter
+from ninja_viewsets.viewsets import (
+    GenericViewSet,
+    ModelViewSet,
+    ReadOnlyModelViewSet,
+    ViewSet,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DefaultRouter",
+    "GenericViewSet",
+    "ModelViewSet",
+    "ReadOnlyModelViewSet",
+    "SimpleRouter",
+    "ViewSet",
+    "action",
+]

@@ -1,0 +1,269 @@
+"""Private: turn one (viewset, action, HTTP method) into what Ninja registers.
+
+Everything here runs once, at registration: the operation's parameters (typed path
+parameters, the body schema, an action's own query parameters), its response schema, the
+query plan for serializing it, and the endpoint function Ninja calls per request.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from ninja.constants import NOT_SET
+from pydantic import BaseModel
+
+from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
+from ninja_viewsets.generics import GenericAPIView, lookup_type
+
+__all__ = ["STANDARD_ACTIONS", "OperationSpec", "build_spec", "make_endpoint"]
+
+STANDARD_ACTIONS = ("list", "create", "retrieve", "update", "partial_update", "destroy")
+_DETAIL_STANDARD = ("retrieve", "update", "partial_update", "destroy")
+
+# @action(...) keywords that configure the Ninja operation rather than the viewset instance
+OPERATION_OPTIONS = frozenset(
+    {
+        "response",
+        "summary",
+        "tags",
+        "deprecated",
+        "include_in_schema",
+        "openapi_extra",
+        "operation_id",
+        "by_alias",
+        "exclude_unset",
+        "exclude_defaults",
+        "exclude_none",
+        "throttle",
+    }
+)
+
+
+@dataclass(frozen=True)
+class OperationSpec:
+    """One Ninja operation of a viewset: the action it runs and how it is typed."""
+
+    action: str
+    path_params: tuple[str, ...]
+    parameters: tuple[inspect.Parameter, ...]
+    response: Any = NOT_SET
+    accepts: frozenset[str] | None = None  # handler keyword names; None: takes **kwargs
+    finalize: bool = True  # evaluate querysets / load relations of what the action returns
+    object_plan: QueryPlan = EMPTY_PLAN
+    response_plan: QueryPlan = EMPTY_PLAN
+    empty_status: int | None = None
+    description: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def _is_library_method(func: Any) -> bool:
+    return getattr(func, "__module__", "").startswith("ninja_viewsets.")
+
+
+def _declares_parameters(func: Callable[..., Any]) -> bool:
+    """True when a user method names its own parameters (beyond request, *args, **kwargs)."""
+    params = list(inspect.signature(func).parameters.values())[1:]  # drop self
+    return any(
+        p.name != "request" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params
+    ) or ("return" in getattr(func, "__annotations__", {}))
+
+
+def _hints(func: Callable[..., Any]) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(func, include_extras=True)
+    except Exception as exc:
+        raise ImproperlyConfigured(
+            f"Cannot resolve the type annotations of {func.__qualname__}: {exc}. Import the "
+            f"types it names at module level."
+        ) from exc
+
+
+def _accepts(func: Callable[..., Any]) -> frozenset[str] | None:
+    params = list(inspect.signature(func).parameters.values())[1:]
+    if any(p.kind == p.VAR_KEYWORD for p in params):
+        return None
+    return frozenset(p.name for p in params if p.name != "request")
+
+
+def _kw(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
+                             default=default)
+
+
+def _response_item_schema(response: Any) -> Any:
+    """The schema a response serializes model instances with (``list[X]`` -> ``X``)."""
+    if response is NOT_SET or response is None:
+        return None
+    if isinstance(response, dict):
+        for code in sorted(k for k in response if isinstance(k, int)):
+            if 200 <= code < 300 and response[code] is not None:
+                return response[code]
+        return None
+    return response
+
+
+def build_spec(
+    viewset: type[Any],
+    action: str,
+    path_types: dict[str, Any],
+    initkwargs: dict[str, Any],
+    options: dict[str, Any],
+) -> OperationSpec:
+    """Describe the operation that runs ``viewset.<action>`` on a route with ``path_types``."""
+    handler = getattr(viewset, action, None)
+    if handler is None or not callable(handler):
+        raise ImproperlyConfigured(f"{viewset.__name__} has no method {action!r} to route.")
+    probe = viewset(**initkwargs)
+    probe.action = action
+    generic = isinstance(probe, GenericAPIView)
+    description = inspect.getdoc(handler) if not _is_library_method(handler) else None
+    if (
+        generic
+        and action in STANDARD_ACTIONS
+        and (_is_library_method(handler) or not _declares_parameters(handler))
+    ):
+        return _standard_spec(probe, action, path_types, handler, options, description)
+    return _user_spec(probe, action, path_types, handler, options, description, generic)
+
+
+def _standard_spec(
+    view: Any,
+    action: str,
+    path_types: dict[str, Any],
+    handler: Callable[..., Any],
+    options: dict[str, Any],
+    description: str | None,
+) -> OperationSpec:
+    params = [_kw(name, tp) for name, tp in path_types.items()]
+    output = view.get_output_schema()
+    if action in ("create", "update"):
+        params.append(_kw("payload", view.get_input_schema()))
+    elif action == "partial_update":
+        params.append(_kw("payload", view.get_patch_schema()))
+    response: Any = {
+        "list": list[output],  # type: ignore[valid-type]
+        "create": {201: output},
+        "destroy": {204: None},
+    }.get(action, output)
+    response = options.pop("response", response)
+    plan = view.get_query_plan(output) if action != "destroy" else EMPTY_PLAN
+    return OperationSpec(
+        action=action,
+        path_params=tuple(path_types),
+        parameters=tuple(params),
+        response=response,
+        accepts=_accepts(handler),
+        finalize=not _is_library_method(handler),
+        object_plan=plan if action == "retrieve" else EMPTY_PLAN,
+        response_plan=plan,
+        description=description,
+        options=options,
+    )
+
+
+def _user_spec(
+    view: Any,
+    action: str,
+    path_types: dict[str, Any],
+    handler: Callable[..., Any],
+    options: dict[str, Any],
+    description: str | None,
+    generic: bool,
+) -> OperationSpec:
+    hints = _hints(handler)
+    params: list[inspect.Parameter] = []
+    seen: set[str] = set()
+    for param in list(inspect.signature(handler).parameters.values())[1:]:
+        if param.name == "request" or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        seen.add(param.name)
+        annotation = hints.get(param.name, inspect.Parameter.empty)
+        if param.name in path_types:
+            if annotation is inspect.Parameter.empty:
+                annotation = path_types[param.name]
+            path_types[param.name] = annotation
+            params.append(_kw(param.name, annotation))
+            continue
+        if annotation is inspect.Parameter.empty:
+            default = param.default
+            annotation = str if default is inspect.Parameter.empty or default is None else type(
+                default
+            )
+        params.append(_kw(param.name, annotation, param.default))
+    # every path parameter is declared, even when the handler does not take it
+    missing = [_kw(name, tp) for name, tp in path_types.items() if name not in seen]
+    params = missing + params
+
+    empty_status = None
+    if "response" in options:
+        response = options.pop("response")
+    elif "return" in hints:
+        response = hints["return"]
+        if response is None or response is type(None):
+            response, empty_status = {204: None}, 204
+    else:
+        response = NOT_SET
+    item = _response_item_schema(response)
+    plan = view.get_query_plan(item) if generic and item is not None else EMPTY_PLAN
+    return OperationSpec(
+        action=action,
+        path_params=tuple(path_types),
+        parameters=tuple(params),
+        response=response,
+        accepts=_accepts(handler),
+        finalize=True,
+        response_plan=plan,
+        empty_status=empty_status,
+        description=description,
+        options=options,
+    )
+
+
+_REQUEST = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                             annotation=HttpRequest)
+
+
+def make_endpoint(
+    viewset: type[Any],
+    spec: OperationSpec,
+    initkwargs: dict[str, Any],
+    *,
+    name: str,
+) -> Callable[..., Any]:
+    """A fresh ``async def`` for Ninja: one new viewset instance per request."""
+
+    async def endpoint(request: HttpRequest, **params: Any) -> Any:
+        view = viewset(**initkwargs)
+        return await view.run(request, spec, params)
+
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [_REQUEST, *spec.parameters]
+    )
+    endpoint.__name__ = endpoint.__qualname__ = name
+    endpoint.__module__ = viewset.__module__
+    endpoint.__doc__ = spec.description
+    return endpoint
+
+
+def schema_classes(response: Any) -> list[type[BaseModel]]:
+    """Every pydantic class a response annotation names (for OpenAPI name-clash checks)."""
+    found: list[type[BaseModel]] = []
+
+    def walk(tp: Any) -> None:
+        if isinstance(tp, dict):
+            for value in tp.values():
+                walk(value)
+        elif isinstance(tp, type) and issubclass(tp, BaseModel):
+            found.append(tp)
+        else:
+            for arg in typing.get_args(tp):
+                walk(arg)
+
+    walk(response)
+    return found

@@ -1,0 +1,43 @@
+"""Project-wide settings: one dict, ``NINJA_VIEWSETS`` in Django's settings.
+
+    NINJA_VIEWSETS = {
+        "DEFAULT_PERMISSION_CLASSES": ["ninja_viewsets.permissions.IsAuthenticated"],
+    }
+
+Values may be classes or dotted import strings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+__all__ = ["DEFAULTS", "get_setting"]
+
+DEFAULTS: dict[str, Any] = {
+    "DEFAULT_PERMISSION_CLASSES": ["ninja_viewsets.permissions.AllowAny"],
+}
+
+
+def _load(value: Any) -> Any:
+    if isinstance(value, str):
+        return import_string(value)
+    if isinstance(value, list | tuple):
+        return [_load(v) for v in value]
+    return value
+
+
+def get_setting(name: str) -> Any:
+    """Read ``NINJA_VIEWSETS[name]``, importing dotted paths; unknown names raise."""
+    if name not in DEFAULTS:
+        raise ImproperlyConfigured(f"NINJA_VIEWSETS has no setting {name!r}.")
+    user = getattr(settings, "NINJA_VIEWSETS", {}) or {}
+    unknown = set(user) - set(DEFAULTS)
+    if unknown:
+        raise ImproperlyConfigured(
+            f"Unknown NINJA_VIEWSETS keys {sorted(unknown)}; valid keys: {sorted(DEFAULTS)}."
+        )
+    return _load(user.get(name, DEFAULTS[name]))

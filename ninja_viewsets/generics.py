@@ -1,0 +1,218 @@
+"""The generic half of a viewset: queryset, object lookup and schemas per action.
+
+    class BookViewSet(GenericViewSet):
+        queryset = Book.objects.all()
+        output_schema = BookOut          # list items, retrieve, create and update responses
+        input_schema = BookIn            # create / update body
+        patch_schema = None              # partial_update body: input_schema, every field optional
+        lookup_field = "slug"
+
+        def get_queryset(self):
+            return super().get_queryset().filter(owner=self.request.user)
+
+Schemas are resolved per action when the router registers the viewset (OpenAPI is static), so
+``get_output_schema()`` and friends may branch on ``self.action`` but not on the request.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
+from django.db import models
+from django.db.models import Model, QuerySet
+from ninja import Schema
+from ninja.orm import create_schema
+from pydantic import BaseModel, create_model
+
+from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, get_plan, plan_queryset
+from ninja_viewsets.exceptions import NotFound
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+__all__ = ["GenericAPIView", "lookup_type"]
+
+
+class GenericAPIView:
+    """Configuration and lookups shared by every generic viewset."""
+
+    queryset: ClassVar[QuerySet[Any] | None] = None
+    output_schema: type[BaseModel] | None = None
+    input_schema: type[BaseModel] | None = None
+    patch_schema: type[BaseModel] | None = None
+    lookup_field: str = "pk"
+    lookup_url_kwarg: str | None = None
+
+    # set per request by the viewset machinery
+    request: HttpRequest
+    kwargs: dict[str, Any]
+    action: str | None
+    object_plan: QueryPlan = EMPTY_PLAN
+    response_plan: QueryPlan = EMPTY_PLAN
+
+    def get_queryset(self) -> QuerySet[Any]:
+        """The objects this viewset works on; override to scope them to the request.
+
+        Sync and lazy: build the queryset, never evaluate it here.
+        """
+        if self.queryset is None:
+            raise ImproperlyConfigured(
+                f"'{type(self).__name__}' should either include a `queryset` attribute, "
+                f"or override the `get_queryset()` method."
+            )
+        return self.queryset.all()
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """Narrow the queryset for list and lookups (filters, search, ordering hook in here)."""
+        return queryset
+
+    @classmethod
+    def get_model(cls) -> type[Model] | None:
+        return cls.queryset.model if cls.queryset is not None else None
+
+    # -- schemas -------------------------------------------------------------------------
+
+    def get_output_schema(self) -> type[BaseModel]:
+        """Response schema of list items, retrieve, create and update."""
+        if self.output_schema is not None:
+            return self.output_schema
+        return _derived_output(self._require_model("output_schema"))
+
+    def get_input_schema(self) -> type[BaseModel]:
+        """Body schema of create and update (PUT)."""
+        if self.input_schema is not None:
+            return self.input_schema
+        return _derived_input(self._require_model("input_schema"))
+
+    def get_patch_schema(self) -> type[BaseModel]:
+        """Body schema of partial_update: ``input_schema`` with every field optional."""
+        if self.patch_schema is not None:
+            return self.patch_schema
+        return patch_schema_for(self.get_input_schema())
+
+    def _require_model(self, attribute: str) -> type[Model]:
+        model = self.get_model()
+        if model is None:
+            raise ImproperlyConfigured(
+                f"'{type(self).__name__}' has no `{attribute}` and no `queryset` to derive it "
+                f"from: set `{attribute} = YourSchema` or `queryset = Model.objects.all()`."
+            )
+        return model
+
+    def get_query_plan(self, schema: Any) -> QueryPlan:
+        """Relations ``schema`` reads on this viewset's model (what to select/prefetch)."""
+        model = self.get_model()
+        return get_plan(model, schema) if model is not None else EMPTY_PLAN
+
+    # -- lookups -------------------------------------------------------------------------
+
+    async def get_object(self) -> Any:
+        """The object of a detail action: looked up in ``filter_queryset(get_queryset())``.
+
+        404 when it is missing, filtered out or the lookup value is malformed; then the object
+        permissions are checked (403).
+        """
+        queryset = plan_queryset(self.filter_queryset(self.get_queryset()), self.object_plan)
+        lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
+        if lookup_url_kwarg not in self.kwargs:
+            raise ImproperlyConfigured(
+                f"Expected view {type(self).__name__} to be called with a URL keyword argument "
+                f"named '{lookup_url_kwarg}'. Fix your URL conf, or set the `.lookup_field` "
+                f"attribute on the view correctly."
+            )
+        value = self.kwargs[lookup_url_kwarg]
+        try:
+            obj = await queryset.aget(**{self.lookup_field: value})
+        except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
+            raise NotFound(
+                f"No {queryset.model._meta.object_name} matches the given query."
+            ) from None
+        await self.check_object_permissions(self.request, obj)  # type: ignore[attr-defined]
+        return obj
+
+    async def refetch(self, instance: Model) -> Model:
+        """Reload ``instance`` with the relations the response reads (after a write)."""
+        if not self.response_plan:
+            return instance
+        queryset = plan_queryset(self.get_queryset(), self.response_plan)
+        try:
+            return await queryset.aget(pk=instance.pk)
+        except ObjectDoesNotExist:  # written outside the visible queryset: answer what we have
+            from ninja_viewsets._planning import load_relations
+
+            await load_relations([instance], self.response_plan)
+            return instance
+
+
+# -- derived schemas -----------------------------------------------------------------------
+
+
+def _writable_fields(model: type[Model]) -> list[str]:
+    names = []
+    for fld in model._meta.get_fields():
+        if fld.auto_created or not getattr(fld, "editable", False):
+            continue
+        if getattr(fld, "primary_key", False):
+            continue
+        if fld.concrete or fld.many_to_many:
+            names.append(fld.name)
+    return names
+
+
+def _derived_output(model: type[Model]) -> type[Schema]:
+    return create_schema(model, name=f"{model.__name__}Out")
+
+
+def _derived_input(model: type[Model]) -> type[Schema]:
+    fields = _writable_fields(model)
+    optional = [
+        f.name
+        for f in model._meta.many_to_many
+        if f.name in fields and (f.blank or f.null)  # type: ignore[union-attr]
+    ]
+    return create_schema(
+        model, name=f"{model.__name__}In", fields=fields, optional_fields=optional or None
+    )
+
+
+_patch_cache: dict[type[BaseModel], type[BaseModel]] = {}
+
+
+def patch_schema_for(schema: type[BaseModel]) -> type[BaseModel]:
+    """``schema`` with every field optional: omitted fields stay unset, constraints are kept.
+
+    An explicit ``null`` is accepted only where the field's own type allows ``None``.
+    """
+    if schema in _patch_cache:
+        return _patch_cache[schema]
+    fields: dict[str, Any] = {}
+    for name, info in schema.model_fields.items():
+        optional = copy.copy(info)
+        optional.default = None
+        optional.default_factory = None
+        fields[name] = (info.annotation, optional)
+    patch = create_model(f"{schema.__name__}Patch", __base__=schema, **fields)  # type: ignore[call-overload]
+    _patch_cache[schema] = patch
+    return patch  # type: ignore[no-any-return]
+
+
+def lookup_type(model: type[Model] | None, lookup_field: str) -> type:
+    """The Python type of a lookup path parameter (int, UUID or str), from the model field."""
+    if model is None:
+        return str
+    if "__" in lookup_field:  # a lookup expression such as `text__contains`
+        return str
+    try:
+        fld = model._meta.pk if lookup_field == "pk" else model._meta.get_field(lookup_field)
+    except Exception:
+        return str
+    while fld is not None and fld.is_relation and fld.target_field is not fld:  # type: ignore[union-attr]
+        fld = fld.target_field  # type: ignore[union-attr]
+    if isinstance(fld, models.UUIDField):
+        return uuid.UUID
+    if isinstance(fld, models.AutoField | models.IntegerField | models.BigAutoField):
+        return int
+    return str

@@ -1,0 +1,141 @@
+"""The standard actions, one mixin each, with async ``perform_*`` hooks.
+
+    class CreateListRetrieveViewSet(
+        mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet
+    ):
+        queryset = Book.objects.all()
+
+Each action's request and response schemas come from the viewset (``input_schema``,
+``patch_schema``, ``output_schema``), and the router types its path and body parameters.
+Override a hook to change a side effect, an action to change the whole behaviour:
+
+    async def perform_create(self, data):
+        return await Book.objects.acreate(owner=self.request.user, **data.model_dump())
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db.models import Model
+from django.http import HttpRequest
+from ninja import Status
+from pydantic import BaseModel
+
+from ninja_viewsets._async import acall
+from ninja_viewsets._planning import plan_queryset
+
+__all__ = [
+    "CreateModelMixin",
+    "DestroyModelMixin",
+    "ListModelMixin",
+    "RetrieveModelMixin",
+    "UpdateModelMixin",
+    "model_values",
+]
+
+
+def model_values(
+    model: type[Model], data: BaseModel, *, partial: bool = False
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split validated ``data`` into (concrete field values, many-to-many values) for ``model``.
+
+    Keys are schema field names: ``author`` (a pk) and ``author_id`` both set the foreign key.
+    With ``partial`` only the fields the client sent are returned.
+    """
+    concrete: dict[str, Any] = {}
+    many: dict[str, Any] = {}
+    for name, value in data.model_dump(exclude_unset=partial).items():
+        try:
+            fld = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            fld = next((f for f in model._meta.concrete_fields if f.attname == name), None)  # type: ignore[assignment]
+            if fld is None:
+                raise ImproperlyConfigured(
+                    f"{type(data).__name__}.{name} is not a field of {model.__name__}: remove it "
+                    f"from the schema or override perform_create()/perform_update() to use it."
+                ) from None
+        if fld.many_to_many:
+            many[fld.name] = value
+        elif fld.is_relation and not isinstance(value, Model):
+            concrete[fld.attname] = value  # type: ignore[attr-defined]
+        elif fld.concrete:
+            concrete[getattr(fld, "attname", name) if name != fld.name else fld.name] = value
+        else:
+            raise ImproperlyConfigured(
+                f"{type(data).__name__}.{name} maps to {model.__name__}.{fld.name}, which cannot "
+                f"be written directly; override perform_create()/perform_update()."
+            )
+    return concrete, many
+
+
+class ListModelMixin:
+    """``GET {prefix}/``: 200 with the (filtered) objects."""
+
+    async def list(self, request: HttpRequest, **kwargs: Any) -> Any:
+        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        queryset = plan_queryset(queryset, self.response_plan)  # type: ignore[attr-defined]
+        return [obj async for obj in queryset]
+
+
+class CreateModelMixin:
+    """``POST {prefix}/``: validate ``input_schema``, ``perform_create``, 201 with the object."""
+
+    async def create(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
+        instance = await acall(self.perform_create, payload)
+        return Status(201, await self.refetch(instance))  # type: ignore[attr-defined]
+
+    async def perform_create(self, data: BaseModel) -> Any:
+        """Save a new object from validated ``data`` and return it."""
+        model = self.get_queryset().model  # type: ignore[attr-defined]
+        concrete, many = model_values(model, data)
+        instance = await model._default_manager.acreate(**concrete)
+        for name, value in many.items():
+            await getattr(instance, name).aset(value)
+        return instance
+
+
+class RetrieveModelMixin:
+    """``GET {prefix}/{lookup}/``: 200 with the object, 404 when missing."""
+
+    async def retrieve(self, request: HttpRequest, **kwargs: Any) -> Any:
+        return await self.get_object()  # type: ignore[attr-defined]
+
+
+class UpdateModelMixin:
+    """``PUT`` validates the whole body, ``PATCH`` only what is sent; never creates."""
+
+    partial: bool = False
+
+    async def update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
+        self.partial = bool(kwargs.pop("partial", False))
+        instance = await self.get_object()  # type: ignore[attr-defined]
+        instance = await acall(self.perform_update, instance, payload)
+        return await self.refetch(instance)  # type: ignore[attr-defined]
+
+    async def partial_update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
+        return await self.update(request, payload, partial=True, **kwargs)
+
+    async def perform_update(self, instance: Any, data: BaseModel) -> Any:
+        """Write validated ``data`` onto ``instance`` (only the sent fields on PATCH)."""
+        concrete, many = model_values(type(instance), data, partial=self.partial)
+        for attr, value in concrete.items():
+            setattr(instance, attr, value)
+        if concrete:
+            await instance.asave(update_fields=list(concrete))
+        for name, value in many.items():
+            await getattr(instance, name).aset(value)
+        return instance
+
+
+class DestroyModelMixin:
+    """``DELETE {prefix}/{lookup}/``: 204 with an empty body."""
+
+    async def destroy(self, request: HttpRequest, **kwargs: Any) -> Any:
+        instance = await self.get_object()  # type: ignore[attr-defined]
+        await acall(self.perform_destroy, instance)
+        return Status(204, None)
+
+    async def perform_destroy(self, instance: Any) -> None:
+        await instance.adelete()

@@ -1,0 +1,195 @@
+"""Permissions, DRF-style, async first.
+
+    class IsOwner(BasePermission):
+        message = "You do not own this account."
+
+        async def has_object_permission(self, request, view, obj):
+            return obj.owner_id == request.user.pk
+
+    class AccountViewSet(ModelViewSet):
+        permission_classes = [IsAuthenticated & IsOwner | IsAdminUser]
+
+Both hooks may be ``async def`` or plain ``def``; a sync hook runs in Django's ORM thread, so it
+may use the sync ORM (``obj.owner == request.user``). ``request.user`` is loaded before any
+permission runs. ``&``, ``|`` and ``~`` compose
+permission classes with DRF's semantics: evaluated left to right, stopping early; ``&`` binds
+tighter than ``|``; an OR's object check is ``(A.has_permission and A.has_object_permission) or
+(B.has_permission and B.has_object_permission)``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.http import HttpRequest
+
+from ninja_viewsets._async import acall
+
+if TYPE_CHECKING:
+    from ninja_viewsets.viewsets import ViewSetMixin
+
+__all__ = [
+    "SAFE_METHODS",
+    "AllowAny",
+    "BasePermission",
+    "IsAdminUser",
+    "IsAuthenticated",
+    "IsAuthenticatedOrReadOnly",
+]
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class _OperandHolder:
+    """A composed permission *class*: calling it builds the composed instance."""
+
+    def __init__(self, operator_class: type, *operands: Any) -> None:
+        self.operator_class = operator_class
+        self.operands = operands
+
+    def __and__(self, other: Any) -> _OperandHolder:
+        return _OperandHolder(AND, self, other)
+
+    def __rand__(self, other: Any) -> _OperandHolder:
+        return _OperandHolder(AND, other, self)
+
+    def __or__(self, other: Any) -> _OperandHolder:
+        return _OperandHolder(OR, self, other)
+
+    def __ror__(self, other: Any) -> _OperandHolder:
+        return _OperandHolder(OR, other, self)
+
+    def __invert__(self) -> _OperandHolder:
+        return _OperandHolder(NOT, self)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BasePermission:
+        instances = [operand(*args, **kwargs) for operand in self.operands]
+        return self.operator_class(*instances)  # type: ignore[no-any-return]
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _OperandHolder)
+            and self.operator_class == other.operator_class
+            and self.operands == other.operands
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.operator_class, self.operands))
+
+    def __repr__(self) -> str:
+        symbol = {AND: "&", OR: "|", NOT: "~"}[self.operator_class]
+        names = [getattr(o, "__name__", repr(o)) for o in self.operands]
+        return f"~{names[0]}" if symbol == "~" else f"({f' {symbol} '.join(names)})"
+
+
+class _PermissionMeta(type):
+    """Lets permission *classes* be combined with ``&``, ``|`` and ``~``."""
+
+    def __and__(cls, other: Any) -> _OperandHolder:
+        return _OperandHolder(AND, cls, other)
+
+    def __or__(cls, other: Any) -> _OperandHolder:
+        return _OperandHolder(OR, cls, other)
+
+    def __rand__(cls, other: Any) -> _OperandHolder:
+        return _OperandHolder(AND, other, cls)
+
+    def __ror__(cls, other: Any) -> _OperandHolder:
+        return _OperandHolder(OR, other, cls)
+
+    def __invert__(cls) -> _OperandHolder:
+        return _OperandHolder(NOT, cls)
+
+
+class BasePermission(metaclass=_PermissionMeta):
+    """Override ``has_permission`` and/or ``has_object_permission`` (sync or async).
+
+    ``message`` and ``code`` become the 403 body ``{"detail": message, "code": code}``.
+    """
+
+    message: ClassVar[str | None] = None
+    code: ClassVar[str | None] = None
+
+    async def has_permission(self, request: HttpRequest, view: ViewSetMixin) -> bool:
+        return True
+
+    async def has_object_permission(
+        self, request: HttpRequest, view: ViewSetMixin, obj: Any
+    ) -> bool:
+        return True
+
+
+class AND(BasePermission):
+    def __init__(self, op1: BasePermission, op2: BasePermission) -> None:
+        self.op1, self.op2 = op1, op2
+
+    async def has_permission(self, request: HttpRequest, view: ViewSetMixin) -> bool:
+        return await acall(self.op1.has_permission, request, view) and await acall(self.op2.has_permission, request, view)
+
+    async def has_object_permission(
+        self, request: HttpRequest, view: ViewSetMixin, obj: Any
+    ) -> bool:
+        return await acall(self.op1.has_object_permission, request, view, obj) and await acall(self.op2.has_object_permission, request, view, obj)
+
+
+class OR(BasePermission):
+    def __init__(self, op1: BasePermission, op2: BasePermission) -> None:
+        self.op1, self.op2 = op1, op2
+
+    async def has_permission(self, request: HttpRequest, view: ViewSetMixin) -> bool:
+        return await acall(self.op1.has_permission, request, view) or await acall(self.op2.has_permission, request, view)
+
+    async def has_object_permission(
+        self, request: HttpRequest, view: ViewSetMixin, obj: Any
+    ) -> bool:
+        for op in (self.op1, self.op2):
+            if await acall(op.has_permission, request, view) and await acall(op.has_object_permission, request, view, obj):
+                return True
+        return False
+
+
+class NOT(BasePermission):
+    def __init__(self, op1: BasePermission) -> None:
+        self.op1 = op1
+
+    async def has_permission(self, request: HttpRequest, view: ViewSetMixin) -> bool:
+        return not await acall(self.op1.has_permission, request, view)
+
+    async def has_object_permission(
+        self, request: HttpRequest, view: ViewSetMixin, obj: Any
+    ) -> bool:
+        return not await acall(self.op1.has_object_permission, request, view, obj)
+
+
+def _is_authenticated(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+class AllowAny(BasePermission):
+    """Allow every request (the default)."""
+
+    async def has_permission(self, request: HttpRequest, view: ViewSetMixin) -> bool:
+        return True
+
+
+class IsAuthenticated(BasePermission):
+    """Allow only authenticated users."""
+
+    async def has_permission(self, request: HttpRequest, view: ViewSetMixin) -> bool:
+        return _is_authenticated(request)
+
+
+class IsAdminUser(BasePermission):
+    """Allow only staff users (``user.is_staff``)."""
+
+    async def has_permission(self, request: HttpRequest, view: ViewSetMixin) -> bool:
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_staff)
+
+
+class IsAuthenticatedOrReadOnly(BasePermission):
+    """Anyone may read (GET, HEAD, OPTIONS); only authenticated users may write."""
+
+    async def has_permission(self, request: HttpRequest, view: ViewSetMixin) -> bool:
+        return request.method in SAFE_METHODS or _is_authenticated(request)

@@ -1,0 +1,426 @@
+"""Routers: register viewsets onto a Ninja ``Router`` under DRF's URL conventions.
+
+    router = DefaultRouter()
+    router.register("users", UserViewSet)          # basename "user" from the queryset
+    router.register("accounts", AccountViewSet, basename="account")
+    api = NinjaAPI()
+    api.add_router("/", router)
+
+    # /users/                 users-list    GET list, POST create
+    # /users/{pk}/            user-detail   GET retrieve, PUT update, PATCH partial_update,
+    #                                       DELETE destroy
+    # /users/recent_users/    user-recent-users        (@action(detail=False))
+    # /users/{pk}/set_password/  user-set-password     (@action(detail=True))
+
+The URL table is data (``routes``): list, list-level actions, detail, detail-level actions, in
+that order, so ``/users/recent_users/`` never reaches ``retrieve``. Every method of one URL is
+registered on this router under one path string, with a unique operation id
+``{basename}_{action}``, the url name ``{basename}-{url_name}`` and the tag ``basename``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, JsonResponse
+from ninja import NinjaAPI, Router
+from ninja.constants import NOT_SET
+from pydantic import BaseModel
+
+from ninja_viewsets._signature import (
+    OPERATION_OPTIONS,
+    STANDARD_ACTIONS,
+    OperationSpec,
+    build_spec,
+    make_endpoint,
+    schema_classes,
+)
+from ninja_viewsets.decorators import is_action, pretty_name
+from ninja_viewsets.exceptions import MethodNotAllowed
+from ninja_viewsets.generics import lookup_type
+
+__all__ = ["DefaultRouter", "DynamicRoute", "Route", "SimpleRouter"]
+
+HTTP_METHOD_NAMES = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
+_FALLBACK_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+_PATH_PARAM = re.compile(r"\{(?:\w+:)?(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Route:
+    """A standard route: URL template, ``{http method: action}``, url name, level."""
+
+    url: str
+    mapping: dict[str, str]
+    name: str
+    detail: bool
+    initkwargs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DynamicRoute:
+    """The template for ``@action`` routes of one level (``detail`` True or False)."""
+
+    url: str
+    name: str
+    detail: bool
+    initkwargs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Registration:
+    prefix: str
+    viewset: type[Any]
+    basename: str
+
+
+class SimpleRouter(Router):
+    """A Ninja ``Router`` that routes viewsets; mount it with ``api.add_router("/", router)``."""
+
+    routes: list[Route | DynamicRoute] = [
+        Route(
+            url="{prefix}{trailing_slash}",
+            mapping={"get": "list", "post": "create"},
+            name="{basename}-list",
+            detail=False,
+            initkwargs={"suffix": "List"},
+        ),
+        DynamicRoute(
+            url="{prefix}/{url_path}{trailing_slash}", name="{basename}-{url_name}", detail=False
+        ),
+        Route(
+            url="{prefix}/{lookup}{trailing_slash}",
+            mapping={
+                "get": "retrieve",
+                "put": "update",
+                "patch": "partial_update",
+                "delete": "destroy",
+            },
+            name="{basename}-detail",
+            detail=True,
+            initkwargs={"suffix": "Instance"},
+        ),
+        DynamicRoute(
+            url="{prefix}/{lookup}/{url_path}{trailing_slash}",
+            name="{basename}-{url_name}",
+            detail=True,
+        ),
+    ]
+
+    def __init__(self, *, trailing_slash: bool = True, **router_options: Any) -> None:
+        super().__init__(**router_options)
+        self.trailing_slash = "/" if trailing_slash else ""
+        self.registry: list[Registration] = []
+        self._schema_names: dict[str, type[BaseModel]] = {}
+
+    # -- registration --------------------------------------------------------------------
+
+    def register(self, prefix: str, viewset: type[Any], basename: str | None = None) -> None:
+        """Route ``viewset`` under ``prefix``; configuration errors raise here, not later."""
+        prefix = prefix.strip("/")
+        if basename is None:
+            basename = self.get_default_basename(viewset)
+        if any(r.basename == basename for r in self.registry):
+            raise ImproperlyConfigured(
+                f'Router with basename "{basename}" is already registered. Please provide a '
+                f'unique basename for viewset "{viewset.__name__}".'
+            )
+        for route in self.get_routes(viewset):
+            mapping = self.get_method_map(viewset, route.mapping)
+            if not mapping:
+                continue
+            path = self._format(route.url, prefix, viewset)
+            self.add_viewset_path(
+                viewset,
+                path,
+                mapping,
+                basename=basename,
+                url_name=route.name.format(basename=basename),
+                initkwargs={**route.initkwargs, "basename": basename, "detail": route.detail},
+            )
+        self.registry.append(Registration(prefix, viewset, basename))
+
+    def get_default_basename(self, viewset: type[Any]) -> str:
+        queryset = getattr(viewset, "queryset", None)
+        if queryset is None:
+            raise ImproperlyConfigured(
+                f"`basename` argument not specified, and could not automatically determine the "
+                f"name from the viewset, as it does not have a `.queryset` attribute: pass "
+                f"register(prefix, {viewset.__name__}, basename=...)."
+            )
+        return str(queryset.model._meta.object_name.lower())
+
+    def get_routes(self, viewset: type[Any]) -> list[Route]:
+        """The concrete routes of ``viewset``: standard ones and one per ``@action``."""
+        extra_actions = viewset.get_extra_actions()
+        clashes = [a.__name__ for a in extra_actions if a.__name__ in STANDARD_ACTIONS]
+        if clashes:
+            raise ImproperlyConfigured(
+                f"Cannot use the @action decorator on the following methods of "
+                f"{viewset.__name__}, as they are existing routes: {', '.join(clashes)}."
+            )
+        routes: list[Route] = []
+        for route in self.routes:
+            if isinstance(route, DynamicRoute):
+                for extra in extra_actions:
+                    if extra.detail == route.detail:  # type: ignore[attr-defined]
+                        routes.append(self._dynamic(route, extra))
+            else:
+                routes.append(route)
+        return routes
+
+    @staticmethod
+    def _dynamic(route: DynamicRoute, action: Any) -> Route:
+        url_path = action.url_path.strip("/")
+        return Route(
+            url=route.url.replace("{url_path}", url_path),
+            mapping=dict(action.mapping),
+            name=route.name.replace("{url_name}", action.url_name),
+            detail=route.detail,
+            initkwargs={**route.initkwargs, **action.kwargs},
+        )
+
+    def get_method_map(self, viewset: type[Any], method_map: dict[str, str]) -> dict[str, str]:
+        """Only the methods whose action the viewset implements."""
+        return {m: a for m, a in method_map.items() if callable(getattr(viewset, a, None))}
+
+    def get_lookup(self, viewset: type[Any]) -> tuple[str, type]:
+        field_name = getattr(viewset, "lookup_field", "pk")
+        name = getattr(viewset, "lookup_url_kwarg", None) or field_name
+        model = viewset.queryset.model if getattr(viewset, "queryset", None) is not None else None
+        return name, lookup_type(model, field_name)
+
+    def _format(self, template: str, prefix: str, viewset: type[Any]) -> str:
+        lookup, _ = self.get_lookup(viewset)
+        url = template.replace("{prefix}", prefix).replace("{lookup}", "{" + lookup + "}")
+        url = url.replace("{trailing_slash}", self.trailing_slash)
+        url = "/" + url.lstrip("/")
+        return url
+
+    # -- operations on Ninja -------------------------------------------------------------
+
+    def add_viewset_path(
+        self,
+        viewset: type[Any],
+        path: str,
+        mapping: dict[str, str],
+        *,
+        basename: str | None,
+        url_name: str | None,
+        initkwargs: dict[str, Any],
+    ) -> None:
+        """Register every method of one URL (``mapping``) as Ninja operations on ``path``."""
+        lookup, lookup_tp = self.get_lookup(viewset)
+        path_types = {name: (lookup_tp if name == lookup else str)
+                      for name in _PATH_PARAM.findall(path)}
+        attributes, options = {}, {}
+        for key, value in initkwargs.items():
+            if key in OPERATION_OPTIONS:
+                options[key] = value
+            elif key in ("basename", "detail", "suffix", "name", "description") or hasattr(
+                viewset, key
+            ):
+                attributes[key] = value
+            else:
+                raise TypeError(
+                    f"{viewset.__name__}: @action received {key!r}, which is neither an "
+                    f"attribute of the viewset nor an operation option "
+                    f"({', '.join(sorted(OPERATION_OPTIONS))})."
+                )
+        attributes["action_map"] = mapping
+        ident = basename or viewset.__name__.lower()
+        routed: list[str] = []
+        for method, action in mapping.items():
+            spec = build_spec(viewset, action, dict(path_types), attributes, dict(options))
+            self._check_schema_names(viewset, spec)
+            methods = [method.upper()]
+            self._add(viewset, path, methods, spec, attributes, ident, url_name)
+            routed.append(method.upper())
+            if method == "get" and "head" not in mapping:
+                self._add(viewset, path, ["HEAD"], spec, attributes, ident, url_name, hidden=True)
+                routed.append("HEAD")
+        rest = [m for m in _FALLBACK_METHODS if m not in routed]
+        if rest:
+            self.add_api_operation(
+                path,
+                rest,
+                _fallback(viewset, attributes, routed, path_types, f"{ident}_fallback"),
+                url_name=url_name,
+                include_in_schema=False,
+                operation_id=f"{ident}_{url_name}_fallback",
+            )
+
+    def _add(
+        self,
+        viewset: type[Any],
+        path: str,
+        methods: list[str],
+        spec: OperationSpec,
+        attributes: dict[str, Any],
+        ident: str,
+        url_name: str | None,
+        *,
+        hidden: bool = False,
+    ) -> None:
+        options = dict(spec.options)
+        operation_id = options.pop("operation_id", f"{ident}_{spec.action}")
+        if hidden:
+            operation_id = f"{operation_id}_{methods[0].lower()}"
+        if "summary" in options:
+            summary = options.pop("summary")
+        elif is_action(getattr(viewset, spec.action, None)) and attributes.get("name"):
+            summary = attributes["name"]
+        else:
+            summary = pretty_name(spec.action)
+        auth = attributes.get("auth", getattr(viewset, "auth", NOT_SET))
+        tags = options.pop("tags", [ident])
+        self.add_api_operation(
+            path,
+            methods,
+            make_endpoint(viewset, spec, attributes, name=operation_id),
+            response=spec.response,
+            operation_id=operation_id,
+            summary=summary,
+            description=spec.description,
+            tags=tags,
+            url_name=url_name,
+            auth=auth,
+            include_in_schema=not hidden and options.pop("include_in_schema", True),
+            **options,
+        )
+
+    def _check_schema_names(self, viewset: type[Any], spec: OperationSpec) -> None:
+        """OpenAPI keys components by class name: two different classes must not share one."""
+        classes = schema_classes(spec.response)
+        for param in spec.parameters:
+            classes += schema_classes(param.annotation)
+        for cls in classes:
+            known = self._schema_names.setdefault(cls.__name__, cls)
+            if known is not cls:
+                raise ImproperlyConfigured(
+                    f"{viewset.__name__}: two different schemas are named {cls.__name__!r} "
+                    f"({known.__module__}.{known.__qualname__} and {cls.__module__}."
+                    f"{cls.__qualname__}); OpenAPI would show only one. Rename one of them."
+                )
+
+    def urls_for(self, request: HttpRequest | None = None) -> Iterator[tuple[str, str]]:
+        """``(prefix, list URL)`` of every registered viewset that has a list route."""
+        from ninja_viewsets.viewsets import reverse_in_api
+
+        for reg in self.registry:
+            try:
+                url = reverse_in_api(f"{reg.basename}-list", request=request)
+            except Exception:
+                continue
+            yield reg.prefix, request.build_absolute_uri(url) if request is not None else url
+
+
+class DefaultRouter(SimpleRouter):
+    """``SimpleRouter`` plus an API root at the router's root: ``{prefix: list URL}``."""
+
+    root_view_name = "api-root"
+    include_root_view = True
+
+    def __init__(self, *, trailing_slash: bool = True, **router_options: Any) -> None:
+        super().__init__(trailing_slash=trailing_slash, **router_options)
+        if self.include_root_view:
+            router = self
+
+            async def api_root(request: HttpRequest) -> dict[str, str]:
+                """The list URL of every resource of this API."""
+                return dict(router.urls_for(request))
+
+            self.add_api_operation(
+                "/",
+                ["GET"],
+                api_root,
+                response=dict[str, str],
+                operation_id="api_root",
+                summary="API root",
+                url_name=self.root_view_name,
+                tags=["api-root"],
+            )
+
+
+def _fallback(
+    viewset: type[Any],
+    attributes: dict[str, Any],
+    allowed: list[str],
+    path_types: dict[str, Any],
+    name: str,
+) -> Callable[..., Any]:
+    """The endpoint for the methods a URL does not route: OPTIONS metadata, else 405 JSON."""
+    import inspect
+
+    from ninja_viewsets._signature import _REQUEST, _kw
+
+    allow = [*allowed, "OPTIONS"]
+
+    async def fallback(request: HttpRequest, **params: Any) -> Any:
+        if request.method == "OPTIONS":
+            view = viewset(**attributes)
+            response = JsonResponse(
+                {"name": view.get_view_name(), "description": inspect.getdoc(viewset) or ""}
+            )
+            response["Allow"] = ", ".join(allow)
+            return response
+        exc = MethodNotAllowed(str(request.method), allow)
+        return viewset(**attributes).handle_exception(exc)
+
+    fallback.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [_REQUEST, *(_kw(n, t) for n, t in path_types.items())]
+    )
+    fallback.__name__ = fallback.__qualname__ = name
+    fallback.__module__ = viewset.__module__
+    return fallback
+
+
+_as_view_ids = count()
+
+
+def build_view(
+    viewset: type[Any], actions: dict[str, str], initkwargs: dict[str, Any]
+) -> Callable[..., Any]:
+    """``ViewSet.as_view(actions)``: the same operations, served by a private Ninja API."""
+    router = SimpleRouter()
+    detail = any(
+        a in ("retrieve", "update", "partial_update", "destroy")
+        or getattr(getattr(viewset, a, None), "detail", False)
+        for a in actions.values()
+    )
+    lookup, _ = router.get_lookup(viewset)
+    path = "/{" + lookup + "}" if detail else "/"
+    mapping = {m.lower(): a for m, a in actions.items()}
+    missing = [a for a in mapping.values() if not callable(getattr(viewset, a, None))]
+    if missing:
+        raise TypeError(f"{viewset.__name__} has no action(s) {missing} to bind.")
+    router.add_viewset_path(
+        viewset,
+        path,
+        mapping,
+        basename=initkwargs.get("basename"),
+        url_name="view",
+        initkwargs={"detail": initkwargs.pop("detail", None), **initkwargs},
+    )
+    ident = next(_as_view_ids)
+    api = NinjaAPI(urls_namespace=f"ninja_viewsets_as_view_{ident}", docs_url=None,
+                   openapi_url=None)
+    api.add_router("", router)
+    callback = next(p.callback for p in api.urls[0] if getattr(p, "name", None) == "view")
+
+    async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return await callback(request, *args, **kwargs)
+
+    view.cls = viewset  # type: ignore[attr-defined]
+    view.initkwargs = initkwargs  # type: ignore[attr-defined]
+    view.actions = actions  # type: ignore[attr-defined]
+    view.csrf_exempt = True  # type: ignore[attr-defined]
+    view.login_required = False  # type: ignore[attr-defined]
+    view.__name__ = viewset.__name__
+    view.__doc__ = viewset.__doc__
+    return view

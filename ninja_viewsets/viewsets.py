@@ -1,0 +1,350 @@
+"""ViewSets: one class, many related operations, DRF's model on Django Ninja.
+
+    class UserViewSet(ViewSet):
+        async def list(self, request) -> list[UserOut]:
+            return [u async for u in User.objects.all()]
+
+        async def retrieve(self, request, pk: int) -> UserOut:
+            return await User.objects.aget(pk=pk)
+
+    class MovieViewSet(ModelViewSet):
+        queryset = Movie.objects.all()
+        output_schema = MovieOut
+        input_schema = MovieIn
+
+A new instance serves each request, with ``request``, ``kwargs``, ``action``, ``detail``,
+``basename``, ``name``, ``description`` and ``suffix`` set before permissions run.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.urls import NoReverseMatch, get_resolver, reverse
+from django.utils.functional import classproperty
+from ninja import Status
+from ninja.constants import NOT_SET
+from django.db.models import QuerySet
+
+from ninja_viewsets import mixins
+from ninja_viewsets._async import acall
+from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, load_relations, plan_queryset
+from ninja_viewsets.conf import get_setting
+from ninja_viewsets.decorators import is_action
+from ninja_viewsets.exceptions import (
+    APIException,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
+from ninja_viewsets.generics import GenericAPIView
+from ninja_viewsets.permissions import BasePermission
+
+if TYPE_CHECKING:
+    from ninja_viewsets._signature import OperationSpec
+
+__all__ = [
+    "GenericViewSet",
+    "ModelViewSet",
+    "ReadOnlyModelViewSet",
+    "ViewSet",
+    "ViewSetMixin",
+]
+
+
+class ViewSetMixin:
+    """Binds HTTP methods to actions (``{"get": "list"}``) and runs one request."""
+
+    permission_classes: Sequence[Any] | None = None  # None: NINJA_VIEWSETS default
+    auth: Any = NOT_SET  # any Ninja auth; passed to every operation of this viewset
+
+    # route-level attributes, set by the router (or as_view initkwargs)
+    basename: str | None = None
+    detail: bool | None = None
+    suffix: str | None = None
+    name: str | None = None
+    description: str | None = None
+
+    # per request
+    request: HttpRequest
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any]
+    action: str | None = None
+    action_map: dict[str, str]
+    object_plan: QueryPlan = EMPTY_PLAN
+    response_plan: QueryPlan = EMPTY_PLAN
+
+    def __init__(self, **kwargs: Any) -> None:
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+    # -- binding -------------------------------------------------------------------------
+
+    @classmethod
+    def as_view(
+        cls, actions: dict[str, str] | None = None, **initkwargs: Any
+    ) -> Callable[..., Any]:
+        """A Django async view serving ``actions`` (``{"get": "list", "post": "create"}``).
+
+        Usable directly in ``urlpatterns``; requests are validated and permission-checked
+        exactly as through a router. URL keyword arguments become path parameters.
+        """
+        if not actions:
+            raise TypeError(
+                "The `actions` argument must be provided when calling `.as_view()` on a "
+                "ViewSet. For example `.as_view({'get': 'list'})`"
+            )
+        from ninja_viewsets.routers import HTTP_METHOD_NAMES, build_view
+
+        for key in initkwargs:
+            if key in HTTP_METHOD_NAMES:
+                raise TypeError(
+                    f"You tried to pass in the {key} method name as a keyword argument to "
+                    f"{cls.__name__}(). Don't do that."
+                )
+            if not hasattr(cls, key):
+                raise TypeError(
+                    f"{cls.__name__}() received an invalid keyword {key!r}. as_view only "
+                    f"accepts arguments that are already attributes of the class."
+                )
+        if "name" in initkwargs and "suffix" in initkwargs:
+            raise TypeError(
+                f"{cls.__name__}() received both `name` and `suffix`, which are mutually "
+                f"exclusive arguments."
+            )
+        return build_view(cls, actions, initkwargs)
+
+    @classmethod
+    def get_extra_actions(cls) -> list[Callable[..., Any]]:
+        """The methods decorated with ``@action`` (inherited ones too), sorted by name."""
+        found = []
+        for attr in sorted(dir(cls)):
+            member = inspect.getattr_static(cls, attr, None)
+            if not is_action(member):
+                continue
+            if member.__name__ != attr:
+                raise ValueError(
+                    f"Expected function (`{member.__name__}`) to match its attribute name "
+                    f"(`{attr}`). If using a decorator, ensure the inner function is decorated "
+                    f"with `functools.wraps`, or that `{attr}.__name__` is otherwise set to "
+                    f"`{attr}`."
+                )
+            found.append(member)
+        return found
+
+    @classproperty
+    def view_name(cls) -> str:  # noqa: N805
+        name = cls.__name__
+        for suffix in ("ViewSet", "View"):
+            name = name.removesuffix(suffix)
+        return _split_camel(name)
+
+    def get_view_name(self) -> str:
+        """``name`` if set, else the class name minus "ViewSet" plus the route's suffix."""
+        if self.name:
+            return self.name
+        name = type(self).view_name
+        return f"{name} {self.suffix}" if self.suffix else name
+
+    # -- one request ---------------------------------------------------------------------
+
+    async def run(self, request: HttpRequest, spec: OperationSpec, params: dict[str, Any]) -> Any:
+        """Authenticate, check permissions, call the action, make its result serializable."""
+        self.request = request
+        self.kwargs = {name: params[name] for name in spec.path_params if name in params}
+        self.action = spec.action
+        self.object_plan = spec.object_plan
+        self.response_plan = spec.response_plan
+        try:
+            await self.initial(request)
+            handler = getattr(self, spec.action)
+            if spec.accepts is None:
+                call_kwargs = params
+            else:
+                call_kwargs = {k: v for k, v in params.items() if k in spec.accepts}
+            result = await acall(handler, request, **call_kwargs)
+            if spec.finalize:
+                result = await self.finalize_result(result, spec)
+            return result
+        except APIException as exc:
+            return self.handle_exception(exc)
+        except ObjectDoesNotExist:
+            return self.handle_exception(NotFound())
+        except DjangoPermissionDenied as exc:
+            return self.handle_exception(PermissionDenied(str(exc) or None))
+
+    async def initial(self, request: HttpRequest) -> None:
+        """Runs before the action: load the user once, then check permissions."""
+        auth = getattr(request, "auth", None)
+        if isinstance(auth, AbstractBaseUser):
+            request.user = auth
+        elif hasattr(request, "auser"):
+            request.user = await request.auser()
+        await self.check_permissions(request)
+
+    async def finalize_result(self, result: Any, spec: OperationSpec) -> Any:
+        """Make what a user action returned safe to serialize on the event loop.
+
+        A queryset is evaluated (with the relations the response schema reads); model
+        instances get those relations loaded; ``None`` becomes the action's empty status.
+        """
+        if isinstance(result, HttpResponseBase):
+            return result
+        if isinstance(result, Status):
+            return Status(result.status_code, await self.finalize_result(result.value, spec))
+        if result is None and spec.empty_status is not None:
+            return Status(spec.empty_status, None)
+        if isinstance(result, QuerySet):
+            return [obj async for obj in plan_queryset(result, spec.response_plan)]
+        if spec.response_plan:
+            if isinstance(result, list | tuple):
+                await load_relations(result, spec.response_plan)
+            else:
+                await load_relations([result], spec.response_plan)
+        return result
+
+    def handle_exception(self, exc: APIException) -> HttpResponse:
+        """Turn an ``APIException`` into its JSON response."""
+        response = JsonResponse(exc.body(), status=exc.status_code)
+        for header, value in exc.headers.items():
+            response[header] = value
+        return response
+
+    # -- permissions ---------------------------------------------------------------------
+
+    def get_permissions(self) -> list[BasePermission]:
+        """Instantiate this action's permission classes (override to branch on ``self.action``)."""
+        classes = self.permission_classes
+        if classes is None:
+            classes = get_setting("DEFAULT_PERMISSION_CLASSES")
+        return [permission() for permission in classes]
+
+    async def check_permissions(self, request: HttpRequest) -> None:
+        """Raise 401/403 unless every permission allows the request (in order, stops early)."""
+        for permission in self.get_permissions():
+            if not await acall(permission.has_permission, request, self):
+                self.permission_denied(
+                    request,
+                    message=getattr(permission, "message", None),
+                    code=getattr(permission, "code", None),
+                )
+
+    async def check_object_permissions(self, request: HttpRequest, obj: Any) -> None:
+        """Raise 401/403 unless every permission allows access to ``obj``."""
+        for permission in self.get_permissions():
+            if not await acall(permission.has_object_permission, request, self, obj):
+                self.permission_denied(
+                    request,
+                    message=getattr(permission, "message", None),
+                    code=getattr(permission, "code", None),
+                )
+
+    def permission_denied(
+        self, request: HttpRequest, message: str | None = None, code: str | None = None
+    ) -> None:
+        """401 when the request is not authenticated, 403 otherwise."""
+        user = getattr(request, "user", None)
+        authenticated = bool(getattr(request, "auth", None)) or bool(
+            user is not None and user.is_authenticated
+        )
+        if not authenticated:
+            raise NotAuthenticated()
+        raise PermissionDenied(message, code=code)
+
+    # -- reversing -----------------------------------------------------------------------
+
+    def reverse_action(
+        self,
+        url_name: str,
+        args: Sequence[Any] | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> str:
+        """The URL of another route of this viewset: ``reverse_action("set-password", ["1"])``.
+
+        Absolute when the viewset serves a request, relative otherwise.
+        """
+        name = f"{self.basename}-{url_name}"
+        request = getattr(self, "request", None)
+        url = reverse_in_api(name, args=args, kwargs=kwargs, request=request)
+        return request.build_absolute_uri(url) if request is not None else url
+
+    def get_extra_action_url_map(self) -> dict[str, str]:
+        """``{action name: URL}`` for the extra actions on the same level (list or detail)."""
+        if self.detail is None:
+            return {}
+        result = {}
+        for extra in self.get_extra_actions():
+            if extra.detail != self.detail:  # type: ignore[attr-defined]
+                continue
+            try:
+                url = self.reverse_action(
+                    extra.url_name,  # type: ignore[attr-defined]
+                    kwargs=self.kwargs if self.detail else None,
+                )
+            except NoReverseMatch:
+                continue
+            result[extra.kwargs.get("name") or extra.__name__] = url  # type: ignore[attr-defined]
+        return result
+
+
+def reverse_in_api(
+    name: str,
+    *,
+    args: Sequence[Any] | None = None,
+    kwargs: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> str:
+    """``reverse(name)`` in the API's URL namespace (the request's, or the one that has it)."""
+    match = getattr(request, "resolver_match", None) if request is not None else None
+    namespaces = [match.namespace] if match is not None and match.namespace else []
+    namespaces += [ns for ns in get_resolver().namespace_dict if ns not in namespaces]
+    for namespace in [*namespaces, ""]:
+        try:
+            return reverse(f"{namespace}:{name}" if namespace else name, args=args, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    raise NoReverseMatch(f"Reverse for {name!r} not found in any URL namespace.")
+
+
+def _split_camel(name: str) -> str:
+    words, current = [], ""
+    for char in name:
+        if char.isupper() and current and not current[-1].isupper():
+            words.append(current)
+            current = char
+        else:
+            current += char
+    if current:
+        words.append(current)
+    return " ".join(words)
+
+
+class ViewSet(ViewSetMixin):
+    """No actions of its own: write ``list``, ``retrieve``, ... and ``@action`` methods."""
+
+
+class GenericViewSet(ViewSetMixin, GenericAPIView):
+    """Queryset, lookups and schemas, no actions: compose it with the mixins."""
+
+
+class ReadOnlyModelViewSet(
+    mixins.RetrieveModelMixin, mixins.ListModelMixin, GenericViewSet
+):
+    """``list`` and ``retrieve``."""
+
+
+class ModelViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    GenericViewSet,
+):
+    """``list``, ``create``, ``retrieve``, ``update``, ``partial_update`` and ``destroy``."""

@@ -1,0 +1,44 @@
+"""Small models the test suite builds its APIs on."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.SlugField(max_length=50, unique=True)
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    year = models.IntegerField(default=2000)
+    author = models.ForeignKey(Author, related_name="books", on_delete=models.CASCADE)
+    tags = models.ManyToManyField(Tag, related_name="books", blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+
+class Review(models.Model):
+    book = models.ForeignKey(Book, related_name="reviews", on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    stars = models.PositiveSmallIntegerField()
+
+
+class Account(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="accounts",
+                              on_delete=models.CASCADE)
+    name = models.CharField(max_length=100)
+    balance = models.IntegerField(default=0)
+
+
+class Document(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True)
+    slug = models.SlugField(unique=True)
+    body = models.TextField(blank=True, default="")
