@@ -16,8 +16,8 @@ PYTHON ?= $(shell for p in $(PY_CANDIDATES); do \
 	  && { [ -z "$(PYVER)" ] || [ "$$($$p -c 'import sys; print("%d.%d" % sys.version_info[:2])')" = "$(PYVER)" ]; } \
 	  && echo "$$v $$p"; \
 	done | sort -n | tail -1 | cut -d' ' -f2)
-# Extra pip requirement, e.g. DJANGO="django>=5.2,<6" to test the LTS.
-DJANGO ?=
+# Extra pip requirements, e.g. PINS="django>=5.2,<6 django-ninja==1.5.*" to test lower bounds.
+PINS ?=
 PIP := $(VENV)/bin/pip
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -28,16 +28,15 @@ MANAGE := cd example_project && ../$(PY) manage.py
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
-	@test -n "$(PYTHON)" || { echo "No Python 3.11+ found (looked at: $(PY_CANDIDATES))"; exit 1; }
-	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
-	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e ".[dev]" $(if $(DJANGO),"$(DJANGO)")
-	@touch $(STAMP)
-
-install: $(STAMP) ## Create .venv and install the package with its dev tools
+install: ## Create .venv and install the package with its dev tools (again when pyproject.toml changes)
+	@want="$$(md5sum pyproject.toml | cut -c1-12) $(PINS)"; \
+	if [ -x $(PY) ] && [ -f $(STAMP) ] && [ "$$(cat $(STAMP))" = "$$want" ]; then exit 0; fi; \
+	test -n "$(PYTHON)" || { echo "No Python 3.11+ found (looked at: $(PY_CANDIDATES))"; exit 1; }; \
+	echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"; \
+	set -e; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); \
+	$(PIP) install -q --upgrade pip; \
+	$(PIP) install -q -e ".[dev]" $(foreach p,$(PINS),"$(p)"); \
+	echo "$$want" > $(STAMP)
 
 run: install ## Migrate, seed and serve example_project on http://127.0.0.1:8000 (Swagger UI: /api/docs)
 	$(MANAGE) migrate --noinput
@@ -45,7 +44,7 @@ run: install ## Migrate, seed and serve example_project on http://127.0.0.1:8000
 	cd example_project && ../$(VENV)/bin/uvicorn config.asgi:application --host 127.0.0.1 --port 8000
 
 test: install ## Run the whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set
-	$(PY) -c 'import django, ninja, pydantic, sys; print("Python", sys.version.split()[0], "Django", django.__version__, "Ninja", ninja.__version__, "pydantic", pydantic.__version__)'
+	$(PY) -c 'import sys; from importlib.metadata import version as v; print("Python", sys.version.split()[0], *(f"{p} {v(p)}" for p in ("django", "django-ninja", "pydantic")))'
 	env -u DATABASE_URL $(VENV)/bin/pytest -q
 	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; $(VENV)/bin/pytest -q -m "not e2e"; fi
 

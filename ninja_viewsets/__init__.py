@@ -1,17 +1,17 @@
 """ninja-viewsets: Django REST framework's ViewSets, routers and @action for Django Ninja.
 
-    from ninja import NinjaAPI
-    from ninja_viewsets import DefaultRouter, ModelViewSet, action
+from ninja import NinjaAPI
+from ninja_viewsets import DefaultRouter, ModelViewSet, action
 
-    class MovieViewSet(ModelViewSet):
-        queryset = Movie.objects.all()
-        output_schema = MovieOut
-        input_schema = MovieIn
+class MovieViewSet(ModelViewSet):
+    queryset = Movie.objects.all()
+    output_schema = MovieOut
+    input_schema = MovieIn
 
-    router = DefaultRouter()
-    router.register("movies", MovieViewSet)
-    api = NinjaAPI()
-    api.add_router("/", router)
+router = DefaultRouter()
+router.register("movies", MovieViewSet)
+api = NinjaAPI()
+api.add_router("/", router)
 """
 
 from ninja_viewsets.decorators import action

@@ -53,10 +53,10 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
         elif origin in (list, set, tuple, frozenset, typing.Sequence, Iterable) or (
             isinstance(origin, type) and issubclass(origin, list | set | tuple)
         ):
-            args = typing.get_args(annotation)
-            if not args:
+            item_args = typing.get_args(annotation)
+            if not item_args:
                 return annotation, True
-            annotation, many = args[0], True
+            annotation, many = item_args[0], True
         else:
             return annotation, many
 
@@ -137,7 +137,7 @@ def plan_queryset(queryset: QuerySet[Any], plan: QueryPlan) -> QuerySet[Any]:
         qs = qs.select_related(*plan.select)
     existing = {
         p if isinstance(p, str) else getattr(p, "prefetch_to", "")
-        for p in qs._prefetch_related_lookups
+        for p in getattr(qs, "_prefetch_related_lookups", ())
     }
     missing = [p for p in plan.prefetch if p not in existing]
     if missing:

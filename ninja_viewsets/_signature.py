@@ -19,7 +19,7 @@ from ninja.constants import NOT_SET
 from pydantic import BaseModel
 
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
-from ninja_viewsets.generics import GenericAPIView, lookup_type
+from ninja_viewsets.generics import GenericAPIView
 
 __all__ = ["STANDARD_ACTIONS", "OperationSpec", "build_spec", "make_endpoint"]
 
@@ -92,8 +92,9 @@ def _accepts(func: Callable[..., Any]) -> frozenset[str] | None:
 
 
 def _kw(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> inspect.Parameter:
-    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
-                             default=default)
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+    )
 
 
 def _response_item_schema(response: Any) -> Any:
@@ -192,8 +193,8 @@ def _user_spec(
             continue
         if annotation is inspect.Parameter.empty:
             default = param.default
-            annotation = str if default is inspect.Parameter.empty or default is None else type(
-                default
+            annotation = (
+                str if default is inspect.Parameter.empty or default is None else type(default)
             )
         params.append(_kw(param.name, annotation, param.default))
     # every path parameter is declared, even when the handler does not take it
@@ -225,8 +226,9 @@ def _user_spec(
     )
 
 
-_REQUEST = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                             annotation=HttpRequest)
+_REQUEST = inspect.Parameter(
+    "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest
+)
 
 
 def make_endpoint(

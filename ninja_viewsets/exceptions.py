@@ -66,6 +66,4 @@ class MethodNotAllowed(APIException):
     default_code = "method_not_allowed"
 
     def __init__(self, method: str, allowed: list[str]) -> None:
-        super().__init__(
-            f'Method "{method}" not allowed.', headers={"Allow": ", ".join(allowed)}
-        )
+        super().__init__(f'Method "{method}" not allowed.', headers={"Allow": ", ".join(allowed)})

@@ -139,7 +139,8 @@ class GenericAPIView:
             return instance
         queryset = plan_queryset(self.get_queryset(), self.response_plan)
         try:
-            return await queryset.aget(pk=instance.pk)
+            refreshed: Model = await queryset.aget(pk=instance.pk)
+            return refreshed
         except ObjectDoesNotExist:  # written outside the visible queryset: answer what we have
             from ninja_viewsets._planning import load_relations
 

@@ -20,10 +20,10 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Model
 from django.http import HttpRequest
-from ninja import Status
 from pydantic import BaseModel
 
 from ninja_viewsets._async import acall
+from ninja_viewsets._compat import respond
 from ninja_viewsets._planning import plan_queryset
 
 __all__ = [
@@ -59,7 +59,7 @@ def model_values(
         if fld.many_to_many:
             many[fld.name] = value
         elif fld.is_relation and not isinstance(value, Model):
-            concrete[fld.attname] = value  # type: ignore[attr-defined]
+            concrete[fld.attname] = value  # type: ignore[union-attr]
         elif fld.concrete:
             concrete[getattr(fld, "attname", name) if name != fld.name else fld.name] = value
         else:
@@ -84,7 +84,7 @@ class CreateModelMixin:
 
     async def create(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         instance = await acall(self.perform_create, payload)
-        return Status(201, await self.refetch(instance))  # type: ignore[attr-defined]
+        return respond(201, await self.refetch(instance))  # type: ignore[attr-defined]
 
     async def perform_create(self, data: BaseModel) -> Any:
         """Save a new object from validated ``data`` and return it."""
@@ -135,7 +135,7 @@ class DestroyModelMixin:
     async def destroy(self, request: HttpRequest, **kwargs: Any) -> Any:
         instance = await self.get_object()  # type: ignore[attr-defined]
         await acall(self.perform_destroy, instance)
-        return Status(204, None)
+        return respond(204, None)
 
     async def perform_destroy(self, instance: Any) -> None:
         await instance.adelete()

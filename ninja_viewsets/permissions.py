@@ -77,7 +77,8 @@ class _OperandHolder:
         return hash((self.operator_class, self.operands))
 
     def __repr__(self) -> str:
-        symbol = {AND: "&", OR: "|", NOT: "~"}[self.operator_class]
+        symbols: dict[type, str] = {AND: "&", OR: "|", NOT: "~"}
+        symbol = symbols[self.operator_class]
         names = [getattr(o, "__name__", repr(o)) for o in self.operands]
         return f"~{names[0]}" if symbol == "~" else f"({f' {symbol} '.join(names)})"
 
@@ -88,13 +89,13 @@ class _PermissionMeta(type):
     def __and__(cls, other: Any) -> _OperandHolder:
         return _OperandHolder(AND, cls, other)
 
-    def __or__(cls, other: Any) -> _OperandHolder:
+    def __or__(cls, other: Any) -> _OperandHolder:  # type: ignore[override]
         return _OperandHolder(OR, cls, other)
 
     def __rand__(cls, other: Any) -> _OperandHolder:
         return _OperandHolder(AND, other, cls)
 
-    def __ror__(cls, other: Any) -> _OperandHolder:
+    def __ror__(cls, other: Any) -> _OperandHolder:  # type: ignore[override]
         return _OperandHolder(OR, other, cls)
 
     def __invert__(cls) -> _OperandHolder:
@@ -124,12 +125,16 @@ class AND(BasePermission):
         self.op1, self.op2 = op1, op2
 
     async def has_permission(self, request: HttpRequest, view: ViewSetMixin) -> bool:
-        return await acall(self.op1.has_permission, request, view) and await acall(self.op2.has_permission, request, view)
+        return bool(await acall(self.op1.has_permission, request, view)) and bool(
+            await acall(self.op2.has_permission, request, view)
+        )
 
     async def has_object_permission(
         self, request: HttpRequest, view: ViewSetMixin, obj: Any
     ) -> bool:
-        return await acall(self.op1.has_object_permission, request, view, obj) and await acall(self.op2.has_object_permission, request, view, obj)
+        return bool(await acall(self.op1.has_object_permission, request, view, obj)) and bool(
+            await acall(self.op2.has_object_permission, request, view, obj)
+        )
 
 
 class OR(BasePermission):
@@ -137,13 +142,17 @@ class OR(BasePermission):
         self.op1, self.op2 = op1, op2
 
     async def has_permission(self, request: HttpRequest, view: ViewSetMixin) -> bool:
-        return await acall(self.op1.has_permission, request, view) or await acall(self.op2.has_permission, request, view)
+        return bool(await acall(self.op1.has_permission, request, view)) or bool(
+            await acall(self.op2.has_permission, request, view)
+        )
 
     async def has_object_permission(
         self, request: HttpRequest, view: ViewSetMixin, obj: Any
     ) -> bool:
         for op in (self.op1, self.op2):
-            if await acall(op.has_permission, request, view) and await acall(op.has_object_permission, request, view, obj):
+            if await acall(op.has_permission, request, view) and await acall(
+                op.has_object_permission, request, view, obj
+            ):
                 return True
         return False
 

@@ -216,8 +216,9 @@ class SimpleRouter(Router):
     ) -> None:
         """Register every method of one URL (``mapping``) as Ninja operations on ``path``."""
         lookup, lookup_tp = self.get_lookup(viewset)
-        path_types = {name: (lookup_tp if name == lookup else str)
-                      for name in _PATH_PARAM.findall(path)}
+        path_types = {
+            name: (lookup_tp if name == lookup else str) for name in _PATH_PARAM.findall(path)
+        }
         attributes, options = {}, {}
         for key, value in initkwargs.items():
             if key in OPERATION_OPTIONS:
@@ -408,10 +409,11 @@ def build_view(
         initkwargs={"detail": initkwargs.pop("detail", None), **initkwargs},
     )
     ident = next(_as_view_ids)
-    api = NinjaAPI(urls_namespace=f"ninja_viewsets_as_view_{ident}", docs_url=None,
-                   openapi_url=None)
+    api = NinjaAPI(
+        urls_namespace=f"ninja_viewsets_as_view_{ident}", docs_url=None, openapi_url=None
+    )
     api.add_router("", router)
-    callback = next(p.callback for p in api.urls[0] if getattr(p, "name", None) == "view")
+    callback: Any = next(p.callback for p in api.urls[0] if getattr(p, "name", None) == "view")
 
     async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         return await callback(request, *args, **kwargs)

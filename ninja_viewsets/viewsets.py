@@ -25,15 +25,15 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils.functional import classproperty
-from ninja import Status
 from ninja.constants import NOT_SET
-from django.db.models import QuerySet
 
 from ninja_viewsets import mixins
 from ninja_viewsets._async import acall
+from ninja_viewsets._compat import respond, split_status
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, load_relations, plan_queryset
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.decorators import is_action
@@ -139,8 +139,8 @@ class ViewSetMixin:
         return found
 
     @classproperty
-    def view_name(cls) -> str:  # noqa: N805
-        name = cls.__name__
+    def view_name(cls) -> str:
+        name: str = cls.__name__  # type: ignore[attr-defined]
         for suffix in ("ViewSet", "View"):
             name = name.removesuffix(suffix)
         return _split_camel(name)
@@ -196,10 +196,11 @@ class ViewSetMixin:
         """
         if isinstance(result, HttpResponseBase):
             return result
-        if isinstance(result, Status):
-            return Status(result.status_code, await self.finalize_result(result.value, spec))
+        status, body = split_status(result)
+        if status is not None:
+            return respond(status, await self.finalize_result(body, spec))
         if result is None and spec.empty_status is not None:
-            return Status(spec.empty_status, None)
+            return respond(spec.empty_status, None)
         if isinstance(result, QuerySet):
             return [obj async for obj in plan_queryset(result, spec.response_plan)]
         if spec.response_plan:
@@ -333,9 +334,7 @@ class GenericViewSet(ViewSetMixin, GenericAPIView):
     """Queryset, lookups and schemas, no actions: compose it with the mixins."""
 
 
-class ReadOnlyModelViewSet(
-    mixins.RetrieveModelMixin, mixins.ListModelMixin, GenericViewSet
-):
+class ReadOnlyModelViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, GenericViewSet):
     """``list`` and ``retrieve``."""
 
 
