@@ -15,11 +15,20 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from ninja import Query
 from ninja.constants import NOT_SET
 from pydantic import BaseModel
 
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
-from ninja_viewsets.generics import GenericAPIView
+from ninja_viewsets.filters import check_search_fields, ordering_choices
+from ninja_viewsets.generics import (
+    FILTERS_PARAM,
+    ORDERING_PARAM,
+    PAGINATION_PARAM,
+    SEARCH_PARAM,
+    GenericAPIView,
+)
+from ninja_viewsets.pagination import paged_schema
 
 __all__ = ["STANDARD_ACTIONS", "OperationSpec", "build_spec", "make_endpoint"]
 
@@ -58,6 +67,8 @@ class OperationSpec:
     object_plan: QueryPlan = EMPTY_PLAN
     response_plan: QueryPlan = EMPTY_PLAN
     empty_status: int | None = None
+    collection: bool = False  # filtered, searched, ordered and paginated
+    paginator: Any = None
     description: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -109,6 +120,40 @@ def _response_item_schema(response: Any) -> Any:
     return response
 
 
+def _collection_params(view: Any, taken: set[str]) -> tuple[list[inspect.Parameter], Any]:
+    """Query parameters of a collection action (filters, search, ordering, page) + paginator."""
+    params: list[inspect.Parameter] = []
+    model = view.get_model()
+    if view.filter_schema is not None:
+        params.append(_kw(FILTERS_PARAM, view.filter_schema, Query(...)))
+    if view.search_fields:
+        check_search_fields(model, view.search_fields)
+        fields = ", ".join(view.search_fields)
+        params.append(
+            _kw(SEARCH_PARAM, str | None, Query(None, description=f"Search terms in: {fields}."))
+        )
+    if view.ordering_fields:
+        choices = ordering_choices(model, view.ordering_fields) if model else []
+        description = "Comma-separated fields, '-' for descending; one of: " + ", ".join(choices)
+        params.append(_kw(ORDERING_PARAM, str | None, Query(None, description=description)))
+    paginator_class = view.get_pagination_class()
+    paginator = paginator_class() if paginator_class is not None else None
+    if paginator is not None:
+        if not hasattr(paginator, "apaginate_queryset"):
+            raise ImproperlyConfigured(
+                f"{type(view).__name__}.pagination_class = {paginator_class.__name__} is not "
+                f"async: subclass ninja_viewsets.pagination.AsyncPaginationBase."
+            )
+        params.append(_kw(PAGINATION_PARAM, paginator.Input, Query(...)))
+    clash = taken & {p.name for p in params}
+    if clash:
+        raise ImproperlyConfigured(
+            f"{type(view).__name__}.{view.action}: parameter(s) {sorted(clash)} are reserved "
+            f"for filtering, search, ordering and pagination; rename them."
+        )
+    return params, paginator
+
+
 def build_spec(
     viewset: type[Any],
     action: str,
@@ -143,6 +188,10 @@ def _standard_spec(
 ) -> OperationSpec:
     params = [_kw(name, tp) for name, tp in path_types.items()]
     output = view.get_output_schema()
+    paginator = None
+    if action == "list":
+        extra, paginator = _collection_params(view, set(path_types))
+        params += extra
     if action in ("create", "update"):
         params.append(_kw("payload", view.get_input_schema()))
     elif action == "partial_update":
@@ -152,6 +201,8 @@ def _standard_spec(
         "create": {201: output},
         "destroy": {204: None},
     }.get(action, output)
+    if paginator is not None:
+        response = paged_schema(type(paginator), output)
     response = options.pop("response", response)
     plan = view.get_query_plan(output) if action != "destroy" else EMPTY_PLAN
     return OperationSpec(
@@ -163,6 +214,8 @@ def _standard_spec(
         finalize=not _is_library_method(handler),
         object_plan=plan if action == "retrieve" else EMPTY_PLAN,
         response_plan=plan,
+        collection=action == "list",
+        paginator=paginator,
         description=description,
         options=options,
     )
@@ -201,6 +254,17 @@ def _user_spec(
     missing = [_kw(name, tp) for name, tp in path_types.items() if name not in seen]
     params = missing + params
 
+    collection = bool(options.pop("paginate", False))
+    paginator = None
+    if collection:
+        if not generic:
+            raise ImproperlyConfigured(
+                f"{type(view).__name__}.{action}: paginate=True needs a GenericViewSet (it "
+                f"filters and paginates the queryset the action returns)."
+            )
+        extra, paginator = _collection_params(view, seen | set(path_types))
+        params += extra
+
     empty_status = None
     if "response" in options:
         response = options.pop("response")
@@ -211,6 +275,11 @@ def _user_spec(
     else:
         response = NOT_SET
     item = _response_item_schema(response)
+    if collection and item is not None:
+        args = typing.get_args(item) if typing.get_origin(item) in (list, tuple) else ()
+        item = args[0] if args else item
+        if paginator is not None:
+            response = paged_schema(type(paginator), item)
     plan = view.get_query_plan(item) if generic and item is not None else EMPTY_PLAN
     return OperationSpec(
         action=action,
@@ -221,6 +290,8 @@ def _user_spec(
         finalize=True,
         response_plan=plan,
         empty_status=empty_status,
+        collection=collection,
+        paginator=paginator,
         description=description,
         options=options,
     )

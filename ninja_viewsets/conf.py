@@ -19,6 +19,8 @@ __all__ = ["DEFAULTS", "get_setting"]
 
 DEFAULTS: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["ninja_viewsets.permissions.AllowAny"],
+    "DEFAULT_PAGINATION_CLASS": None,
+    "DEFAULT_THROTTLE_CLASSES": [],
 }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
@@ -28,12 +29,27 @@ from ninja.orm import create_schema
 from pydantic import BaseModel, create_model
 
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, get_plan, plan_queryset
+from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NotFound
+from ninja_viewsets.filters import apply_ordering, apply_search, ordering_choices
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 __all__ = ["GenericAPIView", "lookup_type"]
+
+FILTERS_PARAM = "filters"
+ORDERING_PARAM = "ordering"
+SEARCH_PARAM = "search"
+PAGINATION_PARAM = "pagination"
+
+
+class _NotGiven:
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Any = _NotGiven()
 
 
 class GenericAPIView:
@@ -45,11 +61,18 @@ class GenericAPIView:
     patch_schema: type[BaseModel] | None = None
     lookup_field: str = "pk"
     lookup_url_kwarg: str | None = None
+    pagination_class: Any = NOT_GIVEN  # None: unpaginated; unset: DEFAULT_PAGINATION_CLASS
+    filter_schema: type[BaseModel] | None = None  # a ninja FilterSchema
+    ordering_fields: Sequence[str] | str | None = None
+    ordering: Sequence[str] | None = None
+    search_fields: Sequence[str] | None = None
 
     # set per request by the viewset machinery
     request: HttpRequest
     kwargs: dict[str, Any]
     action: str | None
+    params: dict[str, Any]
+    paginator: Any = None
     object_plan: QueryPlan = EMPTY_PLAN
     response_plan: QueryPlan = EMPTY_PLAN
 
@@ -66,8 +89,37 @@ class GenericAPIView:
         return self.queryset.all()
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        """Narrow the queryset for list and lookups (filters, search, ordering hook in here)."""
+        """Apply ``filter_schema``, ``search_fields`` and ordering from the query parameters.
+
+        Sync and lazy. The parameters exist on list and ``paginate=True`` list-level actions
+        only, so detail lookups are not filtered.
+        """
+        params = getattr(self, "params", None) or {}
+        filters = params.get(FILTERS_PARAM)
+        if filters is not None:
+            queryset = filters.filter(queryset)
+        if self.search_fields:
+            queryset = apply_search(queryset, self.search_fields, params.get(SEARCH_PARAM))
+        if self.ordering_fields:
+            choices = ordering_choices(queryset.model, self.ordering_fields)
+            queryset = apply_ordering(queryset, params.get(ORDERING_PARAM), choices, self.ordering)
+        elif self.ordering and getattr(self, "collection", False):
+            queryset = queryset.order_by(*self.ordering)
         return queryset
+
+    def get_pagination_class(self) -> Any:
+        """This action's paginator class, or ``None`` (``pagination_class`` or the setting)."""
+        if self.pagination_class is NOT_GIVEN:
+            return get_setting("DEFAULT_PAGINATION_CLASS")
+        return self.pagination_class
+
+    async def paginate_queryset(self, queryset: QuerySet[Any]) -> Any:
+        """One page of ``queryset`` as the paginator's output, or ``None`` when unpaginated."""
+        if self.paginator is None:
+            return None
+        return await self.paginator.apaginate_queryset(
+            queryset, pagination=self.params[PAGINATION_PARAM], request=self.request
+        )
 
     @classmethod
     def get_model(cls) -> type[Model] | None:

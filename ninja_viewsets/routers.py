@@ -30,6 +30,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI, Router
 from ninja.constants import NOT_SET
+from ninja.params.models import Param
 from pydantic import BaseModel
 
 from ninja_viewsets._signature import (
@@ -221,7 +222,7 @@ class SimpleRouter(Router):
         }
         attributes, options = {}, {}
         for key, value in initkwargs.items():
-            if key in OPERATION_OPTIONS:
+            if key in OPERATION_OPTIONS or key == "paginate":
                 options[key] = value
             elif key in ("basename", "detail", "suffix", "name", "description") or hasattr(
                 viewset, key
@@ -299,7 +300,8 @@ class SimpleRouter(Router):
         """OpenAPI keys components by class name: two different classes must not share one."""
         classes = schema_classes(spec.response)
         for param in spec.parameters:
-            classes += schema_classes(param.annotation)
+            if not isinstance(param.default, Param):  # query models are flattened: no component
+                classes += schema_classes(param.annotation)
         for cls in classes:
             known = self._schema_names.setdefault(cls.__name__, cls)
             if known is not cls:

@@ -77,6 +77,8 @@ class ViewSetMixin:
     kwargs: dict[str, Any]
     action: str | None = None
     action_map: dict[str, str]
+    params: dict[str, Any]
+    collection: bool = False
     object_plan: QueryPlan = EMPTY_PLAN
     response_plan: QueryPlan = EMPTY_PLAN
 
@@ -159,6 +161,9 @@ class ViewSetMixin:
         self.request = request
         self.kwargs = {name: params[name] for name in spec.path_params if name in params}
         self.action = spec.action
+        self.params = params
+        self.collection = spec.collection
+        self.paginator = spec.paginator
         self.object_plan = spec.object_plan
         self.response_plan = spec.response_plan
         try:
@@ -202,7 +207,13 @@ class ViewSetMixin:
         if result is None and spec.empty_status is not None:
             return respond(spec.empty_status, None)
         if isinstance(result, QuerySet):
-            return [obj async for obj in plan_queryset(result, spec.response_plan)]
+            queryset = plan_queryset(result, spec.response_plan)
+            if spec.collection:
+                queryset = self.filter_queryset(queryset)  # type: ignore[attr-defined]
+                page = await self.paginate_queryset(queryset)  # type: ignore[attr-defined]
+                if page is not None:
+                    return page
+            return [obj async for obj in queryset]
         if spec.response_plan:
             if isinstance(result, list | tuple):
                 await load_relations(result, spec.response_plan)
