@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from functools import reduce
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connections
 from django.db.models import Model, Q, QuerySet
@@ -148,4 +149,9 @@ def check_search_fields(model: type[Model] | None, search_fields: Sequence[str])
             raise ImproperlyConfigured(
                 f"search_fields {list(search_fields)!r} use '@' (full-text search), which needs "
                 f"PostgreSQL; this database is {vendor}. Use '^', '=' or no prefix instead."
+            )
+        if not apps.is_installed("django.contrib.postgres"):
+            raise ImproperlyConfigured(
+                "search_fields with '@' (full-text search) need 'django.contrib.postgres' in "
+                "INSTALLED_APPS."
             )
