@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
 from ninja_viewsets._async import acall
+from ninja_viewsets.exceptions import MethodNotAllowed, NotFound
 
 if TYPE_CHECKING:
     from ninja_viewsets.viewsets import ViewSetMixin
@@ -32,6 +34,9 @@ __all__ = [
     "SAFE_METHODS",
     "AllowAny",
     "BasePermission",
+    "DjangoModelPermissions",
+    "DjangoModelPermissionsOrAnonReadOnly",
+    "DjangoObjectPermissions",
     "IsAdminUser",
     "IsAuthenticated",
     "IsAuthenticatedOrReadOnly",
@@ -202,3 +207,85 @@ class IsAuthenticatedOrReadOnly(BasePermission):
 
     async def has_permission(self, request: HttpRequest, view: ViewSetMixin) -> bool:
         return request.method in SAFE_METHODS or _is_authenticated(request)
+
+
+def _model_of(view: ViewSetMixin) -> type[Any]:
+    get_queryset = getattr(view, "get_queryset", None)
+    if get_queryset is None:
+        raise ImproperlyConfigured(
+            f"Django model permissions need a queryset: {type(view).__name__} has no "
+            f"`get_queryset()` (use a GenericViewSet or set `queryset`)."
+        )
+    return get_queryset().model  # type: ignore[no-any-return]
+
+
+class DjangoModelPermissions(BasePermission):
+    """The user needs Django's model permissions for writes (``add``/``change``/``delete``).
+
+    POST needs ``add``, PUT and PATCH ``change``, DELETE ``delete``; reads need nothing (add
+    ``%(app_label)s.view_%(model_name)s`` to ``perms_map`` to require ``view``). Anonymous
+    requests are refused. The model is the one of ``view.get_queryset()``.
+    """
+
+    perms_map: dict[str, list[str]] = {
+        "GET": [],
+        "OPTIONS": [],
+        "HEAD": [],
+        "POST": ["%(app_label)s.add_%(model_name)s"],
+        "PUT": ["%(app_label)s.change_%(model_name)s"],
+        "PATCH": ["%(app_label)s.change_%(model_name)s"],
+        "DELETE": ["%(app_label)s.delete_%(model_name)s"],
+    }
+    authenticated_users_only = True
+
+    def get_required_permissions(self, method: str, model: type[Any]) -> list[str]:
+        kwargs = {"app_label": model._meta.app_label, "model_name": model._meta.model_name}
+        if method not in self.perms_map:
+            raise MethodNotAllowed(method, sorted(self.perms_map))
+        return [perm % kwargs for perm in self.perms_map[method]]
+
+    async def has_permission(self, request: HttpRequest, view: ViewSetMixin) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or (not user.is_authenticated and self.authenticated_users_only):
+            return False
+        perms = self.get_required_permissions(str(request.method), _model_of(view))
+        return bool(await user.ahas_perms(perms))
+
+
+class DjangoModelPermissionsOrAnonReadOnly(DjangoModelPermissions):
+    """``DjangoModelPermissions``, but anonymous users may read."""
+
+    authenticated_users_only = False
+
+
+class DjangoObjectPermissions(DjangoModelPermissions):
+    """Object-level permissions through the authentication backends (e.g. django-guardian).
+
+    Requires the model permissions too. A user who cannot read the object gets 404 (its
+    existence is not revealed); one who can read but not write it gets 403.
+    """
+
+    perms_map: dict[str, list[str]] = {
+        "GET": [],
+        "OPTIONS": [],
+        "HEAD": [],
+        "POST": ["%(app_label)s.add_%(model_name)s"],
+        "PUT": ["%(app_label)s.change_%(model_name)s"],
+        "PATCH": ["%(app_label)s.change_%(model_name)s"],
+        "DELETE": ["%(app_label)s.delete_%(model_name)s"],
+    }
+
+    async def has_object_permission(
+        self, request: HttpRequest, view: ViewSetMixin, obj: Any
+    ) -> bool:
+        user: Any = request.user
+        model = _model_of(view)
+        perms = self.get_required_permissions(str(request.method), model)
+        if not await user.ahas_perms(perms, obj):
+            if request.method in SAFE_METHODS:
+                raise NotFound()
+            read_perms = self.get_required_permissions("GET", model)
+            if not await user.ahas_perms(read_perms, obj):
+                raise NotFound()
+            return False
+        return True
