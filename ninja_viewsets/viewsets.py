@@ -45,6 +45,7 @@ from ninja_viewsets.exceptions import (
 )
 from ninja_viewsets.generics import GenericAPIView
 from ninja_viewsets.permissions import BasePermission
+from ninja_viewsets.throttling import Throttled
 
 if TYPE_CHECKING:
     from ninja_viewsets._signature import OperationSpec
@@ -62,6 +63,8 @@ class ViewSetMixin:
     """Binds HTTP methods to actions (``{"get": "list"}``) and runs one request."""
 
     permission_classes: Sequence[Any] | None = None  # None: NINJA_VIEWSETS default
+    throttle_classes: Sequence[Any] | None = None  # None: NINJA_VIEWSETS default
+    throttle_scope: str | None = None  # for ScopedRateThrottle
     auth: Any = NOT_SET  # any Ninja auth; passed to every operation of this viewset
 
     # route-level attributes, set by the router (or as_view initkwargs)
@@ -185,13 +188,14 @@ class ViewSetMixin:
             return self.handle_exception(PermissionDenied(str(exc) or None))
 
     async def initial(self, request: HttpRequest) -> None:
-        """Runs before the action: load the user once, then check permissions."""
+        """Runs before the action: load the user once, check permissions, then throttles."""
         auth = getattr(request, "auth", None)
         if isinstance(auth, AbstractBaseUser):
             request.user = auth
         elif hasattr(request, "auser"):
             request.user = await request.auser()
         await self.check_permissions(request)
+        await self.check_throttles(request)
 
     async def finalize_result(self, result: Any, spec: OperationSpec) -> Any:
         """Make what a user action returned safe to serialize on the event loop.
@@ -246,6 +250,23 @@ class ViewSetMixin:
                     message=getattr(permission, "message", None),
                     code=getattr(permission, "code", None),
                 )
+
+    def get_throttles(self) -> list[Any]:
+        """Instantiate this action's throttle classes (override to branch on ``self.action``)."""
+        classes = self.throttle_classes
+        if classes is None:
+            classes = get_setting("DEFAULT_THROTTLE_CLASSES")
+        return [throttle() for throttle in classes]
+
+    async def check_throttles(self, request: HttpRequest) -> None:
+        """Raise 429 with ``Retry-After`` (the longest wait) when any throttle refuses."""
+        waits = []
+        for throttle in self.get_throttles():
+            if not await acall(throttle.allow_request, request, self):
+                waits.append(throttle.wait())
+        if waits:
+            known = [w for w in waits if w is not None]
+            raise Throttled(max(known) if known else None)
 
     async def check_object_permissions(self, request: HttpRequest, obj: Any) -> None:
         """Raise 401/403 unless every permission allows access to ``obj``."""
