@@ -121,9 +121,7 @@ def test_unpaginated_by_default(client, books):
     assert isinstance(r.json(), list) and len(r.json()) == 10
 
 
-def test_cursor_walks_forward_and_back_in_one_query_each(
-    client, books, django_assert_num_queries
-):
+def test_cursor_walks_forward_and_back_in_one_query_each(client, books, django_assert_num_queries):
     with django_assert_num_queries(1):
         r = client.get("/api/cursor/")
     page1 = r.json()

@@ -26,7 +26,7 @@ if not settings.configured:
         NINJA_DEFAULT_THROTTLE_RATES={"anon": os.environ.get("THROTTLE_RATE", "10/m")},
     )
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
