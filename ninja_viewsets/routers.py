@@ -33,6 +33,7 @@ from ninja.constants import NOT_SET
 from ninja.params.models import Param
 from pydantic import BaseModel
 
+from ninja_viewsets._auth import with_fallback
 from ninja_viewsets._signature import (
     OPERATION_OPTIONS,
     STANDARD_ACTIONS,
@@ -279,7 +280,7 @@ class SimpleRouter(Router):
             summary = attributes["name"]
         else:
             summary = pretty_name(spec.action)
-        auth = attributes.get("auth", getattr(viewset, "auth", NOT_SET))
+        auth = with_fallback(attributes.get("auth", getattr(viewset, "auth", NOT_SET)))
         tags = options.pop("tags", [ident])
         self.add_api_operation(
             path,

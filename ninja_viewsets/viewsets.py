@@ -33,6 +33,7 @@ from ninja.constants import NOT_SET
 
 from ninja_viewsets import mixins
 from ninja_viewsets._async import acall
+from ninja_viewsets._auth import ANONYMOUS, challenge
 from ninja_viewsets._compat import respond, split_status
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, load_relations, plan_queryset
 from ninja_viewsets.conf import get_setting
@@ -190,6 +191,11 @@ class ViewSetMixin:
     async def initial(self, request: HttpRequest) -> None:
         """Runs before the action: load the user once, check permissions, then throttles."""
         auth = getattr(request, "auth", None)
+        request.auth = auth  # type: ignore[attr-defined]  # Ninja leaves it unset without auth
+        if auth is ANONYMOUS:  # every authenticator of this operation failed
+            request.auth = None  # type: ignore[attr-defined]
+            challenge = getattr(request, "_viewset_challenge", None)
+            raise NotAuthenticated(headers={"WWW-Authenticate": challenge} if challenge else None)
         if isinstance(auth, AbstractBaseUser):
             request.user = auth
         elif hasattr(request, "auser"):
@@ -287,7 +293,8 @@ class ViewSetMixin:
             user is not None and user.is_authenticated
         )
         if not authenticated:
-            raise NotAuthenticated()
+            scheme = challenge(_as_list(self.auth))
+            raise NotAuthenticated(headers={"WWW-Authenticate": scheme} if scheme else None)
         raise PermissionDenied(message, code=code)
 
     # -- reversing -----------------------------------------------------------------------
@@ -343,6 +350,12 @@ def reverse_in_api(
         except NoReverseMatch:
             continue
     raise NoReverseMatch(f"Reverse for {name!r} not found in any URL namespace.")
+
+
+def _as_list(auth: Any) -> list[Any]:
+    if auth is NOT_SET or auth is None:
+        return []
+    return list(auth) if isinstance(auth, list | tuple) else [auth]
 
 
 def _split_camel(name: str) -> str:
