@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import types
 import typing
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Model, QuerySet
 from pydantic import BaseModel
@@ -86,6 +88,13 @@ def _relation_paths(model: type[Model], schema: Any, depth: int = 0) -> list[tup
             continue  # ModelSchema's `author` read through `author_id`: no query
         inner, _ = _unwrap(info.annotation)
         many = bool(fld.many_to_many or fld.one_to_many)
+        if many and inner in (int, str, uuid.UUID):
+            raise ImproperlyConfigured(
+                f"{schema.__name__}.{name} reads {model.__name__}.{fld.name} (a many relation) as "
+                f"a list of {inner.__name__}, but the related objects are validated, not their "
+                f"keys. Declare a nested schema (`{name}: list[{fld.related_model.__name__}Out]`) "
+                f"or use a ModelSchema listing '{fld.name}' in Meta.fields (pk list)."
+            )
         related = fld.related_model
         paths.append((fld.name, many))
         if isinstance(related, type):
