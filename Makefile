@@ -53,8 +53,8 @@ lint: install ## ruff (lint + format check) and mypy
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-bench: install ## Benchmark against the peers (see bench/)
-	@echo "The benchmark lands with the performance issue; nothing to run yet."
+bench: ## Benchmark against the peers in one run; writes bench/RESULTS.md (see bench/README.md)
+	bash bench/run.sh
 
 clean: ## Remove the virtualenvs and caches
 	rm -rf .venv .venv-* .pytest_cache .mypy_cache .ruff_cache example_project/db.sqlite3

@@ -1,10 +1,17 @@
 """Query plans derived from an output schema, so serialization never touches the database.
 
 Ninja validates the response on the event loop; a lazy relation read there raises
-``SynchronousOnlyOperation``. From the response schema we know which relations it reads, so we
-load them up front: ``select_related`` for forward FK / one-to-one chains, ``prefetch_related``
-for reverse FK and many-to-many (and everything under them). Plans are computed once per
-(model, schema) pair and cached.
+``SynchronousOnlyOperation``. From the response schema we know what it reads, so we load it up
+front, in a constant number of queries whatever the number of rows:
+
+- ``select_related`` for forward FK / one-to-one chains (one JOIN, no extra query);
+- ``Prefetch`` for reverse FK and many-to-many lists, its queryset shaped the same way
+  (recursively), one query per prefetched relation;
+- ``only()`` for the columns the schema reads, where every field maps to a column (a schema
+  with resolvers, properties or dotted aliases keeps all columns). Columns are narrowed only
+  where nothing but serialization reads the rows: lists and the re-fetch after a write.
+
+Plans are computed once per (model, schema) pair at registration and cached.
 """
 
 from __future__ import annotations
@@ -17,9 +24,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from pydantic import BaseModel
 
 __all__ = ["EMPTY_PLAN", "QueryPlan", "get_plan", "load_relations", "plan_queryset"]
@@ -27,11 +34,13 @@ __all__ = ["EMPTY_PLAN", "QueryPlan", "get_plan", "load_relations", "plan_querys
 
 @dataclass(frozen=True)
 class QueryPlan:
-    """Relations a schema reads: ``select`` chains joined in SQL, ``prefetch`` lookups."""
+    """What serializing one schema needs: joins, prefetches, columns (``None``: all)."""
 
     select: tuple[str, ...] = ()
-    prefetch: tuple[str, ...] = ()
-    lookups: tuple[str, ...] = field(default=())  # every relation path, for instances
+    prefetch: tuple[str, ...] = ()  # relation paths, for instances an action built itself
+    prefetch_objects: tuple[Prefetch, ...] = field(default=(), compare=False)
+    only: tuple[str, ...] | None = None
+    lookups: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.select or self.prefetch)
@@ -63,54 +72,86 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
             return annotation, many
 
 
-def _relation_paths(model: type[Model], schema: Any, depth: int = 0) -> list[tuple[str, bool]]:
-    """``[(lookup path, crosses a many relation)]`` for every relation the schema reads."""
-    if depth > 8 or not (isinstance(schema, type) and issubclass(schema, BaseModel)):
-        return []
-    paths: list[tuple[str, bool]] = []
+@dataclass
+class _Node:
+    """The plan of one (model, schema) level."""
+
+    model: type[Model]
+    columns: set[str] = field(default_factory=set)
+    exact: bool = True  # every schema field maps to a column or a planned relation
+    joins: dict[str, _Node] = field(default_factory=dict)  # forward FK / one-to-one
+    many: dict[str, _Node | None] = field(default_factory=dict)  # reverse FK / M2M
+    paths: list[tuple[str, bool]] = field(default_factory=list)  # dotted reads (no shaping)
+
+
+def _is_schema(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _has_resolvers(schema: type[BaseModel]) -> bool:
+    return bool(getattr(schema, "_ninja_resolvers", None)) or any(
+        name.startswith("resolve_") for name in dir(schema)
+    )
+
+
+def _build(model: type[Model], schema: Any, depth: int = 0) -> _Node:
+    node = _Node(model)
+    if depth > 8 or not _is_schema(schema):
+        node.exact = False
+        return node
+    if _has_resolvers(schema):
+        node.exact = False
     for name, info in schema.model_fields.items():
-        source = info.validation_alias if isinstance(info.validation_alias, str) else None
-        source = source or info.alias or name
-        parts = source.split(".")
-        if len(parts) > 1:  # Field(alias="author.name"): a dotted read through relations
-            paths.extend(_dotted_path(model, parts[:-1]))
+        alias = info.validation_alias if isinstance(info.validation_alias, str) else None
+        source = alias or info.alias or name
+        if "." in source:  # Field(alias="author.name"): a dotted read through relations
+            node.exact = False
+            node.paths.extend(_dotted_path(model, source.split(".")[:-1]))
             continue
-        try:
-            fld = model._meta.get_field(name)
-        except Exception:
-            try:
-                fld = model._meta.get_field(source)
-            except Exception:
-                continue
-        if not fld.is_relation:
+        fld = _get_field(model, source) or _get_field(model, name)
+        if fld is None:
+            node.exact = False  # a property, method or annotation: keep every column
             continue
-        if source == getattr(fld, "attname", None) and source != fld.name:
-            continue  # ModelSchema's `author` read through `author_id`: no query
+        if not fld.is_relation or (source == getattr(fld, "attname", None) and source != fld.name):
+            node.columns.add(fld.attname if source == getattr(fld, "attname", None) else fld.name)
+            continue
         inner, _ = _unwrap(info.annotation)
-        many = bool(fld.many_to_many or fld.one_to_many)
-        if many and inner in (int, str, uuid.UUID):
-            raise ImproperlyConfigured(
-                f"{schema.__name__}.{name} reads {model.__name__}.{fld.name} (a many relation) as "
-                f"a list of {inner.__name__}, but the related objects are validated, not their "
-                f"keys. Declare a nested schema (`{name}: list[{fld.related_model.__name__}Out]`) "
-                f"or use a ModelSchema listing '{fld.name}' in Meta.fields (pk list)."
-            )
         related = fld.related_model
-        paths.append((fld.name, many))
-        if isinstance(related, type):
-            for sub, sub_many in _relation_paths(related, inner, depth + 1):
-                paths.append((f"{fld.name}__{sub}", many or sub_many))
-    return paths
+        if not isinstance(related, type):
+            node.exact = False
+            continue
+        if fld.many_to_many or fld.one_to_many:
+            if inner in (int, str, uuid.UUID):
+                raise ImproperlyConfigured(
+                    f"{schema.__name__}.{name} reads {model.__name__}.{fld.name} (a many "
+                    f"relation) as a list of {inner.__name__}, but the related objects are "
+                    f"validated, not their keys. Declare a nested schema (`{name}: "
+                    f"list[{related.__name__}Out]`) or use a ModelSchema listing '{fld.name}' "
+                    f"in Meta.fields (a pk list)."
+                )
+            node.many[fld.name] = _build(related, inner, depth + 1) if _is_schema(inner) else None
+        else:
+            node.columns.add(fld.name)  # the FK column itself, to join through it
+            if _is_schema(inner):
+                node.joins[fld.name] = _build(related, inner, depth + 1)
+            else:
+                node.joins[fld.name] = _Node(related, exact=False)
+    return node
+
+
+def _get_field(model: type[Model], name: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return next((f for f in model._meta.concrete_fields if f.attname == name), None)
 
 
 def _dotted_path(model: type[Model], parts: list[str]) -> list[tuple[str, bool]]:
-    paths, current, many, prefix = [], model, False, ""
+    paths: list[tuple[str, bool]] = []
+    current, many, prefix = model, False, ""
     for part in parts:
-        try:
-            fld = current._meta.get_field(part)
-        except Exception:
-            break
-        if not fld.is_relation or not isinstance(fld.related_model, type):
+        fld = _get_field(current, part)
+        if fld is None or not fld.is_relation or not isinstance(fld.related_model, type):
             break
         many = many or bool(fld.many_to_many or fld.one_to_many)
         prefix = f"{prefix}__{part}" if prefix else part
@@ -119,39 +160,150 @@ def _dotted_path(model: type[Model], parts: list[str]) -> list[tuple[str, bool]]
     return paths
 
 
+def _selects(node: _Node, prefix: str = "") -> list[str]:
+    chains = []
+    for name, child in node.joins.items():
+        path = f"{prefix}{name}"
+        deeper = _selects(child, f"{path}__")
+        chains.extend(deeper or [path])
+    return chains
+
+
+def _columns(node: _Node, prefix: str = "") -> list[str] | None:
+    """``only()`` arguments for ``node`` and its joins, or ``None`` when not exact."""
+    if not node.exact:
+        return None
+    pk = node.model._meta.pk
+    assert pk is not None
+    cols = {f"{prefix}{pk.name}", *(f"{prefix}{c}" for c in node.columns)}
+    for name, child in node.joins.items():
+        sub = _columns(child, f"{prefix}{name}__")
+        if sub is None:
+            return None
+        cols.update(sub)
+    return sorted(cols)
+
+
+def _prefetches(node: _Node, prefix: str = "") -> list[Prefetch]:
+    """``Prefetch`` objects for every many relation under ``node`` (and under its joins)."""
+    result: list[Prefetch] = []
+    for name, child in node.joins.items():
+        result.extend(_prefetches(child, f"{prefix}{name}__"))
+    for name, many_child in node.many.items():
+        fld = node.model._meta.get_field(name)
+        related: Any = fld.related_model
+        queryset = related._default_manager.all()
+        if many_child is not None:
+            queryset = _shape(queryset, many_child, back=fld)
+        result.append(Prefetch(f"{prefix}{name}", queryset=queryset))
+    return result
+
+
+def _shape(queryset: QuerySet[Any], node: _Node, back: Any = None) -> QuerySet[Any]:
+    selects = _selects(node)
+    if selects:
+        queryset = queryset.select_related(*selects)
+    prefetches = _prefetches(node)
+    if prefetches:
+        queryset = queryset.prefetch_related(*prefetches)
+    columns = _columns(node)
+    if columns is not None:
+        if back is not None and back.one_to_many:  # the child's FK back to the parent
+            columns.append(back.field.name)
+        queryset = queryset.only(*columns)
+    return queryset
+
+
+def _many_paths(node: _Node, prefix: str = "", under_many: bool = False) -> list[tuple[str, bool]]:
+    paths: list[tuple[str, bool]] = []
+    for name, child in node.joins.items():
+        path = f"{prefix}{name}"
+        paths.append((path, under_many))
+        paths.extend(_many_paths(child, f"{path}__", under_many))
+    for name, mchild in node.many.items():
+        path = f"{prefix}{name}"
+        paths.append((path, True))
+        if mchild is not None:
+            paths.extend(_many_paths(mchild, f"{path}__", True))
+    for path, many in node.paths:
+        paths.append((f"{prefix}{path}", under_many or many))
+    return paths
+
+
+def _deepest(paths: Iterable[str]) -> tuple[str, ...]:
+    unique = sorted(set(paths))
+    return tuple(p for p in unique if not any(o.startswith(p + "__") for o in unique))
+
+
 @cache
 def get_plan(model: type[Model], schema: Any) -> QueryPlan:
     """The plan for serializing ``model`` instances with ``schema`` (cached)."""
     inner, _ = _unwrap(schema)
-    paths = _relation_paths(model, inner)
-    if not paths:
+    if not _is_schema(inner):
         return EMPTY_PLAN
-    select = sorted({p for p, many in paths if not many})
-    prefetch = sorted({p for p, many in paths if many})
-    # keep only the deepest select chains (select_related("a__b") also joins "a")
-    select = [p for p in select if not any(o.startswith(p + "__") for o in select)]
-    prefetch = [p for p in prefetch if not any(o.startswith(p + "__") for o in prefetch)]
-    lookups = sorted({p for p, _ in paths})
-    lookups = [p for p in lookups if not any(o.startswith(p + "__") for o in lookups)]
-    return QueryPlan(tuple(select), tuple(prefetch), tuple(lookups))
+    node = _build(model, inner)
+    paths = _many_paths(node)
+    select = _selects(node)
+    dotted_select = [p for p, many in node.paths if not many]
+    dotted_prefetch = [p for p, many in node.paths if many]
+    prefetch_objects = _prefetches(node)
+    prefetch_objects += [Prefetch(p) for p in _deepest(dotted_prefetch)]
+    return QueryPlan(
+        select=_deepest([*select, *dotted_select]),
+        prefetch=tuple(p.prefetch_to for p in prefetch_objects),
+        prefetch_objects=tuple(prefetch_objects),
+        only=tuple(cols) if (cols := _columns(node)) is not None else None,
+        lookups=_deepest(p for p, _ in paths),
+    )
 
 
-def plan_queryset(queryset: QuerySet[Any], plan: QueryPlan) -> QuerySet[Any]:
-    """Apply ``plan`` on top of ``queryset``; the user's own select/prefetch stays as it is."""
-    if not plan:
+def plan_queryset(
+    queryset: QuerySet[Any], plan: QueryPlan, *, columns: bool = False
+) -> QuerySet[Any]:
+    """Apply ``plan`` on top of ``queryset``; the user's own select/prefetch/only wins.
+
+    ``columns=True`` also narrows the columns with ``only()`` (serialization-only reads).
+    """
+    if not plan and not (columns and plan.only):
         return queryset
     qs = queryset
-    existing_select = qs.query.select_related
-    if plan.select and existing_select is not True:
+    if plan.select and qs.query.select_related is not True:
         qs = qs.select_related(*plan.select)
     existing = {
         p if isinstance(p, str) else getattr(p, "prefetch_to", "")
         for p in getattr(qs, "_prefetch_related_lookups", ())
     }
-    missing = [p for p in plan.prefetch if p not in existing]
-    if missing:
-        qs = qs.prefetch_related(*missing)
+    missing = [
+        p
+        for p in plan.prefetch_objects
+        if p.prefetch_to not in existing
+        and not any(e.startswith(p.prefetch_to + "__") for e in existing)
+    ]
+    # under a relation the user prefetched themselves, keep their queryset and add ours below
+    taken = [p.prefetch_to for p in plan.prefetch_objects if p not in missing]
+    below = [
+        lookup
+        for lookup in plan.lookups
+        if any(lookup.startswith(t + "__") for t in taken) and lookup not in existing
+    ]
+    if missing or below:
+        qs = qs.prefetch_related(*missing, *below)
+    if columns and plan.only is not None and _can_narrow(qs):
+        qs = qs.only(*plan.only)
     return qs
+
+
+def _can_narrow(queryset: QuerySet[Any]) -> bool:
+    """Only when the user chose no columns and no annotations (they may be read elsewhere)."""
+    query = queryset.query
+    deferred, is_defer = query.deferred_loading
+    return (
+        not deferred
+        and is_defer
+        and not query.annotations
+        and not query.values_select
+        and not query.extra
+    )
 
 
 async def load_relations(objs: Iterable[Any], plan: QueryPlan) -> None:

@@ -66,6 +66,7 @@ class GenericAPIView:
     ordering_fields: Sequence[str] | str | None = None
     ordering: Sequence[str] | None = None
     search_fields: Sequence[str] | None = None
+    query_planning: bool = True  # derive select/prefetch/only from the output schema
 
     # set per request by the viewset machinery
     request: HttpRequest
@@ -121,9 +122,18 @@ class GenericAPIView:
             queryset, pagination=self.params[PAGINATION_PARAM], request=self.request
         )
 
-    @classmethod
-    def get_model(cls) -> type[Model] | None:
-        return cls.queryset.model if cls.queryset is not None else None
+    def get_model(self) -> type[Model] | None:
+        """The model this viewset serves: from ``queryset``, else from ``get_queryset()``.
+
+        At registration there is no request: a ``get_queryset()`` that needs one gives ``None``
+        (then set ``queryset`` too, or explicit schemas, for derived schemas and query plans).
+        """
+        if self.queryset is not None:
+            return self.queryset.model
+        try:
+            return self.get_queryset().model
+        except Exception:
+            return None
 
     # -- schemas -------------------------------------------------------------------------
 
@@ -157,7 +167,9 @@ class GenericAPIView:
     def get_query_plan(self, schema: Any) -> QueryPlan:
         """Relations ``schema`` reads on this viewset's model (what to select/prefetch)."""
         model = self.get_model()
-        return get_plan(model, schema) if model is not None else EMPTY_PLAN
+        if model is None or not self.query_planning:
+            return EMPTY_PLAN
+        return get_plan(model, schema)
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -188,8 +200,8 @@ class GenericAPIView:
     async def refetch(self, instance: Model) -> Model:
         """Reload ``instance`` with the relations the response reads (after a write)."""
         if not self.response_plan:
-            return instance
-        queryset = plan_queryset(self.get_queryset(), self.response_plan)
+            return instance  # nothing to load: the saved instance serializes as it is
+        queryset = plan_queryset(self.get_queryset(), self.response_plan, columns=True)
         try:
             refreshed: Model = await queryset.aget(pk=instance.pk)
             return refreshed

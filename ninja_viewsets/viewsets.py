@@ -217,7 +217,7 @@ class ViewSetMixin:
         if result is None and spec.empty_status is not None:
             return respond(spec.empty_status, None)
         if isinstance(result, QuerySet):
-            queryset = plan_queryset(result, spec.response_plan)
+            queryset = plan_queryset(result, spec.response_plan, columns=True)
             if spec.collection:
                 queryset = self.filter_queryset(queryset)  # type: ignore[attr-defined]
                 page = await self.paginate_queryset(queryset)  # type: ignore[attr-defined]

@@ -11,11 +11,16 @@ class AuthorOut(Schema):
     name: str
 
 
+class TagOut(Schema):
+    id: int
+    name: str
+
+
 class BookOut(Schema):
     id: int
     title: str
     author: AuthorOut
-    tags: list[int]
+    tags: list[TagOut]
 
 
 class BookIn(Schema):
@@ -71,8 +76,14 @@ def test_crud(client):
 def test_openapi():
     import json
     from openapi_spec_validator import validate
+
     schema = api.get_openapi_schema(path_prefix="/api")
     validate(json.loads(json.dumps(schema)))
-    ops = [(p, m, o["operationId"], o.get("tags"), o.get("summary")) for p, d in schema["paths"].items() for m, o in d.items()]
-    for x in ops: print(x)
+    ops = [
+        (p, m, o["operationId"], o.get("tags"), o.get("summary"))
+        for p, d in schema["paths"].items()
+        for m, o in d.items()
+    ]
+    for x in ops:
+        print(x)
     print(list(schema["components"]["schemas"]))
