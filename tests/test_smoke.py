@@ -1,6 +1,6 @@
 import pytest
-from ninja import NinjaAPI, Schema
 from django.urls import path
+from ninja import NinjaAPI, Schema
 
 from ninja_viewsets import DefaultRouter, ModelViewSet, action
 from tests.testapp.models import Author, Book
@@ -75,6 +75,7 @@ def test_crud(client):
 
 def test_openapi():
     import json
+
     from openapi_spec_validator import validate
 
     schema = api.get_openapi_schema(path_prefix="/api")

@@ -26,7 +26,10 @@ class Book(models.Model):
     author = models.ForeignKey(Author, related_name="books", on_delete=models.CASCADE)
     tags = models.ManyToManyField(Tag, related_name="books", blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, related_name="books", null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        related_name="books",
+        null=True,
+        blank=True,
         on_delete=models.SET_NULL,
     )
     created = models.DateTimeField(auto_now_add=True)
@@ -40,8 +43,9 @@ class Book(models.Model):
 
 class Review(models.Model):
     book = models.ForeignKey(Book, related_name="reviews", on_delete=models.CASCADE)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="reviews",
-                             on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="reviews", on_delete=models.CASCADE
+    )
     stars = models.PositiveSmallIntegerField()
     text = models.TextField(blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)

@@ -32,8 +32,9 @@ class Review(models.Model):
 
 
 class Account(models.Model):
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="accounts",
-                              on_delete=models.CASCADE)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="accounts", on_delete=models.CASCADE
+    )
     name = models.CharField(max_length=100)
     balance = models.IntegerField(default=0)
 
