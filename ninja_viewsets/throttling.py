@@ -24,6 +24,8 @@ import math
 import time
 from typing import TYPE_CHECKING, Any
 
+import django
+from asgiref.sync import sync_to_async
 from django.conf import settings as django_settings
 from django.core.cache import BaseCache, caches
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +45,9 @@ __all__ = [
     "Throttled",
     "UserRateThrottle",
 ]
+
+# Django 6 made BaseCache.aincr defer to the backend's atomic incr()
+_NATIVE_ATOMIC_AINCR = django.VERSION >= (6, 0)
 
 _NINJA_DEFAULT_RATES = {"auth": "10000/day", "user": "10000/day", "anon": "1000/day"}
 
@@ -129,7 +134,7 @@ class SimpleRateThrottle(BaseThrottle, NinjaSimpleRateThrottle):
             count = 1
         else:
             try:
-                count = await cache.aincr(window_key)
+                count = await _atomic_incr(cache, window_key)
             except ValueError:  # expired between add and incr: a new window starts
                 await cache.aadd(window_key, 1, timeout=timeout)
                 count = 1
@@ -141,6 +146,15 @@ class SimpleRateThrottle(BaseThrottle, NinjaSimpleRateThrottle):
 
     def wait(self) -> float | None:
         return self._wait
+
+
+async def _atomic_incr(cache: BaseCache, key: str) -> int:
+    """``cache.aincr`` where it is atomic; Django < 6 falls back to a racy get + set in async
+    code, so the backend's own (atomic: Redis INCR, locked locmem) ``incr`` runs in a thread."""
+    racy = type(cache).aincr is BaseCache.aincr and type(cache).incr is not BaseCache.incr
+    if racy and not _NATIVE_ATOMIC_AINCR:
+        return int(await sync_to_async(cache.incr, thread_sensitive=False)(key))
+    return int(await cache.aincr(key))
 
 
 def _is_authenticated(request: HttpRequest) -> bool:
