@@ -13,6 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 __all__ = ["DEFAULTS", "get_setting"]
@@ -32,8 +34,25 @@ def _load(value: Any) -> Any:
     return value
 
 
+_cache: dict[str, Any] = {}
+
+
+@receiver(setting_changed)
+def _reset(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("NINJA_VIEWSETS", "NINJA_DEFAULT_THROTTLE_RATES"):
+        _cache.clear()
+
+
 def get_setting(name: str) -> Any:
-    """Read ``NINJA_VIEWSETS[name]``, importing dotted paths; unknown names raise."""
+    """Read ``NINJA_VIEWSETS[name]``, importing dotted paths (cached until settings change)."""
+    try:
+        return _cache[name]
+    except KeyError:
+        value = _cache[name] = _read(name)
+        return value
+
+
+def _read(name: str) -> Any:
     if name not in DEFAULTS:
         raise ImproperlyConfigured(f"NINJA_VIEWSETS has no setting {name!r}.")
     user = getattr(settings, "NINJA_VIEWSETS", {}) or {}
