@@ -238,11 +238,15 @@ class SimpleRouter(Router):
         attributes["action_map"] = mapping
         ident = basename or viewset.__name__.lower()
         routed: list[str] = []
+        seen_actions: set[str] = set()
         for method, action in mapping.items():
             spec = build_spec(viewset, action, dict(path_types), attributes, dict(options))
             self._check_schema_names(viewset, spec)
             methods = [method.upper()]
-            self._add(viewset, path, methods, spec, attributes, ident, url_name)
+            # one action on several methods: the first keeps {basename}_{action}
+            suffix = f"_{method}" if action in seen_actions else ""
+            seen_actions.add(action)
+            self._add(viewset, path, methods, spec, attributes, ident, url_name, suffix=suffix)
             routed.append(method.upper())
             if method == "get" and "head" not in mapping:
                 self._add(viewset, path, ["HEAD"], spec, attributes, ident, url_name, hidden=True)
@@ -269,9 +273,10 @@ class SimpleRouter(Router):
         url_name: str | None,
         *,
         hidden: bool = False,
+        suffix: str = "",
     ) -> None:
         options = dict(spec.options)
-        operation_id = options.pop("operation_id", f"{ident}_{spec.action}")
+        operation_id = options.pop("operation_id", f"{ident}_{spec.action}") + suffix
         if hidden:
             operation_id = f"{operation_id}_{methods[0].lower()}"
         if "summary" in options:
@@ -409,7 +414,7 @@ def build_view(
         mapping,
         basename=initkwargs.get("basename"),
         url_name="view",
-        initkwargs={"detail": initkwargs.pop("detail", None), **initkwargs},
+        initkwargs={"detail": None, **initkwargs},
     )
     ident = next(_as_view_ids)
     api = NinjaAPI(
