@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.db import transaction
 
-__all__ = ["acall", "is_async"]
+__all__ = ["aatomic", "acall", "is_async"]
 
 
 def is_async(func: Callable[..., Any]) -> bool:
@@ -29,3 +31,22 @@ async def acall(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
     if inspect.isawaitable(result):  # a sync function returning a coroutine
         result = await result
     return result
+
+
+@asynccontextmanager
+async def aatomic(using: str | None = None) -> AsyncIterator[None]:
+    """``transaction.atomic()`` around async ORM calls of one request.
+
+    The async ORM runs every query of a request in the same thread (Django's ASGI handler gives
+    each request one thread-sensitive context), so entering and leaving ``atomic`` in that
+    thread makes the queries in between one transaction: all or nothing.
+    """
+    atomic = transaction.atomic(using=using)
+    await sync_to_async(atomic.__enter__)()
+    try:
+        yield
+    except BaseException as exc:
+        await sync_to_async(atomic.__exit__)(type(exc), exc, exc.__traceback__)
+        raise
+    else:
+        await sync_to_async(atomic.__exit__)(None, None, None)

@@ -6,14 +6,18 @@ itself, so they work on any ``NinjaAPI`` without registering exception handlers.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 __all__ = [
     "APIException",
+    "Conflict",
     "MethodNotAllowed",
     "NotAuthenticated",
     "NotFound",
     "PermissionDenied",
+    "ServiceUnavailable",
+    "conflict_from",
 ]
 
 
@@ -67,3 +71,45 @@ class MethodNotAllowed(APIException):
 
     def __init__(self, method: str, allowed: list[str]) -> None:
         super().__init__(f'Method "{method}" not allowed.', headers={"Allow": ", ".join(allowed)})
+
+
+class Conflict(APIException):
+    status_code = 409
+    default_detail = "The request conflicts with the current state of the data."
+    default_code = "conflict"
+
+
+class ServiceUnavailable(APIException):
+    status_code = 503
+    default_detail = "The database is unavailable; try again later."
+    default_code = "service_unavailable"
+
+    def __init__(self, detail: Any = None) -> None:
+        super().__init__(detail, headers={"Retry-After": "5"})
+
+
+_UNIQUE = (
+    re.compile(r"UNIQUE constraint failed: (?P<cols>[\w., ]+)"),  # SQLite
+    re.compile(r"Key \((?P<cols>[^)]+)\)=.*already exists"),  # PostgreSQL
+    re.compile(r"Duplicate entry .* for key '(?P<cols>[^']+)'"),  # MySQL / MariaDB
+)
+
+
+def conflict_from(error: Exception) -> Conflict:
+    """A 409 naming what failed (the columns, never the values or the SQL)."""
+    message = str(error)
+    for pattern in _UNIQUE:
+        match = pattern.search(message)
+        if match:
+            cols = [c.strip().rsplit(".", 1)[-1] for c in match.group("cols").split(",")]
+            return Conflict(
+                f"An object with the same {', '.join(cols)} already exists.", code="unique"
+            )
+    lowered = message.lower()
+    if "foreign key" in lowered:
+        return Conflict("A related object does not exist.", code="foreign_key")
+    if "check constraint" in lowered or "violates check" in lowered:
+        return Conflict("A value breaks a database check constraint.", code="check")
+    if "not null" in lowered or "null value" in lowered:
+        return Conflict("A required value is missing.", code="not_null")
+    return Conflict()

@@ -67,6 +67,7 @@ class GenericAPIView:
     ordering: Sequence[str] | None = None
     search_fields: Sequence[str] | None = None
     query_planning: bool = True  # derive select/prefetch/only from the output schema
+    atomic_writes: bool = True  # run overridden perform_* hooks in one transaction
 
     # set per request by the viewset machinery
     request: HttpRequest
@@ -159,8 +160,9 @@ class GenericAPIView:
         model = self.get_model()
         if model is None:
             raise ImproperlyConfigured(
-                f"'{type(self).__name__}' has no `{attribute}` and no `queryset` to derive it "
-                f"from: set `{attribute} = YourSchema` or `queryset = Model.objects.all()`."
+                f"'{type(self).__name__}' has no `{attribute}` and no model to derive it from: "
+                f"set `{attribute} = YourSchema`, and either include a `queryset` attribute, or "
+                f"override the `get_queryset()` method."
             )
         return model
 

@@ -15,14 +15,16 @@ Override a hook to change a side effect, an action to change the whole behaviour
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db import router
 from django.db.models import Model
 from django.http import HttpRequest
 from pydantic import BaseModel
 
-from ninja_viewsets._async import acall
+from ninja_viewsets._async import aatomic, acall
 from ninja_viewsets._compat import respond
 from ninja_viewsets._planning import plan_queryset
 
@@ -70,6 +72,18 @@ def model_values(
     return concrete, many
 
 
+def _hook_transaction(view: Any, hook: str, mixin: type) -> AbstractAsyncContextManager[None]:
+    """A transaction around an overridden ``perform_*`` hook (its writes: all or nothing).
+
+    The library's own hooks make one statement, or open their own transaction, so they need
+    none (and the common path stays free of extra thread hops).
+    """
+    if getattr(type(view), hook) is getattr(mixin, hook) or not view.atomic_writes:
+        return nullcontext()
+    model = view.get_queryset().model
+    return aatomic(using=router.db_for_write(model))
+
+
 class ListModelMixin:
     """``GET {prefix}/``: 200 with the (filtered) objects."""
 
@@ -86,16 +100,20 @@ class CreateModelMixin:
     """``POST {prefix}/``: validate ``input_schema``, ``perform_create``, 201 with the object."""
 
     async def create(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
-        instance = await acall(self.perform_create, payload)
+        async with _hook_transaction(self, "perform_create", CreateModelMixin):
+            instance = await acall(self.perform_create, payload)
         return respond(201, await self.refetch(instance))  # type: ignore[attr-defined]
 
     async def perform_create(self, data: BaseModel) -> Any:
-        """Save a new object from validated ``data`` and return it."""
+        """Save a new object from validated ``data`` and return it (M2M in one transaction)."""
         model = self.get_queryset().model  # type: ignore[attr-defined]
         concrete, many = model_values(model, data)
-        instance = await model._default_manager.acreate(**concrete)
-        for name, value in many.items():
-            await getattr(instance, name).aset(value)
+        if not many:  # one INSERT: atomic by itself
+            return await model._default_manager.acreate(**concrete)
+        async with aatomic(using=router.db_for_write(model)):
+            instance = await model._default_manager.acreate(**concrete)
+            for name, value in many.items():
+                await getattr(instance, name).aset(value)
         return instance
 
 
@@ -114,7 +132,8 @@ class UpdateModelMixin:
     async def update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         self.partial = bool(kwargs.pop("partial", False))
         instance = await self.get_object()  # type: ignore[attr-defined]
-        instance = await acall(self.perform_update, instance, payload)
+        async with _hook_transaction(self, "perform_update", UpdateModelMixin):
+            instance = await acall(self.perform_update, instance, payload)
         return await self.refetch(instance)  # type: ignore[attr-defined]
 
     async def partial_update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
@@ -125,10 +144,15 @@ class UpdateModelMixin:
         concrete, many = model_values(type(instance), data, partial=self.partial)
         for attr, value in concrete.items():
             setattr(instance, attr, value)
-        if concrete:
-            await instance.asave(update_fields=list(concrete))
-        for name, value in many.items():
-            await getattr(instance, name).aset(value)
+        if not many:  # one UPDATE: atomic by itself
+            if concrete:
+                await instance.asave(update_fields=list(concrete))
+            return instance
+        async with aatomic(using=router.db_for_write(type(instance))):
+            if concrete:
+                await instance.asave(update_fields=list(concrete))
+            for name, value in many.items():
+                await getattr(instance, name).aset(value)
         return instance
 
 
@@ -137,7 +161,8 @@ class DestroyModelMixin:
 
     async def destroy(self, request: HttpRequest, **kwargs: Any) -> Any:
         instance = await self.get_object()  # type: ignore[attr-defined]
-        await acall(self.perform_destroy, instance)
+        async with _hook_transaction(self, "perform_destroy", DestroyModelMixin):
+            await acall(self.perform_destroy, instance)
         return respond(204, None)
 
     async def perform_destroy(self, instance: Any) -> None:

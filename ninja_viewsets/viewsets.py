@@ -19,12 +19,14 @@ A new instance serves each request, with ``request``, ``kwargs``, ``action``, ``
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import NoReverseMatch, get_resolver, reverse
@@ -43,6 +45,8 @@ from ninja_viewsets.exceptions import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    ServiceUnavailable,
+    conflict_from,
 )
 from ninja_viewsets.generics import GenericAPIView
 from ninja_viewsets.permissions import BasePermission
@@ -50,6 +54,8 @@ from ninja_viewsets.throttling import Throttled
 
 if TYPE_CHECKING:
     from ninja_viewsets._signature import OperationSpec
+
+logger = logging.getLogger("ninja_viewsets")
 
 __all__ = [
     "GenericViewSet",
@@ -187,6 +193,13 @@ class ViewSetMixin:
             return self.handle_exception(NotFound())
         except DjangoPermissionDenied as exc:
             return self.handle_exception(PermissionDenied(str(exc) or None))
+        except IntegrityError as exc:  # a constraint of the database refused the write
+            return self.handle_exception(conflict_from(exc))
+        except (OperationalError, InterfaceError) as exc:
+            logger.warning(
+                "database unavailable in %s.%s: %s", type(self).__name__, spec.action, exc
+            )
+            return self.handle_exception(ServiceUnavailable())
 
     async def initial(self, request: HttpRequest) -> None:
         """Runs before the action: load the user once, check permissions, then throttles."""
