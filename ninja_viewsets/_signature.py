@@ -28,6 +28,7 @@ from ninja_viewsets.generics import (
     SEARCH_PARAM,
     GenericAPIView,
 )
+from ninja_viewsets.nesting import without_fields
 from ninja_viewsets.pagination import paged_schema
 
 __all__ = ["STANDARD_ACTIONS", "OperationSpec", "build_spec", "make_endpoint"]
@@ -192,10 +193,14 @@ def _standard_spec(
     if action == "list":
         extra, paginator = _collection_params(view, set(path_types))
         params += extra
-    if action in ("create", "update"):
-        params.append(_kw("payload", view.get_input_schema()))
-    elif action == "partial_update":
-        params.append(_kw("payload", view.get_patch_schema()))
+    if action in ("create", "update", "partial_update"):
+        body = view.get_patch_schema() if action == "partial_update" else view.get_input_schema()
+        nesting = getattr(view, "nesting", None)
+        model = view.get_model()
+        if nesting is not None and model is not None:  # the parent comes from the URL
+            fk = model._meta.get_field(nesting.fk_name)
+            body = without_fields(body, {fk.name, fk.attname})
+        params.append(_kw("payload", body))
     response: Any = {
         "list": list[output],  # type: ignore[valid-type]
         "create": {201: output},

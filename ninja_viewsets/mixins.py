@@ -108,6 +108,11 @@ class CreateModelMixin:
         """Save a new object from validated ``data`` and return it (M2M in one transaction)."""
         model = self.get_queryset().model  # type: ignore[attr-defined]
         concrete, many = model_values(model, data)
+        nesting = getattr(self, "nesting", None)
+        if nesting is not None:  # the parent comes from the URL, never from the body
+            fk = model._meta.get_field(nesting.fk_name)
+            concrete.pop(fk.name, None)
+            concrete[fk.attname] = self.parent_object.pk  # type: ignore[attr-defined]
         if not many:  # one INSERT: atomic by itself
             return await model._default_manager.acreate(**concrete)
         async with aatomic(using=router.db_for_write(model)):

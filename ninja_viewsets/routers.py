@@ -45,8 +45,9 @@ from ninja_viewsets._signature import (
 from ninja_viewsets.decorators import is_action, pretty_name
 from ninja_viewsets.exceptions import MethodNotAllowed
 from ninja_viewsets.generics import lookup_type
+from ninja_viewsets.nesting import Nesting, RegisteredViewSet
 
-__all__ = ["DefaultRouter", "DynamicRoute", "Route", "SimpleRouter"]
+__all__ = ["DefaultRouter", "DynamicRoute", "RegisteredViewSet", "Route", "SimpleRouter"]
 
 HTTP_METHOD_NAMES = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 _FALLBACK_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -72,13 +73,6 @@ class DynamicRoute:
     name: str
     detail: bool
     initkwargs: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Registration:
-    prefix: str
-    viewset: type[Any]
-    basename: str
 
 
 class SimpleRouter(Router):
@@ -117,16 +111,32 @@ class SimpleRouter(Router):
     def __init__(self, *, trailing_slash: bool = True, **router_options: Any) -> None:
         super().__init__(**router_options)
         self.trailing_slash = "/" if trailing_slash else ""
-        self.registry: list[Registration] = []
+        self.registry: list[RegisteredViewSet] = []
         self._schema_names: dict[str, type[BaseModel]] = {}
 
     # -- registration --------------------------------------------------------------------
 
-    def register(self, prefix: str, viewset: type[Any], basename: str | None = None) -> None:
-        """Route ``viewset`` under ``prefix``; configuration errors raise here, not later."""
-        prefix = prefix.strip("/")
+    def register(
+        self, prefix: str, viewset: type[Any], basename: str | None = None
+    ) -> RegisteredViewSet:
+        """Route ``viewset`` under ``prefix``; configuration errors raise here, not later.
+
+        Returns a handle whose ``register(prefix, viewset, parent_query_lookup=...)`` nests
+        another viewset under one object of this one (see ``ninja_viewsets.nesting``).
+        """
         if basename is None:
             basename = self.get_default_basename(viewset)
+        return self._register(prefix.strip("/"), viewset, basename)
+
+    def _register(
+        self,
+        prefix: str,
+        viewset: type[Any],
+        basename: str,
+        *,
+        nesting: Nesting | None = None,
+        top: bool = True,
+    ) -> RegisteredViewSet:
         if any(r.basename == basename for r in self.registry):
             raise ImproperlyConfigured(
                 f'Router with basename "{basename}" is already registered. Please provide a '
@@ -144,8 +154,12 @@ class SimpleRouter(Router):
                 basename=basename,
                 url_name=route.name.format(basename=basename),
                 initkwargs={**route.initkwargs, "basename": basename, "detail": route.detail},
+                nesting=nesting,
             )
-        self.registry.append(Registration(prefix, viewset, basename))
+        handle = RegisteredViewSet(self, prefix, viewset, basename, nesting)
+        handle.top = top
+        self.registry.append(handle)
+        return handle
 
     def get_default_basename(self, viewset: type[Any]) -> str:
         queryset = getattr(viewset, "queryset", None)
@@ -215,11 +229,14 @@ class SimpleRouter(Router):
         basename: str | None,
         url_name: str | None,
         initkwargs: dict[str, Any],
+        nesting: Nesting | None = None,
     ) -> None:
         """Register every method of one URL (``mapping``) as Ninja operations on ``path``."""
         lookup, lookup_tp = self.get_lookup(viewset)
+        parents = {link.kwarg: link.type for link in nesting.links} if nesting else {}
         path_types = {
-            name: (lookup_tp if name == lookup else str) for name in _PATH_PARAM.findall(path)
+            name: (lookup_tp if name == lookup else parents.get(name, str))
+            for name in _PATH_PARAM.findall(path)
         }
         attributes, options = {}, {}
         for key, value in initkwargs.items():
@@ -236,6 +253,8 @@ class SimpleRouter(Router):
                     f"({', '.join(sorted(OPERATION_OPTIONS))})."
                 )
         attributes["action_map"] = mapping
+        if nesting is not None:
+            attributes["nesting"] = nesting
         ident = basename or viewset.__name__.lower()
         routed: list[str] = []
         seen_actions: set[str] = set()
@@ -322,6 +341,8 @@ class SimpleRouter(Router):
         from ninja_viewsets.viewsets import reverse_in_api
 
         for reg in self.registry:
+            if not getattr(reg, "top", True):  # nested resources live under their parents
+                continue
             try:
                 url = reverse_in_api(f"{reg.basename}-list", request=request)
             except Exception:

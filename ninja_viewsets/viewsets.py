@@ -49,6 +49,7 @@ from ninja_viewsets.exceptions import (
     conflict_from,
 )
 from ninja_viewsets.generics import GenericAPIView
+from ninja_viewsets.nesting import Nesting, apply_scope
 from ninja_viewsets.permissions import BasePermission
 from ninja_viewsets.throttling import Throttled
 
@@ -70,6 +71,9 @@ class ViewSetMixin:
     """Binds HTTP methods to actions (``{"get": "list"}``) and runs one request."""
 
     permission_classes: Sequence[Any] | None = None  # None: NINJA_VIEWSETS default
+    parent_permissions: bool = False  # nested: require the parent's object permissions too
+    nesting: Nesting | None = None  # set by the router on nested resources
+    parent_object: Any = None  # nested: the parent named in the URL
     throttle_classes: Sequence[Any] | None = None  # None: NINJA_VIEWSETS default
     throttle_scope: str | None = None  # for ScopedRateThrottle
     auth: Any = NOT_SET  # any Ninja auth; passed to every operation of this viewset
@@ -176,6 +180,7 @@ class ViewSetMixin:
         self.paginator = spec.paginator
         self.object_plan = spec.object_plan
         self.response_plan = spec.response_plan
+        apply_scope(self)
         try:
             await self.initial(request)
             handler = getattr(self, spec.action)
@@ -215,6 +220,8 @@ class ViewSetMixin:
             request.user = await request.auser()
         await self.check_permissions(request)
         await self.check_throttles(request)
+        if self.nesting is not None:
+            await self.check_parent(request)
 
     async def finalize_result(self, result: Any, spec: OperationSpec) -> Any:
         """Make what a user action returned safe to serialize on the event loop.
@@ -270,6 +277,17 @@ class ViewSetMixin:
                     code=getattr(permission, "code", None),
                 )
 
+    async def check_parent(self, request: HttpRequest) -> None:
+        """Nested resources: 404 unless the parent in the URL exists (and is visible).
+
+        One query, through the parent viewset's ``get_queryset()``; with
+        ``parent_permissions = True`` the parent's object permissions are checked too.
+        """
+        assert self.nesting is not None
+        parent_view, self.parent_object = await self.nesting.fetch_parent(request, self.kwargs)
+        if self.parent_permissions:
+            await parent_view.check_object_permissions(request, self.parent_object)
+
     def get_throttles(self) -> list[Any]:
         """Instantiate this action's throttle classes (override to branch on ``self.action``)."""
         classes = self.throttle_classes
@@ -324,6 +342,16 @@ class ViewSetMixin:
         """
         name = f"{self.basename}-{url_name}"
         request = getattr(self, "request", None)
+        if self.nesting is not None:  # the parents in the URL come along
+            own = getattr(self, "kwargs", {})
+            parents = {k.kwarg: own[k.kwarg] for k in self.nesting.links if k.kwarg in own}
+            if args:
+                lookup: str = getattr(self, "lookup_url_kwarg", None) or getattr(
+                    self, "lookup_field", "pk"
+                )
+                kwargs = {lookup: args[0], **(kwargs or {})}
+                args = None
+            kwargs = {**parents, **(kwargs or {})}
         url = reverse_in_api(name, args=args, kwargs=kwargs, request=request)
         return request.build_absolute_uri(url) if request is not None else url
 
