@@ -346,8 +346,8 @@ class ViewSetMixin:
             own = getattr(self, "kwargs", {})
             parents = {k.kwarg: own[k.kwarg] for k in self.nesting.links if k.kwarg in own}
             if args:
-                lookup: str = getattr(self, "lookup_url_kwarg", None) or getattr(
-                    self, "lookup_field", "pk"
+                lookup = str(
+                    getattr(self, "lookup_url_kwarg", None) or getattr(self, "lookup_field", "pk")
                 )
                 kwargs = {lookup: args[0], **(kwargs or {})}
                 args = None
