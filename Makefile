@@ -46,7 +46,7 @@ run: install ## Migrate, seed and serve example_project on http://127.0.0.1:8000
 test: install ## Run the whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set
 	$(PY) -c 'import sys; from importlib.metadata import version as v; print("Python", sys.version.split()[0], *(f"{p} {v(p)}" for p in ("django", "django-ninja", "pydantic")))'
 	env -u DATABASE_URL $(VENV)/bin/pytest -q
-	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; $(VENV)/bin/pytest -q -m "not e2e"; fi
+	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; $(VENV)/bin/pytest -q; fi
 
 lint: install ## ruff (lint + format check) and mypy
 	$(VENV)/bin/ruff check .

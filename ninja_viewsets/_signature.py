@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query
 from ninja.constants import NOT_SET
 from pydantic import BaseModel
@@ -307,6 +307,14 @@ _REQUEST = inspect.Parameter(
 )
 
 
+# Ninja hands an HttpResponse-annotated parameter the response it will send: headers set on it
+# (ETag, ...) reach the client.
+RESPONSE_PARAM = "ninja_viewsets_response"
+_RESPONSE = inspect.Parameter(
+    RESPONSE_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=HttpResponse
+)
+
+
 def make_endpoint(
     viewset: type[Any],
     spec: OperationSpec,
@@ -321,7 +329,7 @@ def make_endpoint(
         return await view.run(request, spec, params)
 
     endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [_REQUEST, *spec.parameters]
+        [_REQUEST, *spec.parameters, _RESPONSE]
     )
     endpoint.__name__ = endpoint.__qualname__ = name
     endpoint.__module__ = viewset.__module__

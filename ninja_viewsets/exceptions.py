@@ -16,6 +16,7 @@ __all__ = [
     "NotAuthenticated",
     "NotFound",
     "PermissionDenied",
+    "PreconditionFailed",
     "ServiceUnavailable",
     "conflict_from",
 ]
@@ -71,6 +72,12 @@ class MethodNotAllowed(APIException):
 
     def __init__(self, method: str, allowed: list[str]) -> None:
         super().__init__(f'Method "{method}" not allowed.', headers={"Allow": ", ".join(allowed)})
+
+
+class PreconditionFailed(APIException):
+    status_code = 412
+    default_detail = "The object changed since you read it (If-Match does not match its ETag)."
+    default_code = "precondition_failed"
 
 
 class Conflict(APIException):

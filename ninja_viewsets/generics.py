@@ -17,20 +17,23 @@ Schemas are resolved per action when the router registers the viewset (OpenAPI i
 from __future__ import annotations
 
 import copy
+import hashlib
 import uuid
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
-from django.db import models
+from django.db import models, router
 from django.db.models import Model, QuerySet
 from ninja import Schema
 from ninja.orm import create_schema
 from pydantic import BaseModel, create_model
 
+from ninja_viewsets._async import aatomic
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, get_plan, plan_queryset
 from ninja_viewsets.conf import get_setting
-from ninja_viewsets.exceptions import NotFound
+from ninja_viewsets.exceptions import NotFound, PreconditionFailed
 from ninja_viewsets.filters import apply_ordering, apply_search, ordering_choices
 
 if TYPE_CHECKING:
@@ -68,6 +71,7 @@ class GenericAPIView:
     search_fields: Sequence[str] | None = None
     query_planning: bool = True  # derive select/prefetch/only from the output schema
     atomic_writes: bool = True  # run overridden perform_* hooks in one transaction
+    optimistic_concurrency: bool = False  # ETag on objects; If-Match / If-None-Match honoured
 
     # set per request by the viewset machinery
     request: HttpRequest
@@ -77,6 +81,7 @@ class GenericAPIView:
     paginator: Any = None
     object_plan: QueryPlan = EMPTY_PLAN
     response_plan: QueryPlan = EMPTY_PLAN
+    lock_object: bool = False  # get_object() uses select_for_update()
 
     def get_queryset(self) -> QuerySet[Any]:
         """The objects this viewset works on; override to scope them to the request.
@@ -190,6 +195,8 @@ class GenericAPIView:
                 f"attribute on the view correctly."
             )
         value = self.kwargs[lookup_url_kwarg]
+        if self.lock_object:
+            queryset = queryset.select_for_update()
         try:
             obj = await queryset.aget(**{self.lookup_field: value})
         except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
@@ -198,6 +205,37 @@ class GenericAPIView:
             ) from None
         await self.check_object_permissions(self.request, obj)  # type: ignore[attr-defined]
         return obj
+
+    # -- optimistic concurrency ---------------------------------------------------------
+
+    def get_etag(self, instance: Model) -> str:
+        """The object's version: a strong ETag over its column values (override for a
+        version column). Many-to-many changes do not change it."""
+        values = [(f.attname, getattr(instance, f.attname)) for f in instance._meta.concrete_fields]
+        return '"' + hashlib.sha256(repr(values).encode()).hexdigest()[:32] + '"'
+
+    def set_etag(self, instance: Model) -> str:
+        etag = self.get_etag(instance)
+        response = getattr(self, "response", None)
+        if response is not None:
+            response["ETag"] = etag
+        return etag
+
+    def write_guard(self) -> AbstractAsyncContextManager[None]:
+        """With ``If-Match`` on a write: one transaction, the object locked while checked."""
+        if not self.optimistic_concurrency or "If-Match" not in self.request.headers:
+            return nullcontext()
+        self.lock_object = True
+        model = self.get_model()
+        return aatomic(using=router.db_for_write(model) if model else None)
+
+    def check_preconditions(self, instance: Model) -> None:
+        """412 when ``If-Match`` names another version than the object's current ETag."""
+        if not self.optimistic_concurrency:
+            return
+        header = self.request.headers.get("If-Match")
+        if header is not None and not _etag_matches(header, self.get_etag(instance)):
+            raise PreconditionFailed()
 
     async def refetch(self, instance: Model) -> Model:
         """Reload ``instance`` with the relations the response reads (after a write)."""
@@ -215,6 +253,12 @@ class GenericAPIView:
 
 
 # -- derived schemas -----------------------------------------------------------------------
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """``If-Match`` / ``If-None-Match``: ``*`` or a list of tags (weak ``W/`` prefix ignored)."""
+    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
+    return "*" in tags or etag in tags
 
 
 def _writable_fields(model: type[Model]) -> list[str]:

@@ -21,12 +21,13 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import router
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseNotModified
 from pydantic import BaseModel
 
 from ninja_viewsets._async import aatomic, acall
 from ninja_viewsets._compat import respond
 from ninja_viewsets._planning import plan_queryset
+from ninja_viewsets.generics import _etag_matches
 
 __all__ = [
     "CreateModelMixin",
@@ -102,6 +103,8 @@ class CreateModelMixin:
     async def create(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         async with _hook_transaction(self, "perform_create", CreateModelMixin):
             instance = await acall(self.perform_create, payload)
+        if self.optimistic_concurrency:  # type: ignore[attr-defined]
+            self.set_etag(instance)  # type: ignore[attr-defined]
         return respond(201, await self.refetch(instance))  # type: ignore[attr-defined]
 
     async def perform_create(self, data: BaseModel) -> Any:
@@ -126,7 +129,14 @@ class RetrieveModelMixin:
     """``GET {prefix}/{lookup}/``: 200 with the object, 404 when missing."""
 
     async def retrieve(self, request: HttpRequest, **kwargs: Any) -> Any:
-        return await self.get_object()  # type: ignore[attr-defined]
+        instance = await self.get_object()  # type: ignore[attr-defined]
+        if self.optimistic_concurrency:  # type: ignore[attr-defined]
+            etag = self.set_etag(instance)  # type: ignore[attr-defined]
+            if _etag_matches(request.headers.get("If-None-Match", ""), etag):
+                not_modified = HttpResponseNotModified()
+                not_modified["ETag"] = etag
+                return not_modified
+        return instance
 
 
 class UpdateModelMixin:
@@ -136,9 +146,13 @@ class UpdateModelMixin:
 
     async def update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         self.partial = bool(kwargs.pop("partial", False))
-        instance = await self.get_object()  # type: ignore[attr-defined]
-        async with _hook_transaction(self, "perform_update", UpdateModelMixin):
-            instance = await acall(self.perform_update, instance, payload)
+        async with self.write_guard():  # type: ignore[attr-defined]
+            instance = await self.get_object()  # type: ignore[attr-defined]
+            self.check_preconditions(instance)  # type: ignore[attr-defined]
+            async with _hook_transaction(self, "perform_update", UpdateModelMixin):
+                instance = await acall(self.perform_update, instance, payload)
+        if self.optimistic_concurrency:  # type: ignore[attr-defined]
+            self.set_etag(instance)  # type: ignore[attr-defined]
         return await self.refetch(instance)  # type: ignore[attr-defined]
 
     async def partial_update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
@@ -165,9 +179,11 @@ class DestroyModelMixin:
     """``DELETE {prefix}/{lookup}/``: 204 with an empty body."""
 
     async def destroy(self, request: HttpRequest, **kwargs: Any) -> Any:
-        instance = await self.get_object()  # type: ignore[attr-defined]
-        async with _hook_transaction(self, "perform_destroy", DestroyModelMixin):
-            await acall(self.perform_destroy, instance)
+        async with self.write_guard():  # type: ignore[attr-defined]
+            instance = await self.get_object()  # type: ignore[attr-defined]
+            self.check_preconditions(instance)  # type: ignore[attr-defined]
+            async with _hook_transaction(self, "perform_destroy", DestroyModelMixin):
+                await acall(self.perform_destroy, instance)
         return respond(204, None)
 
     async def perform_destroy(self, instance: Any) -> None:

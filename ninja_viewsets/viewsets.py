@@ -38,6 +38,7 @@ from ninja_viewsets._async import acall
 from ninja_viewsets._auth import ANONYMOUS, challenge
 from ninja_viewsets._compat import respond, split_status
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, load_relations, plan_queryset
+from ninja_viewsets._signature import RESPONSE_PARAM
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.decorators import is_action
 from ninja_viewsets.exceptions import (
@@ -91,6 +92,7 @@ class ViewSetMixin:
     kwargs: dict[str, Any]
     action: str | None = None
     action_map: dict[str, str]
+    response: HttpResponse | None = None  # headers set here reach the client
     params: dict[str, Any]
     collection: bool = False
     object_plan: QueryPlan = EMPTY_PLAN
@@ -173,6 +175,7 @@ class ViewSetMixin:
     async def run(self, request: HttpRequest, spec: OperationSpec, params: dict[str, Any]) -> Any:
         """Authenticate, check permissions, call the action, make its result serializable."""
         self.request = request
+        self.response = params.pop(RESPONSE_PARAM, None)
         self.kwargs = {name: params[name] for name in spec.path_params if name in params}
         self.action = spec.action
         self.params = params
