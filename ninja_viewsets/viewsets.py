@@ -18,7 +18,6 @@ A new instance serves each request, with ``request``, ``kwargs``, ``action``, ``
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -141,9 +140,13 @@ class ViewSetMixin:
     @classmethod
     def get_extra_actions(cls) -> list[Callable[..., Any]]:
         """The methods decorated with ``@action`` (inherited ones too), sorted by name."""
+        members: dict[str, Any] = {}
+        for klass in cls.__mro__:  # the first definition of a name wins, as for getattr
+            for attr, member in vars(klass).items():
+                members.setdefault(attr, member)
         found = []
-        for attr in sorted(dir(cls)):
-            member = inspect.getattr_static(cls, attr, None)
+        for attr in sorted(members):
+            member = members[attr]
             if not is_action(member):
                 continue
             if member.__name__ != attr:
