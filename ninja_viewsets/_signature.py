@@ -217,7 +217,8 @@ def _standard_spec(
         response=response,
         accepts=_accepts(handler),
         finalize=not _is_library_method(handler),
-        object_plan=plan if action == "retrieve" else EMPTY_PLAN,
+        # update answers the object it read: load the relations with it (joins, no extra query)
+        object_plan=plan if action in ("retrieve", "update", "partial_update") else EMPTY_PLAN,
         response_plan=plan,
         collection=action == "list",
         paginator=paginator,

@@ -24,14 +24,20 @@ from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
-from django.db import models, router
+from django.db import connections, models, router
 from django.db.models import Model, QuerySet
 from ninja import Schema
 from ninja.orm import create_schema
 from pydantic import BaseModel, create_model
 
 from ninja_viewsets._async import aatomic
-from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, get_plan, plan_queryset
+from ninja_viewsets._planning import (
+    EMPTY_PLAN,
+    QueryPlan,
+    get_plan,
+    load_relations,
+    plan_queryset,
+)
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NotFound, PreconditionFailed
 from ninja_viewsets.filters import apply_ordering, apply_search, ordering_choices
@@ -196,7 +202,9 @@ class GenericAPIView:
             )
         value = self.kwargs[lookup_url_kwarg]
         if self.lock_object:
-            queryset = queryset.select_for_update()
+            features = connections[queryset.db].features
+            of = ("self",) if features.has_select_for_update_of else ()
+            queryset = queryset.select_for_update(of=of)
         try:
             obj = await queryset.aget(**{self.lookup_field: value})
         except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
@@ -237,6 +245,20 @@ class GenericAPIView:
         if header is not None and not _etag_matches(header, self.get_etag(instance)):
             raise PreconditionFailed()
 
+    async def reload_relations(self, instance: Model, *, stale: bool) -> Model:
+        """After an update: the relations the response reads, loaded where missing.
+
+        ``get_object()`` already joined and prefetched them; Django drops a changed foreign
+        key's cached object and ``aset()`` its own prefetch, so only those are fetched again.
+        ``stale``: forget every prefetched list first (an overridden hook may have changed any).
+        """
+        if not self.response_plan:
+            return instance
+        if stale:
+            instance._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+        await load_relations([instance], self.response_plan)
+        return instance
+
     async def refetch(self, instance: Model) -> Model:
         """Reload ``instance`` with the relations the response reads (after a write)."""
         if not self.response_plan:
@@ -246,8 +268,6 @@ class GenericAPIView:
             refreshed: Model = await queryset.aget(pk=instance.pk)
             return refreshed
         except ObjectDoesNotExist:  # written outside the visible queryset: answer what we have
-            from ninja_viewsets._planning import load_relations
-
             await load_relations([instance], self.response_plan)
             return instance
 

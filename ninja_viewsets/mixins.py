@@ -153,7 +153,8 @@ class UpdateModelMixin:
                 instance = await acall(self.perform_update, instance, payload)
         if self.optimistic_concurrency:  # type: ignore[attr-defined]
             self.set_etag(instance)  # type: ignore[attr-defined]
-        return await self.refetch(instance)  # type: ignore[attr-defined]
+        overridden = type(self).perform_update is not UpdateModelMixin.perform_update
+        return await self.reload_relations(instance, stale=overridden)  # type: ignore[attr-defined]
 
     async def partial_update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         return await self.update(request, payload, partial=True, **kwargs)

@@ -89,6 +89,17 @@ class Unplanned(ReadOnlyModelViewSet):
     query_planning = False
 
 
+class BookTitleIn(Schema):
+    title: str
+    author_id: int
+
+
+class EditableDotted(ModelViewSet):
+    queryset = Book.objects.all()
+    output_schema = BookWithAuthor
+    input_schema = BookTitleIn
+
+
 class Dotted(ReadOnlyModelViewSet):
     queryset = Book.objects.all()
     output_schema = BookWithAuthor
@@ -100,6 +111,7 @@ router.register("paged", PagedAuthors, basename="paged")
 router.register("own", OwnPlan, basename="own")
 router.register("unplanned", Unplanned, basename="unplanned")
 router.register("dotted", Dotted, basename="dotted")
+router.register("editable", EditableDotted, basename="editable")
 api = NinjaAPI(urls_namespace="planning")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls)]
@@ -197,3 +209,26 @@ def test_planning_can_be_switched_off(client, db):
     # nothing joins the author any more: reading it lazily fails on the event loop
     with pytest.raises(Exception, match="SynchronousOnlyOperation"):
         client.get("/api/unplanned/")
+
+
+def test_update_reads_the_relations_with_the_object(client, db):
+    make_library(2)
+    book = Book.objects.first()
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.patch(f"/api/editable/{book.id}/", {"title": "New"})
+    assert r.status_code == 200 and r.json()["author_name"] == "A0"
+    assert len(ctx) == 2  # SELECT ... JOIN author, UPDATE
+    other = Author.objects.get(name="A1")
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.patch(f"/api/editable/{book.id}/", {"author_id": other.id})
+    assert r.json()["author_name"] == "A1"  # the changed relation is loaded again
+    assert len(ctx) == 3
+
+
+def test_update_of_a_deep_schema_reloads_nothing_it_already_has(client, db):
+    make_library(1)
+    author = Author.objects.first()
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.patch(f"/api/authors/{author.id}/", {"name": "Renamed"})
+    assert r.status_code == 200 and len(r.json()["books"]) == 3
+    assert len(ctx) == 5  # author + books + tags + reviews, then the UPDATE
