@@ -67,6 +67,7 @@ class OperationSpec:
     finalize: bool = True  # evaluate querysets / load relations of what the action returns
     object_plan: QueryPlan = EMPTY_PLAN
     response_plan: QueryPlan = EMPTY_PLAN
+    item_schema: Any = None  # the schema returned model instances are serialized with
     empty_status: int | None = None
     collection: bool = False  # filtered, searched, ordered and paginated
     paginator: Any = None
@@ -220,6 +221,7 @@ def _standard_spec(
         # update answers the object it read: load the relations with it (joins, no extra query)
         object_plan=plan if action in ("retrieve", "update", "partial_update") else EMPTY_PLAN,
         response_plan=plan,
+        item_schema=output,
         collection=action == "list",
         paginator=paginator,
         description=description,
@@ -295,6 +297,7 @@ def _user_spec(
         accepts=_accepts(handler),
         finalize=True,
         response_plan=plan,
+        item_schema=item,
         empty_status=empty_status,
         collection=collection,
         paginator=paginator,

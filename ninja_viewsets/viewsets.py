@@ -26,7 +26,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import IntegrityError, InterfaceError, OperationalError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils.functional import classproperty
@@ -36,7 +36,13 @@ from ninja_viewsets import mixins
 from ninja_viewsets._async import acall
 from ninja_viewsets._auth import ANONYMOUS, challenge
 from ninja_viewsets._compat import respond, split_status
-from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, load_relations, plan_queryset
+from ninja_viewsets._planning import (
+    EMPTY_PLAN,
+    QueryPlan,
+    get_plan,
+    load_relations,
+    plan_queryset,
+)
 from ninja_viewsets._signature import RESPONSE_PARAM
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.decorators import is_action
@@ -71,6 +77,9 @@ class ViewSetMixin:
     """Binds HTTP methods to actions (``{"get": "list"}``) and runs one request."""
 
     permission_classes: Sequence[Any] | None = None  # None: NINJA_VIEWSETS default
+    # with `auth`: True (Ninja's meaning) answers 401 when no authenticator accepts the
+    # request; False (DRF's meaning) lets it through anonymous and the permissions decide
+    authentication_required: bool = True
     parent_permissions: bool = False  # nested: require the parent's object permissions too
     nesting: Nesting | None = None  # set by the router on nested resources
     parent_object: Any = None  # nested: the parent named in the URL
@@ -217,9 +226,11 @@ class ViewSetMixin:
         auth = getattr(request, "auth", None)
         request.auth = auth  # type: ignore[attr-defined]  # Ninja leaves it unset without auth
         if auth is ANONYMOUS:  # every authenticator of this operation failed
-            request.auth = None  # type: ignore[attr-defined]
-            challenge = getattr(request, "_viewset_challenge", None)
-            raise NotAuthenticated(headers={"WWW-Authenticate": challenge} if challenge else None)
+            request.auth = auth = None  # type: ignore[attr-defined]
+            if self.authentication_required:
+                challenge = getattr(request, "_viewset_challenge", None)
+                headers = {"WWW-Authenticate": challenge} if challenge else None
+                raise NotAuthenticated(headers=headers)
         if isinstance(auth, AbstractBaseUser):
             request.user = auth
         elif hasattr(request, "auser"):
@@ -242,19 +253,26 @@ class ViewSetMixin:
             return respond(status, await self.finalize_result(body, spec))
         if result is None and spec.empty_status is not None:
             return respond(spec.empty_status, None)
+        planning = spec.item_schema is not None and getattr(self, "query_planning", True)
         if isinstance(result, QuerySet):
-            queryset = plan_queryset(result, spec.response_plan, columns=True)
+            queryset = result
+            if planning:  # planned for the queryset's own model
+                model: Any = result.model
+                queryset = plan_queryset(queryset, get_plan(model, spec.item_schema), columns=True)
             if spec.collection:
                 queryset = self.filter_queryset(queryset)  # type: ignore[attr-defined]
                 page = await self.paginate_queryset(queryset)  # type: ignore[attr-defined]
                 if page is not None:
                     return page
             return [obj async for obj in queryset]
-        if spec.response_plan:
-            if isinstance(result, list | tuple):
-                await load_relations(result, spec.response_plan)
-            else:
-                await load_relations([result], spec.response_plan)
+        if not planning:
+            return result
+        items = result if isinstance(result, list | tuple) else [result]
+        models = {type(item) for item in items if isinstance(item, Model)}
+        for model in models:  # usually one: the instances' own model decides the plan
+            plan = get_plan(model, spec.item_schema)
+            if plan:
+                await load_relations([i for i in items if type(i) is model], plan)
         return result
 
     def handle_exception(self, exc: APIException) -> HttpResponse:

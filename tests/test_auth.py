@@ -51,6 +51,20 @@ class Whoami(ViewSet):
         return {"auth": request.auth}
 
 
+class OptionalAuth(ViewSet):
+    """DRF's meaning of authentication: anonymous requests reach the permissions."""
+
+    auth = UserBearer()
+    authentication_required = False
+
+    async def list(self, request) -> dict[str, object]:
+        return {"user": request.user.username or None, "auth": request.auth is not None}
+
+    @action(detail=False, permission_classes=[IsAuthenticated])
+    async def private(self, request) -> dict[str, object]:
+        return {"user": request.user.username}
+
+
 class SessionOnly(ViewSet):
     auth = django_auth
     permission_classes = [IsAdminUser]
@@ -62,6 +76,7 @@ class SessionOnly(ViewSet):
 router = DefaultRouter()
 router.register("whoami", Whoami, basename="whoami")
 router.register("session", SessionOnly, basename="session")
+router.register("optional", OptionalAuth, basename="optional")
 api = NinjaAPI(urls_namespace="auth")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls)]
@@ -143,3 +158,13 @@ def test_async_test_client_force_authenticate(admin):
         assert r.status_code == 200 and r.json() == {"user": "root"}
 
     async_to_sync(scenario)()  # the ORM runs on the test's thread, in its transaction
+
+
+def test_authentication_not_required_lets_permissions_decide(client, token):
+    assert client.get("/api/optional/").json() == {"user": None, "auth": False}
+    r = client.get("/api/optional/", headers={"Authorization": f"Bearer {token}"})
+    assert r.json() == {"user": "alice", "auth": True}
+    r = client.get("/api/optional/private/")
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Bearer"
+    r = client.get("/api/optional/private/", headers={"Authorization": f"Bearer {token}"})
+    assert r.json() == {"user": "alice"}
