@@ -176,6 +176,9 @@ class NOT(BasePermission):
 
 
 def _is_authenticated(request: HttpRequest) -> bool:
+    """A logged-in user, or any credential a Ninja authenticator accepted (``request.auth``)."""
+    if getattr(request, "auth", None):
+        return True
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated)
 
@@ -188,7 +191,7 @@ class AllowAny(BasePermission):
 
 
 class IsAuthenticated(BasePermission):
-    """Allow only authenticated users."""
+    """Allow only authenticated requests: a logged-in user or an accepted ``auth`` credential."""
 
     async def has_permission(self, request: HttpRequest, view: ViewSetMixin) -> bool:
         return _is_authenticated(request)
