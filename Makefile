@@ -23,10 +23,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MANAGE := cd example_project && ../$(PY) manage.py
 
-.PHONY: help install run test lint bench clean
+.PHONY: help install run serve-prod test test-e2e fuzz docs lint bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 install: ## Create .venv and install the package with its dev tools (again when pyproject.toml changes)
 	@want="$$(md5sum pyproject.toml | cut -c1-12) $(PINS)"; \
@@ -47,6 +47,26 @@ test: install ## Run the whole suite on SQLite, then again on PostgreSQL when DA
 	$(PY) -c 'import sys; from importlib.metadata import version as v; print("Python", sys.version.split()[0], *(f"{p} {v(p)}" for p in ("django", "django-ninja", "pydantic")))'
 	env -u DATABASE_URL $(VENV)/bin/pytest -q
 	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; $(VENV)/bin/pytest -q; fi
+
+serve-prod: install ## Several uvicorn workers on PostgreSQL + Redis (DATABASE_URL, REDIS_URL; see docs/deployment.md)
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://... (and REDIS_URL=redis://...)"; exit 1; }
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed
+	cd example_project && DJANGO_DEBUG=0 ../$(VENV)/bin/uvicorn config.asgi:application \
+		--host 127.0.0.1 --port 8000 --workers $${WORKERS:-4} --no-access-log
+
+test-e2e: install ## The Swagger UI browser test (installs Debian's chromium and Playwright if missing)
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@$(PY) -c "import playwright" 2>/dev/null || $(PIP) install -q playwright
+	$(VENV)/bin/pytest -q tests/test_swagger_e2e.py
+
+fuzz: install ## Property-based fuzzing of the example API's OpenAPI document (bounded)
+	@$(PY) -c "import schemathesis" 2>/dev/null || $(PIP) install -q "schemathesis>=4"
+	$(VENV)/bin/pytest -q tests/test_fuzz.py
+
+docs: install ## Build the documentation site with mkdocs --strict (into site/)
+	@$(PY) -c "import mkdocs_material, mkdocstrings" 2>/dev/null || $(PIP) install -q mkdocs-material "mkdocstrings[python]"
+	$(VENV)/bin/mkdocs build --strict
 
 lint: install ## ruff (lint + format check) and mypy
 	$(VENV)/bin/ruff check .
