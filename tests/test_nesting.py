@@ -92,7 +92,15 @@ class ReviewViewSet(ModelViewSet):
         )
 
 
+class AuthorByName(ModelViewSet):
+    queryset = Author.objects.all()
+    output_schema = AuthorOut
+    lookup_field = "name"
+
+
 router = DefaultRouter()
+by_name = router.register("writers", AuthorByName, basename="writer")
+by_name.register("books", BookViewSet, parent_query_lookup="author", basename="writer-book")
 authors = router.register("authors", AuthorViewSet)
 books = authors.register("books", BookViewSet, parent_query_lookup="author")
 reviews = books.register("reviews", ReviewViewSet, parent_query_lookup="book")
@@ -230,7 +238,19 @@ def test_parent_permissions_opt_in(client, data):
 
 
 def test_root_lists_top_level_resources_only(client, data):
-    assert client.get("/api/").json() == {"authors": "http://testserver/api/authors/"}
+    assert client.get("/api/").json() == {
+        "writers": "http://testserver/api/writers/",
+        "authors": "http://testserver/api/authors/",
+    }
+
+
+def test_parent_looked_up_by_a_string_field(client, data):
+    r = client.get("/api/writers/open/books/")
+    assert [b["title"] for b in r.json()] == ["A1-1", "A1-2"]
+    assert client.get("/api/writers/nobody/books/").status_code == 404
+    schema = api.get_openapi_schema(path_prefix="/api")
+    params = schema["paths"]["/api/writers/{writer_name}/books/"]["get"]["parameters"]
+    assert params[0]["name"] == "writer_name" and params[0]["schema"]["type"] == "string"
 
 
 def test_bad_parent_query_lookup_fails_at_register(db):
