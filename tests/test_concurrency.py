@@ -3,13 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -17,6 +10,7 @@ from django.urls import path
 from ninja import NinjaAPI, Schema
 
 from ninja_viewsets import DefaultRouter, ModelViewSet
+from tests.servers import server_env, uvicorn
 from tests.testapp.models import Account
 
 
@@ -109,68 +103,19 @@ def test_off_by_default(client, account):
 # -- real concurrency: uvicorn + PostgreSQL ------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def uvicorn_url(transactional_db):
     """The test API under a real uvicorn, on the test database (committed data)."""
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is tested on PostgreSQL (DATABASE_URL)")
-    root = Path(__file__).resolve().parent.parent
-    port = _free_port()
     db = connection.settings_dict
-    env = {
-        **os.environ,
-        "PYTHONPATH": f"{root}{os.pathsep}{root / 'example_project'}",
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "TEST_URLCONF": __name__,
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "tests.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    env = server_env(
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        TEST_URLCONF=__name__,
     )
-    import httpx
-
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url + "/api/", timeout=1)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("uvicorn did not start")
-                time.sleep(0.2)
+    with uvicorn("tests.asgi:application", env) as url:
         yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 @pytest.mark.e2e

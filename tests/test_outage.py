@@ -7,7 +7,6 @@ import contextlib
 import glob
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -18,14 +17,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.servers import ROOT, free_port, server_env, uvicorn
+
 pytestmark = pytest.mark.e2e
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _pg_bin() -> Path | None:
@@ -48,7 +42,7 @@ class PrivatePostgres:
         self.bin = bin_dir
         self.dir = Path(tempfile.mkdtemp(prefix="nv-pg-"))
         self.data = self.dir / "data"
-        self.port = _free_port()
+        self.port = free_port()
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
         _as_postgres(
@@ -100,65 +94,18 @@ class PrivatePostgres:
 @pytest.fixture
 def server() -> Iterator[tuple[str, PrivatePostgres]]:
     pg = PrivatePostgres()
-    proc = None
     try:
         pg.start()
-        env = {
-            **os.environ,
-            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'example_project'}",
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": pg.url,
-            "TEST_URLCONF": "tests.outage_app",
-        }
-        subprocess.run(
-            [sys.executable, "-m", "django", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
+        env = server_env(
+            DJANGO_SETTINGS_MODULE="tests.settings",
+            DATABASE_URL=pg.url,
+            TEST_URLCONF="tests.outage_app",
         )
-        port = _free_port()
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "tests.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-                "--log-level",
-                "critical",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        import httpx
-
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url + "/api/", timeout=1)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    pytest.fail("uvicorn did not start")
-                time.sleep(0.2)
-        yield url, pg
+        subprocess.run([sys.executable, "-m", "django", "migrate", "--noinput", "-v0"],
+                       cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
+        with uvicorn("tests.asgi:application", env) as url:
+            yield url, pg
     finally:
-        if proc is not None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
         pg.remove()
 
 

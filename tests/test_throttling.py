@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -24,6 +19,7 @@ from ninja_viewsets.throttling import (
     ScopedRateThrottle,
     UserRateThrottle,
 )
+from tests.servers import server_env, uvicorn
 
 
 class ThreePerMinute(UserRateThrottle):
@@ -160,12 +156,6 @@ def test_missing_scope_rate_names_the_fix(settings, client):
 # -- across processes: 2 uvicorn workers sharing Redis -------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _redis_up() -> bool:
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=1):
@@ -180,49 +170,11 @@ def test_limit_holds_in_total_across_two_uvicorn_workers():
         pytest.fail("Redis is not reachable on 127.0.0.1:6379 (the multi-worker test needs it).")
     import httpx
 
-    root = Path(__file__).resolve().parent.parent
     limit = 10
-    port = _free_port()
-    env = {
-        **os.environ,
-        "THROTTLE_KEY_PREFIX": f"nvtest-{uuid.uuid4().hex}",
-        "THROTTLE_RATE": f"{limit}/m",
-        "PYTHONPATH": f"{root}{os.pathsep}{root / 'example_project'}",
-    }
+    env = server_env(THROTTLE_KEY_PREFIX=f"nvtest-{uuid.uuid4().hex}", THROTTLE_RATE=f"{limit}/m")
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "tests.throttle_server:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--no-access-log",
-        ],
-        cwd=root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/api/ping/"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url.replace("/ping/", "/"), timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                out = server.stdout.read().decode() if server.poll() is not None else ""
-                pytest.fail(f"uvicorn did not start: {out}")
-            time.sleep(0.2)
+    with uvicorn("tests.throttle_server:application", env, workers=2) as base:
+        url = f"{base}/api/ping/"
         if time.time() % 60 > 50:  # keep the burst inside one fixed window
             time.sleep(61 - time.time() % 60)
 
@@ -236,18 +188,9 @@ def test_limit_holds_in_total_across_two_uvicorn_workers():
             responses += asyncio.run(burst())
             if len({r.headers["X-Worker-Pid"] for r in responses}) == 2:
                 break
-        codes = [r.status_code for r in responses]
-        assert codes.count(200) == limit, codes
-        assert codes.count(429) == len(codes) - limit, codes
-        assert all("Retry-After" in r.headers for r in responses if r.status_code == 429)
-        pids = {r.headers["X-Worker-Pid"] for r in responses}
-        assert len(pids) == 2, f"only one worker answered: {pids}"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        if server.stdout is not None:
-            server.stdout.close()
+    codes = [r.status_code for r in responses]
+    assert codes.count(200) == limit, codes
+    assert codes.count(429) == len(codes) - limit, codes
+    assert all("Retry-After" in r.headers for r in responses if r.status_code == 429)
+    pids = {r.headers["X-Worker-Pid"] for r in responses}
+    assert len(pids) == 2, f"only one worker answered: {pids}"
