@@ -169,6 +169,16 @@ def _selects(node: _Node, prefix: str = "") -> list[str]:
     return chains
 
 
+def _covers_all(node: _Node) -> bool:
+    """The schema reads every column of ``node`` and of its joins: ``only()`` would gain
+    nothing (and cost query building per request)."""
+    pk = node.model._meta.pk
+    have = {*node.columns, pk.name if pk is not None else "pk"}
+    return all(
+        f.name in have or f.attname in have for f in node.model._meta.concrete_fields
+    ) and all(_covers_all(child) for child in node.joins.values())
+
+
 def _columns(node: _Node, prefix: str = "") -> list[str] | None:
     """``only()`` arguments for ``node`` and its joins, or ``None`` when not exact."""
     if not node.exact:
@@ -252,7 +262,7 @@ def get_plan(model: type[Model], schema: Any) -> QueryPlan:
         select=_deepest([*select, *dotted_select]),
         prefetch=tuple(p.prefetch_to for p in prefetch_objects),
         prefetch_objects=tuple(prefetch_objects),
-        only=tuple(cols) if (cols := _columns(node)) is not None else None,
+        only=None if _covers_all(node) or (cols := _columns(node)) is None else tuple(cols),
         lookups=_deepest(p for p, _ in paths),
     )
 
@@ -307,9 +317,41 @@ def _can_narrow(queryset: QuerySet[Any]) -> bool:
 
 
 async def load_relations(objs: Iterable[Any], plan: QueryPlan) -> None:
-    """Load what ``plan`` needs onto instances an action built itself (cached ones skip)."""
+    """Load what ``plan`` needs onto instances an action built itself (cached ones skip).
+
+    What is already loaded is checked here, on the event loop, so a fully loaded instance costs
+    no thread hop.
+    """
     instances = [o for o in objs if isinstance(o, models.Model)]
-    if plan and instances:
+    if not plan or not instances:
+        return
+    missing = [lookup for lookup in plan.lookups if not _loaded(instances, lookup.split("__"))]
+    if missing:
         from django.db.models import aprefetch_related_objects
 
-        await aprefetch_related_objects(instances, *plan.lookups)
+        await aprefetch_related_objects(instances, *missing)
+
+
+def _loaded(instances: list[Any], parts: list[str]) -> bool:
+    """True when relation path ``parts`` is cached on every instance (no query to read it)."""
+    from django.db.models.query import get_prefetcher
+
+    try:
+        for obj in instances:
+            _, _, found, is_fetched = get_prefetcher(obj, parts[0], parts[0])
+            if not found or not is_fetched(obj):  # type: ignore[operator]
+                return False
+        if len(parts) == 1:
+            return True
+        children: list[Any] = []
+        for obj in instances:
+            value = getattr(obj, parts[0])
+            if value is None:
+                continue
+            if isinstance(value, models.Model):
+                children.append(value)
+            else:  # a related manager: its prefetched list, read without a query
+                children.extend(value.all())
+        return not children or _loaded(children, parts[1:])
+    except Exception:  # unknown descriptor: let Django decide
+        return False

@@ -232,3 +232,19 @@ def test_update_of_a_deep_schema_reloads_nothing_it_already_has(client, db):
         r = client.patch(f"/api/authors/{author.id}/", {"name": "Renamed"})
     assert r.status_code == 200 and len(r.json()["books"]) == 3
     assert len(ctx) == 5  # author + books + tags + reviews, then the UPDATE
+
+
+def test_loaded_relations_are_not_fetched_again(client, db, monkeypatch):
+    import django.db.models
+
+    make_library(1)
+    book = Book.objects.first()
+
+    async def refuse(*args, **kwargs):
+        raise AssertionError("prefetch called although everything was loaded")
+
+    monkeypatch.setattr(django.db.models, "aprefetch_related_objects", refuse)
+    r = client.patch(f"/api/editable/{book.id}/", {"title": "Again"})
+    assert r.status_code == 200 and r.json()["author_name"] == "A0"
+    with pytest.raises(AssertionError, match="prefetch called"):
+        client.patch(f"/api/editable/{book.id}/", {"author_id": Author.objects.create(name="B").id})
