@@ -1,0 +1,492 @@
+"""Drive the benchmark and write out/results.json (run by run.sh with bench/.venv's Python).
+
+Phases, each bounded in time:
+  1. load:    one uvicorn (1 worker) serving the five stacks; wrk interleaves them
+              (rounds x scenarios x stacks, DURATION seconds each, after a short warm-up;
+              the stack that goes first rotates every round);
+              the RSS of that process is read after the load;
+  2. counts:  a second server with BENCH_COUNT=1 (counting middleware): a few requests per
+              stack and scenario, queries and sync_to_async hops per request from headers;
+              also checks every stack answers the same shape;
+  3. memory:  one server per stack (BENCH_STACKS=<stack>), a short load, then VmRSS/VmHWM;
+  4. startup: startup_bench.py in fresh processes (100 viewsets vs 100 hand-written sets).
+
+Every server is started here, its PID written to out/pids (run.sh's trap kills those on exit),
+and stopped by PID when its phase ends. Requests go to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+OUT = BENCH / "out"
+PIDFILE = OUT / "pids"
+PY = sys.executable
+
+STACKS = ["nv", "ref", "drf", "adrf", "extra"]
+SCENARIOS = ["list", "retrieve", "create", "update"]
+# list URL and detail URL template of each stack
+URLS = {
+    "nv": ("/nv/items/", "/nv/items/%d/"),
+    "ref": ("/ref/items/", "/ref/items/%d/"),
+    "drf": ("/drf/items/", "/drf/items/%d/"),
+    "adrf": ("/adrf/items/", "/adrf/items/%d/"),
+    "extra": ("/extra/items/", "/extra/items/%d"),
+}
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+DURATION = int(os.environ.get("BENCH_DURATION", "3"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "1"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "20"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+MEM_DURATION = int(os.environ.get("BENCH_MEM_DURATION", "1"))
+DB = os.environ.get("BENCH_DB", "sqlite")
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _pids(add: int | None = None, remove: int | None = None) -> None:
+    pids = set(PIDFILE.read_text().split()) if PIDFILE.exists() else set()
+    if add is not None:
+        pids.add(str(add))
+    if remove is not None:
+        pids.discard(str(remove))
+    PIDFILE.write_text("\n".join(sorted(pids)) + ("\n" if pids else ""))
+
+
+class Server:
+    """One uvicorn process (a single worker: no supervisor, the PID is the worker)."""
+
+    def __init__(self, name: str, stacks: list[str], *, count: bool = False) -> None:
+        self.name = name
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, BENCH_STACKS=",".join(stacks), PYTHONUNBUFFERED="1")
+        env.pop("BENCH_COUNT", None)
+        if count:
+            env["BENCH_COUNT"] = "1"
+        self.logfile = open(OUT / f"uvicorn-{name}.log", "w")  # noqa: SIM115
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(
+            [
+                PY,
+                "-m",
+                "uvicorn",
+                "benchproj.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                "1",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            cwd=BENCH,
+            env=env,
+            stdout=self.logfile,
+            stderr=subprocess.STDOUT,
+        )
+        _pids(add=self.proc.pid)
+
+    def wait_ready(self, probe: str, timeout: float = 60.0) -> float:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"uvicorn ({self.name}) exited with {self.proc.returncode}; see "
+                    f"{OUT / f'uvicorn-{self.name}.log'}"
+                )
+            try:
+                with urllib.request.urlopen(self.base + probe, timeout=2) as r:
+                    if r.status == 200:
+                        return time.monotonic() - self.started
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"uvicorn ({self.name}) not ready after {timeout}s")
+
+    def memory_kb(self) -> dict[str, int]:
+        result = {}
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                result[key] = int(value.split()[0])
+        return result
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def wait_idle(self, limit: float = 60.0) -> float:
+        """Wait until the server stops burning CPU (requests still in flight after wrk ends,
+        e.g. adrf's slow list), so they never overlap the next measurement. Bounded."""
+        started = time.monotonic()
+        last = self.cpu_seconds()
+        while time.monotonic() - started < limit:
+            time.sleep(0.25)
+            now = self.cpu_seconds()
+            if now - last < 0.02:  # under 8% of a core over the last 250 ms
+                break
+            last = now
+        return time.monotonic() - started
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        _pids(remove=self.proc.pid)
+        self.logfile.close()
+
+
+# -- wrk -------------------------------------------------------------------------------------
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def parse_wrk(text: str) -> dict[str, float]:
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    total = re.search(r"(\d+) requests in", text)
+    if not rps or not total:
+        raise RuntimeError(f"cannot parse wrk output:\n{text}")
+    result: dict[str, float] = {"rps": float(rps.group(1)), "requests": int(total.group(1))}
+    for pct, value, unit in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.M):
+        result[f"p{pct}_ms"] = float(value) * _UNITS[unit]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    result["non2xx"] = int(non2xx.group(1)) if non2xx else 0
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    result["socket_errors"] = sum(int(x) for x in sock.groups()) if sock else 0
+    return result
+
+
+_run_ids = iter(range(1, 10**6))
+
+
+def wrk(base: str, stack: str, scenario: str, duration: int) -> dict[str, float]:
+    list_path, detail = URLS[stack]
+    cmd = [
+        "wrk",
+        "-t",
+        str(THREADS),
+        "-c",
+        str(CONNECTIONS),
+        "-d",
+        f"{duration}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
+    if scenario == "list":
+        cmd += [f"{base}{list_path}?page=2"]
+    elif scenario == "retrieve":
+        cmd += ["-s", str(BENCH / "lua/retrieve.lua"), f"{base}{list_path}", "--", detail]
+    elif scenario == "create":
+        prefix = f"{stack}-{os.getpid()}-{next(_run_ids)}"
+        cmd += ["-s", str(BENCH / "lua/create.lua"), f"{base}{list_path}", "--", prefix]
+    elif scenario == "update":
+        cmd += ["-s", str(BENCH / "lua/patch.lua"), f"{base}{list_path}", "--", detail]
+    else:
+        raise ValueError(scenario)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stderr}\n{proc.stdout}")
+    return parse_wrk(proc.stdout)
+
+
+# -- phases ------------------------------------------------------------------------------------
+
+
+def phase_load() -> tuple[dict, dict]:
+    server = Server("load", STACKS)
+    try:
+        ready = server.wait_ready("/ref/items/1/")
+        log(f"load server up on :{server.port} (pid {server.proc.pid}) in {ready:.1f}s")
+        if WARMUP:
+            for scenario in SCENARIOS:
+                for stack in STACKS:
+                    wrk(server.base, stack, scenario, WARMUP)
+                    server.wait_idle()
+            log("warm-up done")
+        runs: dict[str, dict[str, list]] = {s: {sc: [] for sc in SCENARIOS} for s in STACKS}
+        for rnd in range(ROUNDS):
+            # A B C D E every scenario; the first stack rotates per round (no position bias)
+            order = STACKS[rnd % len(STACKS) :] + STACKS[: rnd % len(STACKS)]
+            for scenario in SCENARIOS:
+                for stack in order:
+                    r = wrk(server.base, stack, scenario, DURATION)
+                    r["round"] = rnd + 1
+                    r["drain_s"] = server.wait_idle()
+                    runs[stack][scenario].append(r)
+                    flag = f"  NON-2xx={r['non2xx']}" if r["non2xx"] else ""
+                    if r["socket_errors"]:
+                        flag += f"  socket errors={r['socket_errors']}"
+                    if r["drain_s"] > 1:
+                        flag += f"  (drained {r['drain_s']:.0f}s)"
+                    log(
+                        f"round {rnd + 1}/{ROUNDS} {scenario:8} {stack:5} "
+                        f"{r['rps']:8.1f} req/s  p50 {r.get('p50_ms', 0):6.2f} ms  "
+                        f"p99 {r.get('p99_ms', 0):6.2f} ms{flag}"
+                    )
+        memory = server.memory_kb()
+        log(f"load server memory after the load: {memory}")
+        return runs, memory
+    finally:
+        server.stop()
+
+
+def _request(base: str, method: str, path: str, body: dict | None = None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + path, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=10) as r:
+        payload = json.loads(r.read() or b"null")
+        return r.status, dict(r.headers), payload
+
+
+def _shape(scenario: str, payload) -> dict:
+    """What the response holds: item fields, nested category fields, page size."""
+    if scenario == "list":
+        items = payload.get("items", payload.get("results"))
+        envelope = sorted(k for k in payload if k not in ("items", "results"))
+        item = items[0] if items else {}
+        return {
+            "page_len": len(items or []),
+            "envelope": envelope,
+            "fields": sorted(item),
+            "category": sorted(item.get("category") or {}),
+        }
+    return {"fields": sorted(payload), "category": sorted(payload.get("category") or {})}
+
+
+def phase_counts(samples: int = 5) -> dict:
+    server = Server("count", STACKS, count=True)
+    try:
+        server.wait_ready("/ref/items/1/")
+        counts: dict[str, dict] = {}
+        for stack in STACKS:
+            list_path, detail = URLS[stack]
+            counts[stack] = {}
+            for scenario in SCENARIOS:
+                queries, hops, statuses, shape = [], [], [], None
+                for i in range(samples):
+                    if scenario == "list":
+                        st, headers, body = _request(server.base, "GET", list_path + "?page=2")
+                    elif scenario == "retrieve":
+                        st, headers, body = _request(server.base, "GET", detail % (10 + i))
+                    elif scenario == "create":
+                        body_in = {
+                            "name": "Counted",
+                            "sku": f"count-{stack}-{os.getpid()}-{i}",
+                            "price": "3.10",
+                            "quantity": 1,
+                            "active": True,
+                            "description": "count pass",
+                            "category_id": 2,
+                        }
+                        st, headers, body = _request(server.base, "POST", list_path, body_in)
+                    else:
+                        st, headers, body = _request(
+                            server.base, "PATCH", detail % (20 + i), {"quantity": 7 + i}
+                        )
+                    statuses.append(st)
+                    queries.append(int(headers.get("X-Bench-Queries", -1)))
+                    hops.append(int(headers.get("X-Bench-Hops", -1)))
+                    shape = _shape(scenario, body)
+                counts[stack][scenario] = {
+                    "queries": statistics.median(queries),
+                    "hops": statistics.median(hops),
+                    "queries_all": queries,
+                    "hops_all": hops,
+                    "status": sorted(set(statuses)),
+                    "shape": shape,
+                }
+            log(
+                f"counts {stack:5} "
+                + "  ".join(
+                    f"{sc}: {counts[stack][sc]['queries']:g}q/{counts[stack][sc]['hops']:g}h"
+                    for sc in SCENARIOS
+                )
+            )
+        return counts
+    finally:
+        server.stop()
+
+
+def phase_memory() -> dict:
+    result = {}
+    for stack in STACKS:
+        server = Server(f"mem-{stack}", [stack])
+        try:
+            ready = server.wait_ready(URLS[stack][1] % 1)
+            before = server.memory_kb()
+            for scenario in SCENARIOS:
+                wrk(server.base, stack, scenario, MEM_DURATION)
+                server.wait_idle()
+            after = server.memory_kb()
+            result[stack] = {"ready_s": ready, "before": before, "after": after}
+            log(f"memory {stack:5} ready in {ready:.1f}s  RSS {after['VmRSS'] / 1024:.1f} MiB")
+        finally:
+            server.stop()
+    return result
+
+
+def phase_startup(repeat: int = 3) -> dict:
+    result: dict[str, list] = {}
+    for kind in ("nv", "ninja"):
+        result[kind] = []
+        for _ in range(repeat):
+            proc = subprocess.run(
+                [PY, str(BENCH / "startup_bench.py"), kind, "100"],
+                cwd=BENCH,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=True,
+                env=dict(os.environ, BENCH_STACKS="ref"),
+            )
+            result[kind].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        best = min(r["register_plus_urls_s"] for r in result[kind])
+        log(f"startup {kind:5} 100 sets: register + api.urls {best * 1000:.0f} ms (best of 3)")
+    return result
+
+
+def environment() -> dict:
+    def v(name: str) -> str:
+        try:
+            return version(name)
+        except Exception:
+            return "?"
+
+    wrk_v = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+    db_version = "?"
+    try:
+        db_version = subprocess.run(
+            [
+                PY,
+                "-c",
+                "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+                "'benchproj.settings'); django.setup(); from django.db import connection; "
+                "c = connection.cursor(); c.execute('select sqlite_version()' if connection.vendor"
+                " == 'sqlite' else 'show server_version'); print(connection.vendor, "
+                "c.fetchone()[0])",
+            ],
+            cwd=BENCH,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout.strip()
+    except Exception as exc:  # pragma: no cover - informative only
+        db_version = f"? ({exc})"
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    git = "?"
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=BENCH.parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "ninja_viewsets"],
+            cwd=BENCH.parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        git = head + (" + uncommitted changes in ninja_viewsets/" if dirty else "")
+    except Exception:
+        pass
+    return {
+        "git": git,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "db": DB,
+        "db_version": db_version,
+        "wrk": (wrk_v.stdout + wrk_v.stderr).strip().splitlines()[0] if wrk_v else "?",
+        "settings": {
+            "rounds": ROUNDS,
+            "duration_s": DURATION,
+            "warmup_s": WARMUP,
+            "connections": CONNECTIONS,
+            "threads": THREADS,
+        },
+        "versions": {
+            name: v(name)
+            for name in (
+                "django",
+                "django-ninja",
+                "ninja-viewsets",
+                "pydantic",
+                "djangorestframework",
+                "adrf",
+                "django-ninja-extra",
+                "uvicorn",
+                "asgiref",
+                "psycopg",
+            )
+        },
+    }
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    started = time.monotonic()
+    results: dict = {"environment": environment()}
+    log(
+        f"load: {ROUNDS} rounds x {len(SCENARIOS)} scenarios x {len(STACKS)} stacks x "
+        f"{DURATION}s, wrk -t{THREADS} -c{CONNECTIONS}, DB {DB}"
+    )
+    results["runs"], results["load_memory"] = phase_load()
+    results["counts"] = phase_counts()
+    results["memory"] = phase_memory()
+    results["startup"] = phase_startup()
+    results["elapsed_s"] = time.monotonic() - started
+    (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    log(f"driver done in {results['elapsed_s']:.0f}s -> {OUT / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
