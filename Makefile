@@ -45,8 +45,9 @@ run: install ## Migrate, seed and serve example_project on http://127.0.0.1:8000
 
 test: install ## Run the whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set
 	$(PY) -c 'import sys; from importlib.metadata import version as v; print("Python", sys.version.split()[0], *(f"{p} {v(p)}" for p in ("django", "django-ninja", "pydantic")))'
-	env -u DATABASE_URL $(VENV)/bin/pytest -q
-	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; $(VENV)/bin/pytest -q; fi
+	env -u DATABASE_URL NINJA_VIEWSETS_SKIP_BROWSER=1 $(VENV)/bin/pytest -q
+	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; \
+	  NINJA_VIEWSETS_SKIP_BROWSER=1 $(VENV)/bin/pytest -q; fi
 
 serve-prod: install ## Several uvicorn workers on PostgreSQL + Redis (DATABASE_URL, REDIS_URL; see docs/deployment.md)
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://... (and REDIS_URL=redis://...)"; exit 1; }
