@@ -46,6 +46,7 @@ from ninja_viewsets.decorators import is_action, pretty_name
 from ninja_viewsets.exceptions import MethodNotAllowed
 from ninja_viewsets.generics import lookup_type
 from ninja_viewsets.nesting import Nesting, RegisteredViewSet
+from ninja_viewsets.permissions import AllowAny
 
 __all__ = ["DefaultRouter", "DynamicRoute", "RegisteredViewSet", "Route", "SimpleRouter"]
 
@@ -304,8 +305,16 @@ class SimpleRouter(Router):
             summary = attributes["name"]
         else:
             summary = pretty_name(spec.action)
-        auth = with_fallback(attributes.get("auth", getattr(viewset, "auth", NOT_SET)))
+        raw_auth = attributes.get("auth", getattr(viewset, "auth", NOT_SET))
+        auth = with_fallback(raw_auth)
         tags = options.pop("tags", [ident])
+        if not hidden:
+            errors = error_responses(viewset, spec, attributes, methods[0], raw_auth)
+            extra = options.pop("openapi_extra", None) or {}
+            options["openapi_extra"] = {
+                **extra,
+                "responses": {**errors, **extra.get("responses", {})},
+            }
         self.add_api_operation(
             path,
             methods,
@@ -375,6 +384,70 @@ class DefaultRouter(SimpleRouter):
                 url_name=self.root_view_name,
                 tags=["api-root"],
             )
+
+
+def _error_body(description: str, *, validation: bool = False) -> dict[str, Any]:
+    detail: dict[str, Any] = (
+        {"type": "array", "items": {"type": "object"}} if validation else {"type": "string"}
+    )
+    properties: dict[str, Any] = {"detail": detail}
+    if not validation:
+        properties["code"] = {"type": "string"}
+    schema = {"type": "object", "properties": properties, "required": ["detail"]}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def error_responses(
+    viewset: type[Any], spec: OperationSpec, attributes: dict[str, Any], method: str, auth: Any
+) -> dict[int, Any]:
+    """The error answers an operation can really give, for its OpenAPI ``responses``.
+
+    Documented inline (no component, no extra model), so registration stays cheap.
+    """
+    probe = viewset(**attributes)
+    probe.action = spec.action
+    generic = hasattr(probe, "get_queryset")
+    write = method in ("POST", "PUT", "PATCH", "DELETE")
+    result: dict[int, Any] = {}
+    if spec.parameters or spec.path_params:
+        result[422] = _error_body("Invalid parameters or body", validation=True)
+    if any(_is_body(p) for p in spec.parameters):
+        result[400] = _error_body("Malformed request body")
+    try:
+        permissions = probe.get_permissions()
+        may_deny = not all(isinstance(p, AllowAny) for p in permissions)
+    except Exception:  # get_permissions() reads the request: decided per request
+        may_deny = True
+    if may_deny or (auth is not NOT_SET and auth is not None):
+        result[401] = _error_body("Not authenticated")
+    if may_deny:
+        result[403] = _error_body("Permission denied")
+    if spec.path_params:
+        result[404] = _error_body("Not found")
+    if generic and write:
+        result[409] = _error_body("Conflicts with the stored data (a database constraint)")
+    if getattr(probe, "optimistic_concurrency", False):
+        if spec.action in ("update", "partial_update", "destroy"):
+            result[412] = _error_body("If-Match does not match the current ETag")
+        if spec.action == "retrieve":
+            result[304] = {"description": "Not modified (If-None-Match matches the ETag)"}
+    try:
+        throttled = bool(probe.get_throttles())
+    except Exception:  # get_throttles() reads the request
+        throttled = True
+    if throttled:
+        result[429] = _error_body("Throttled (see Retry-After)")
+    result[503] = _error_body("The database is unavailable (see Retry-After)")
+    return result
+
+
+def _is_body(param: Any) -> bool:
+    annotation = param.annotation
+    return (
+        not isinstance(param.default, Param)
+        and isinstance(annotation, type)
+        and issubclass(annotation, BaseModel)
+    )
 
 
 def _fallback(

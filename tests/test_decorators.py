@@ -556,7 +556,7 @@ def test_openapi_shows_request_and_response_schemas_of_an_action():
     assert json_schema(newest)["type"] == "array"
     assert json_schema(newest)["items"] == {"$ref": "#/components/schemas/BookOut"}
     touch = schema["paths"]["/api/books/{pk}/touch/"]["post"]["responses"]
-    assert list(touch) == ["204"]
+    assert next(iter(touch)) == "204" and "200" not in touch
     assert {"PasswordIn", "StatusOut", "TitleOut", "BookOut"} <= set(
         schema["components"]["schemas"]
     )

@@ -616,7 +616,21 @@ def test_standard_schemas_in_openapi():
     listed = operation(schema, "/api/books/", "get")["responses"]["200"]["content"]
     assert listed["application/json"]["schema"]["items"] == {"$ref": "#/components/schemas/BookOut"}
     destroy = operation(schema, "/api/books/{pk}/", "delete")["responses"]
-    assert list(destroy) == ["204"]
+    assert list(destroy) == ["204", "422", "404", "409", "503"]
+    assert "content" not in destroy["204"]
+
+
+def test_error_responses_in_openapi_follow_the_policies():
+    schema = openapi()
+    listed = operation(schema, "/api/books/", "get")["responses"]
+    assert set(listed) == {"200", "503"}  # AllowAny, no parameter, no body
+    created = operation(schema, "/api/books/", "post")["responses"]
+    assert {"400", "409", "422"} <= set(created)
+    detail = created["409"]["content"]["application/json"]["schema"]
+    assert detail["required"] == ["detail"]
+    assert detail["properties"]["detail"] == {"type": "string"}
+    invalid = created["422"]["content"]["application/json"]["schema"]
+    assert invalid["properties"]["detail"]["type"] == "array"
 
 
 def test_schema_name_clash_in_one_router_raises_at_register():
