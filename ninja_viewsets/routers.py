@@ -23,13 +23,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from inspect import getdoc
 from itertools import count
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI, Router
 from ninja.constants import NOT_SET
+from ninja.operation import PathView
 from ninja.params.models import Param
 from pydantic import BaseModel
 
@@ -51,7 +53,6 @@ from ninja_viewsets.permissions import AllowAny
 __all__ = ["DefaultRouter", "DynamicRoute", "RegisteredViewSet", "Route", "SimpleRouter"]
 
 HTTP_METHOD_NAMES = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
-_FALLBACK_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _PATH_PARAM = re.compile(r"\{(?:\w+:)?(\w+)\}")
 
 
@@ -257,8 +258,8 @@ class SimpleRouter(Router):
         if nesting is not None:
             attributes["nesting"] = nesting
         ident = basename or viewset.__name__.lower()
-        routed: list[str] = []
         seen_actions: set[str] = set()
+        endpoint = None
         for method, action in mapping.items():
             spec = build_spec(viewset, action, dict(path_types), attributes, dict(options))
             self._check_schema_names(viewset, spec)
@@ -266,21 +267,20 @@ class SimpleRouter(Router):
             # one action on several methods: the first keeps {basename}_{action}
             suffix = f"_{method}" if action in seen_actions else ""
             seen_actions.add(action)
-            self._add(viewset, path, methods, spec, attributes, ident, url_name, suffix=suffix)
-            routed.append(method.upper())
-            if method == "get" and "head" not in mapping:
-                self._add(viewset, path, ["HEAD"], spec, attributes, ident, url_name, hidden=True)
-                routed.append("HEAD")
-        rest = [m for m in _FALLBACK_METHODS if m not in routed]
-        if rest:
-            self.add_api_operation(
-                path,
-                rest,
-                _fallback(viewset, attributes, routed, path_types, f"{ident}_fallback"),
-                url_name=url_name,
-                include_in_schema=False,
-                operation_id=f"{ident}_{url_name}_fallback",
+            endpoint = self._add(
+                viewset, path, methods, spec, attributes, ident, url_name, suffix=suffix
             )
+        if endpoint is not None:
+            self._path_view(endpoint).set_fallback(viewset, attributes)
+
+    def _path_view(self, endpoint: Callable[..., Any]) -> ViewSetPathView:
+        """The PathView holding ``endpoint`` (Ninja keys them by its own normalized path)."""
+        for view in reversed(self.path_operations.values()):
+            if any(op.view_func is endpoint for op in view.operations):
+                if not isinstance(view, ViewSetPathView):
+                    view.__class__ = ViewSetPathView  # a PathView with a fallback; same state
+                return cast(ViewSetPathView, view)
+        raise AssertionError("the operation just added is on no path")  # pragma: no cover
 
     def _add(
         self,
@@ -292,13 +292,10 @@ class SimpleRouter(Router):
         ident: str,
         url_name: str | None,
         *,
-        hidden: bool = False,
         suffix: str = "",
-    ) -> None:
+    ) -> Callable[..., Any]:
         options = dict(spec.options)
         operation_id = options.pop("operation_id", f"{ident}_{spec.action}") + suffix
-        if hidden:
-            operation_id = f"{operation_id}_{methods[0].lower()}"
         if "summary" in options:
             summary = options.pop("summary")
         elif is_action(getattr(viewset, spec.action, None)) and attributes.get("name"):
@@ -308,17 +305,14 @@ class SimpleRouter(Router):
         raw_auth = attributes.get("auth", getattr(viewset, "auth", NOT_SET))
         auth = with_fallback(raw_auth)
         tags = options.pop("tags", [ident])
-        if not hidden:
-            errors = error_responses(viewset, spec, attributes, methods[0], raw_auth)
-            extra = options.pop("openapi_extra", None) or {}
-            options["openapi_extra"] = {
-                **extra,
-                "responses": {**errors, **extra.get("responses", {})},
-            }
+        errors = error_responses(viewset, spec, attributes, methods[0], raw_auth)
+        extra = options.pop("openapi_extra", None) or {}
+        options["openapi_extra"] = {**extra, "responses": {**errors, **extra.get("responses", {})}}
+        endpoint = make_endpoint(viewset, spec, attributes, name=operation_id)
         self.add_api_operation(
             path,
             methods,
-            make_endpoint(viewset, spec, attributes, name=operation_id),
+            endpoint,
             response=spec.response,
             operation_id=operation_id,
             summary=summary,
@@ -326,9 +320,9 @@ class SimpleRouter(Router):
             tags=tags,
             url_name=url_name,
             auth=auth,
-            include_in_schema=not hidden and options.pop("include_in_schema", True),
             **options,
         )
+        return endpoint
 
     def _check_schema_names(self, viewset: type[Any], spec: OperationSpec) -> None:
         """OpenAPI keys components by class name: two different classes must not share one."""
@@ -450,37 +444,50 @@ def _is_body(param: Any) -> bool:
     )
 
 
-def _fallback(
-    viewset: type[Any],
-    attributes: dict[str, Any],
-    allowed: list[str],
-    path_types: dict[str, Any],
-    name: str,
-) -> Callable[..., Any]:
-    """The endpoint for the methods a URL does not route: OPTIONS metadata, else 405 JSON."""
-    import inspect
+class ViewSetPathView(PathView):
+    """A viewset URL's operations, and the answer for the methods it does not route.
 
-    from ninja_viewsets._signature import _REQUEST, _kw
+    ``HEAD`` runs the ``GET`` operation (no second operation, nothing in OpenAPI); ``OPTIONS``
+    answers the view's name and description; any other method is a JSON 405 with ``Allow``.
+    """
 
-    allow = [*allowed, "OPTIONS"]
+    fallback_viewset: type[Any] | None = None
+    fallback_attributes: dict[str, Any]
+    allow: tuple[str, ...] = ()
 
-    async def fallback(request: HttpRequest, **params: Any) -> Any:
+    def set_fallback(self, viewset: type[Any], attributes: dict[str, Any]) -> None:
+        self.fallback_viewset, self.fallback_attributes = viewset, attributes
+        methods = [m for op in self.operations for m in op.methods]
+        if "GET" in methods and "HEAD" not in methods:
+            methods.append("HEAD")
+        self.allow = tuple(dict.fromkeys([*methods, "OPTIONS"]))
+
+    def _find_operation(self, request: HttpRequest) -> Any:
+        operation = super()._find_operation(request)
+        if operation is None and request.method == "HEAD":
+            return next((op for op in self.operations if "GET" in op.methods), None)
+        return operation
+
+    async def _async_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if self.fallback_viewset is None or self._find_operation(request) is not None:
+            return await super()._async_view(request, *args, **kwargs)
+        viewset = self.fallback_viewset(**self.fallback_attributes)
         if request.method == "OPTIONS":
-            view = viewset(**attributes)
             response = JsonResponse(
-                {"name": view.get_view_name(), "description": inspect.getdoc(viewset) or ""}
+                {"name": viewset.get_view_name(), "description": getdoc(type(viewset)) or ""}
             )
-            response["Allow"] = ", ".join(allow)
+            response["Allow"] = ", ".join(self.allow)
             return response
-        exc = MethodNotAllowed(str(request.method), allow)
-        return viewset(**attributes).handle_exception(exc)
+        return viewset.handle_exception(MethodNotAllowed(str(request.method), list(self.allow)))
 
-    fallback.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [_REQUEST, *(_kw(n, t) for n, t in path_types.items())]
-    )
-    fallback.__name__ = fallback.__qualname__ = name
-    fallback.__module__ = viewset.__module__
-    return fallback
+    def clone(self) -> ViewSetPathView:  # Ninja 1.7+ clones each URL's view per mounted API
+        cloned = cast(ViewSetPathView, super().clone())
+        cloned.__class__ = ViewSetPathView
+        cloned.fallback_viewset = self.fallback_viewset
+        if self.fallback_viewset is not None:
+            cloned.fallback_attributes = self.fallback_attributes
+        cloned.allow = self.allow
+        return cloned
 
 
 _as_view_ids = count()

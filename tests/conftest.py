@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json as jsonlib
 import os
+from functools import partial
 from typing import Any
 
 import pytest
@@ -44,7 +45,13 @@ class Client:
         async_to_sync(self._client.aforce_login)(user)
 
     def request(self, method: str, path: str, json: Any = None, **kwargs: Any) -> Response:
-        call = getattr(self._client, method.lower())
+        call = getattr(self._client, method.lower(), None)
+        if call is None:  # any other method (PROPFIND, ...)
+            generic = partial(self._client.generic, method.upper())
+
+            async def call(path: str, **kw: Any) -> Any:
+                return await generic(path, **kw)
+
         if json is not None:
             kwargs["data"] = jsonlib.dumps(json)
             kwargs.setdefault("content_type", "application/json")

@@ -292,6 +292,35 @@ def test_unrouted_method_on_detail_route_is_405_with_allow(client, book):
         assert allow(r) == {"GET", "HEAD", "OPTIONS"}
 
 
+def test_unknown_http_method_is_405_json(client, book):
+    for url in ("/api/books/", f"/api/books/{book.pk}/", "/api/books/recent/"):
+        r = client.request("PROPFIND", url)
+        assert r.status_code == 405, (url, r)
+        assert r.json()["detail"] == 'Method "PROPFIND" not allowed.'
+        assert "OPTIONS" in allow(r)
+
+
+def test_one_ninja_operation_per_routed_method():
+    """HEAD, OPTIONS and 405 are answered by the URL's view, not by extra operations."""
+    routed = {
+        (path, method)
+        for path, view in router.path_operations.items()
+        if path.startswith("/books/")
+        for op in view.operations
+        for method in op.methods
+    }
+    assert routed == {
+        ("/books/", "GET"),
+        ("/books/", "POST"),
+        ("/books/recent/", "GET"),
+        ("/books/{pk}/", "GET"),
+        ("/books/{pk}/", "PUT"),
+        ("/books/{pk}/", "PATCH"),
+        ("/books/{pk}/", "DELETE"),
+        ("/books/{pk}/mark_read/", "POST"),
+    }
+
+
 def test_unrouted_method_on_action_route_is_405(client, book):
     r = client.get(f"/api/books/{book.pk}/mark_read/")
     assert r.status_code == 405, r
