@@ -32,6 +32,7 @@ import urllib.request
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
@@ -108,6 +109,7 @@ class Server:
             ],
             cwd=BENCH,
             env=env,
+            preexec_fn=pin(SERVER_CPUS),
             stdout=self.logfile,
             stderr=subprocess.STDOUT,
         )
@@ -190,6 +192,20 @@ def parse_wrk(text: str) -> dict[str, float]:
 _run_ids = iter(range(1, 10**6))
 
 
+# -- CPU pinning --------------------------------------------------------------------------------
+# With 2+ CPUs the server gets CPU 0 and wrk the others (BENCH_PIN=0: no pinning), so the load
+# generator and the server under test do not steal each other's time slices.
+_CPUS = sorted(os.sched_getaffinity(0))
+PINNED = os.environ.get("BENCH_PIN", "1") != "0" and len(_CPUS) >= 2
+SERVER_CPUS = {_CPUS[0]} if PINNED else set(_CPUS)
+LOAD_CPUS = set(_CPUS[1:]) if PINNED else set(_CPUS)
+
+
+def pin(cpus: set[int]) -> Any:
+    """A ``preexec_fn`` running the child on ``cpus`` only."""
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
 def wrk(base: str, stack: str, scenario: str, duration: int) -> dict[str, float]:
     list_path, detail = URLS[stack]
     cmd = [
@@ -215,7 +231,14 @@ def wrk(base: str, stack: str, scenario: str, duration: int) -> dict[str, float]
         cmd += ["-s", str(BENCH / "lua/patch.lua"), f"{base}{list_path}", "--", detail]
     else:
         raise ValueError(scenario)
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=False)
+    proc = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+        check=False,
+        preexec_fn=pin(LOAD_CPUS),
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stderr}\n{proc.stdout}")
     return parse_wrk(proc.stdout)
@@ -452,6 +475,9 @@ def environment() -> dict:
             "warmup_s": WARMUP,
             "connections": CONNECTIONS,
             "threads": THREADS,
+            "pinned": f"server on CPU {sorted(SERVER_CPUS)}, wrk on CPU {sorted(LOAD_CPUS)}"
+            if PINNED
+            else "no",
         },
         "versions": {
             name: v(name)
