@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from ninja import Query
 from ninja.constants import NOT_SET
+from ninja.params.models import Param
 from pydantic import BaseModel
 
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
@@ -73,6 +74,7 @@ class OperationSpec:
     paginator: Any = None
     description: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    body: str | None = None  # the parameter read from the JSON body, if any
 
 
 def _is_library_method(func: Any) -> bool:
@@ -226,6 +228,7 @@ def _standard_spec(
         paginator=paginator,
         description=description,
         options=options,
+        body="payload" if action in ("create", "update", "partial_update") else None,
     )
 
 
@@ -303,6 +306,17 @@ def _user_spec(
         paginator=paginator,
         description=description,
         options=options,
+        body=next((p.name for p in params if is_body_param(p)), None),
+    )
+
+
+def is_body_param(param: inspect.Parameter) -> bool:
+    """A schema parameter without ``Query``/``Path``/``Form``...: Ninja reads it from the body."""
+    annotation = param.annotation
+    return (
+        not isinstance(param.default, Param)
+        and isinstance(annotation, type)
+        and issubclass(annotation, BaseModel)
     )
 
 

@@ -18,6 +18,8 @@ __all__ = [
     "PermissionDenied",
     "PreconditionFailed",
     "ServiceUnavailable",
+    "UnsupportedMediaType",
+    "ValueOutOfRange",
     "conflict_from",
 ]
 
@@ -80,6 +82,16 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
+class UnsupportedMediaType(APIException):
+    status_code = 415
+    default_code = "unsupported_media_type"
+
+    def __init__(self, media_type: str) -> None:
+        super().__init__(
+            f'Unsupported media type "{media_type}" in request: send "application/json".'
+        )
+
+
 class Conflict(APIException):
     status_code = 409
     default_detail = "The request conflicts with the current state of the data."
@@ -93,6 +105,21 @@ class ServiceUnavailable(APIException):
 
     def __init__(self, detail: Any = None) -> None:
         super().__init__(detail, headers={"Retry-After": "5"})
+
+
+class ValueOutOfRange(APIException):
+    """422 in Ninja's validation-error shape: a value its database column cannot hold.
+
+    An integer past 64 bits, a string longer than its column: the database refuses it, so the
+    client gets a 422 (not a 500); which field it was is not known.
+    """
+
+    status_code = 422
+    default_detail = "A value is out of range for the database (too large or too long)."
+    default_code = "out_of_range"
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": [{"type": self.code, "loc": [], "msg": self.detail}]}
 
 
 _UNIQUE = (

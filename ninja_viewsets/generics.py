@@ -28,7 +28,8 @@ from django.db import connections, models, router
 from django.db.models import Model, QuerySet
 from ninja import Schema
 from ninja.orm import create_schema
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel, create_model, model_validator
+from pydantic_core import PydanticCustomError
 
 from ninja_viewsets._async import aatomic
 from ninja_viewsets._planning import (
@@ -40,7 +41,12 @@ from ninja_viewsets._planning import (
 )
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NotFound, PreconditionFailed
-from ninja_viewsets.filters import apply_ordering, apply_search, ordering_choices
+from ninja_viewsets.filters import (
+    InvalidQueryParameter,
+    apply_ordering,
+    apply_search,
+    ordering_choices,
+)
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -130,8 +136,10 @@ class GenericAPIView:
         """One page of ``queryset`` as the paginator's output, or ``None`` when unpaginated."""
         if self.paginator is None:
             return None
+        pagination = self.params[PAGINATION_PARAM]
+        check_position(pagination, self.paginator)
         return await self.paginator.apaginate_queryset(
-            queryset, pagination=self.params[PAGINATION_PARAM], request=self.request
+            queryset, pagination=pagination, request=self.request
         )
 
     def get_model(self) -> type[Model] | None:
@@ -312,6 +320,43 @@ def _derived_input(model: type[Model]) -> type[Schema]:
 _patch_cache: dict[type[BaseModel], type[BaseModel]] = {}
 
 
+def _object_only(cls: type[BaseModel], data: Any) -> Any:
+    """A patch is a JSON object: every field being optional, ``[]`` would pass as ``{}``."""
+    raw = getattr(data, "_obj", data)  # Ninja's Schema wraps the input (DjangoGetter) first
+    if not isinstance(raw, dict):
+        raise PydanticCustomError("model_type", "Input should be an object")
+    return data
+
+
+# The largest row offset a database takes: a signed 64-bit integer.
+MAX_OFFSET = 2**63 - 1
+
+
+def check_position(pagination: Any, paginator: Any) -> None:
+    """422 for a ``page`` or ``offset`` past any row a database can address.
+
+    Such a position would otherwise reach the database as an out-of-range OFFSET (an error
+    there, not an empty page).
+    """
+    size = (
+        getattr(pagination, "page_size", None)
+        or getattr(pagination, "limit", None)
+        or getattr(paginator, "page_size", None)
+        or 1
+    )
+    largest = (MAX_OFFSET - size) // size
+    page = getattr(pagination, "page", None)
+    if isinstance(page, int) and page - 1 > largest:
+        raise InvalidQueryParameter(
+            "page", f"Input should be less than or equal to {largest + 1}", page
+        )
+    offset = getattr(pagination, "offset", None)
+    if isinstance(offset, int) and offset > MAX_OFFSET - size:
+        raise InvalidQueryParameter(
+            "offset", f"Input should be less than or equal to {MAX_OFFSET - size}", offset
+        )
+
+
 def patch_schema_for(schema: type[BaseModel]) -> type[BaseModel]:
     """``schema`` with every field optional: omitted fields stay unset, constraints are kept.
 
@@ -325,7 +370,10 @@ def patch_schema_for(schema: type[BaseModel]) -> type[BaseModel]:
         optional.default = None
         optional.default_factory = None
         fields[name] = (info.annotation, optional)
-    patch = create_model(f"{schema.__name__}Patch", __base__=schema, **fields)  # type: ignore[call-overload]
+    validators: dict[str, Any] = {"_object_only": model_validator(mode="before")(_object_only)}
+    patch = create_model(  # type: ignore[call-overload]
+        f"{schema.__name__}Patch", __base__=schema, __validators__=validators, **fields
+    )
     _patch_cache[schema] = patch
     return patch  # type: ignore[no-any-return]
 

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.conf import settings as ninja_settings
@@ -130,13 +130,9 @@ class CursorPagination(AsyncPaginationBase):
         return fields
 
     @staticmethod
-    def _value(obj: Any, field: str) -> Any:
-        value = obj
-        for part in field.lstrip("-").split("__"):
-            value = getattr(value, part)
-        if isinstance(value, Model):
-            value = value.pk
-        return value
+    def _values(obj: Any, count: int) -> list[Any]:
+        """The row's position, read from the query's own columns (see ``apaginate_queryset``)."""
+        return [getattr(obj, f"_cursor_{index}") for index in range(count)]
 
     def _after(self, fields: list[str], values: list[Any], reverse: bool) -> Q:
         """Rows strictly after ``values`` in ``fields`` order (before, when ``reverse``)."""
@@ -171,16 +167,20 @@ class CursorPagination(AsyncPaginationBase):
             except (ValueError, TypeError, ValidationError, FieldDoesNotExist):
                 raise InvalidPage("Invalid cursor.", code="invalid_cursor") from None
         order = [self._flip(f) for f in fields] if reverse else fields
+        # The position is selected with the rows: an only() from the schema, or a related
+        # ordering field, must not leave it to a lazy (sync) load on the event loop.
+        position = {f"_cursor_{i}": F(field.lstrip("-")) for i, field in enumerate(fields)}
         try:
-            rows = [obj async for obj in qs.order_by(*order)[: self.page_size + 1]]
+            qs = qs.annotate(**position).order_by(*order)
+            rows = [obj async for obj in qs[: self.page_size + 1]]
         except (ValueError, TypeError, ValidationError):
             raise InvalidPage("Invalid cursor.", code="invalid_cursor") from None
         has_more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if reverse:
             rows.reverse()
-        first = [self._value(rows[0], f) for f in fields] if rows else None
-        last = [self._value(rows[-1], f) for f in fields] if rows else None
+        first = self._values(rows[0], len(fields)) if rows else None
+        last = self._values(rows[-1], len(fields)) if rows else None
         if reverse:
             next_values = last if rows else values
             prev_values = first if has_more else None

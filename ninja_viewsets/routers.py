@@ -27,7 +27,11 @@ from inspect import getdoc
 from itertools import count
 from typing import Any, cast
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI, Router
 from ninja.constants import NOT_SET
@@ -48,7 +52,9 @@ from ninja_viewsets.decorators import is_action, pretty_name
 from ninja_viewsets.exceptions import MethodNotAllowed
 from ninja_viewsets.generics import lookup_type
 from ninja_viewsets.nesting import Nesting, RegisteredViewSet
+from ninja_viewsets.pagination import CursorPagination
 from ninja_viewsets.permissions import AllowAny
+from ninja_viewsets.viewsets import ViewSet
 
 __all__ = ["DefaultRouter", "DynamicRoute", "RegisteredViewSet", "Route", "SimpleRouter"]
 
@@ -308,6 +314,10 @@ class SimpleRouter(Router):
         errors = error_responses(viewset, spec, attributes, methods[0], raw_auth)
         extra = options.pop("openapi_extra", None) or {}
         options["openapi_extra"] = {**extra, "responses": {**errors, **extra.get("responses", {})}}
+        if auth not in (NOT_SET, None) and not attributes.get(
+            "authentication_required", getattr(viewset, "authentication_required", True)
+        ):  # anonymous requests reach the viewset: the credentials are optional (`{}`)
+            options["openapi_extra"]["security"] = [*extra.get("security", []), {}]
         endpoint = make_endpoint(viewset, spec, attributes, name=operation_id)
         self.add_api_operation(
             path,
@@ -378,6 +388,11 @@ class DefaultRouter(SimpleRouter):
                 url_name=self.root_view_name,
                 tags=["api-root"],
             )
+            self._path_view(api_root).set_fallback(APIRootView, {"name": "Api Root"})
+
+
+class APIRootView(ViewSet):
+    """The list URL of every resource of this API."""
 
 
 def _error_body(description: str, *, validation: bool = False) -> dict[str, Any]:
@@ -405,8 +420,18 @@ def error_responses(
     result: dict[int, Any] = {}
     if spec.parameters or spec.path_params:
         result[422] = _error_body("Invalid parameters or body", validation=True)
-    if any(_is_body(p) for p in spec.parameters):
-        result[400] = _error_body("Malformed request body")
+    bad_request = [
+        reason
+        for reason, applies in (
+            ("malformed request body", spec.body is not None),
+            ("invalid cursor", isinstance(spec.paginator, CursorPagination)),
+        )
+        if applies
+    ]
+    if bad_request:
+        result[400] = _error_body(" or ".join(bad_request).capitalize())
+    if spec.body is not None:
+        result[415] = _error_body("Unsupported media type (send application/json)")
     try:
         permissions = probe.get_permissions()
         may_deny = not all(isinstance(p, AllowAny) for p in permissions)
@@ -435,15 +460,6 @@ def error_responses(
     return result
 
 
-def _is_body(param: Any) -> bool:
-    annotation = param.annotation
-    return (
-        not isinstance(param.default, Param)
-        and isinstance(annotation, type)
-        and issubclass(annotation, BaseModel)
-    )
-
-
 class ViewSetPathView(PathView):
     """A viewset URL's operations, and the answer for the methods it does not route.
 
@@ -470,7 +486,10 @@ class ViewSetPathView(PathView):
 
     async def _async_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if self.fallback_viewset is None or self._find_operation(request) is not None:
-            return await super()._async_view(request, *args, **kwargs)
+            try:
+                return await super()._async_view(request, *args, **kwargs)
+            except SuspiciousOperation as exc:  # Ninja leaves these to Django's HTML pages
+                return _refused_request(exc)
         viewset = self.fallback_viewset(**self.fallback_attributes)
         if request.method == "OPTIONS":
             response = JsonResponse(
@@ -488,6 +507,15 @@ class ViewSetPathView(PathView):
             cloned.fallback_attributes = self.fallback_attributes
         cloned.allow = self.allow
         return cloned
+
+
+def _refused_request(exc: SuspiciousOperation) -> JsonResponse:
+    """Django refused the request while Ninja read it: a body over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is 413, too many fields or another such refusal 400."""
+    if isinstance(exc, RequestDataTooBig):
+        body = {"detail": "The request body is too large.", "code": "request_too_large"}
+        return JsonResponse(body, status=413)
+    return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
 
 
 _as_view_ids = count()

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import IntegrityError, InterfaceError, OperationalError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import NoReverseMatch, get_resolver, reverse
@@ -52,6 +52,8 @@ from ninja_viewsets.exceptions import (
     NotFound,
     PermissionDenied,
     ServiceUnavailable,
+    UnsupportedMediaType,
+    ValueOutOfRange,
     conflict_from,
 )
 from ninja_viewsets.generics import GenericAPIView
@@ -197,6 +199,8 @@ class ViewSetMixin:
         self.response_plan = spec.response_plan
         apply_scope(self)
         try:
+            if spec.body is not None and request.body:
+                self.check_media_type(request)
             await self.initial(request)
             handler = getattr(self, spec.action)
             if spec.accepts is None:
@@ -215,11 +219,27 @@ class ViewSetMixin:
             return self.handle_exception(PermissionDenied(str(exc) or None))
         except IntegrityError as exc:  # a constraint of the database refused the write
             return self.handle_exception(conflict_from(exc))
+        except (DataError, OverflowError):  # a value its column cannot hold (SQLite: Overflow)
+            return self.handle_exception(ValueOutOfRange())
         except (OperationalError, InterfaceError) as exc:
             logger.warning(
                 "database unavailable in %s.%s: %s", type(self).__name__, spec.action, exc
             )
             return self.handle_exception(ServiceUnavailable())
+
+    def check_media_type(self, request: HttpRequest) -> None:
+        """415 when a body declares another type than JSON (``application/json``, ``*+json``).
+
+        Ninja parses any body as JSON; a ``text/plain`` or form body is refused here, as DRF
+        does, so a cross-site form can never write. A body without a Content-Type (Ninja's
+        ``TestClient``) is read as JSON.
+        """
+        media_type = request.content_type or ""
+        if media_type and not (
+            media_type == "application/json"
+            or (media_type.startswith("application/") and media_type.endswith("+json"))
+        ):
+            raise UnsupportedMediaType(media_type)
 
     async def initial(self, request: HttpRequest) -> None:
         """Runs before the action: load the user once, check permissions, then throttles."""

@@ -8,7 +8,8 @@ from functools import partial
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
+from django.db import connections
 from django.test import AsyncClient
 
 # django-ninja 1.5 refuses to build the URLs of one NinjaAPI twice (URLconf + test client)
@@ -79,6 +80,15 @@ class Client:
 
     def options(self, path: str, **kw: Any) -> Response:
         return self.request("options", path, **kw)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_async_test_connections(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """``async def`` tests run the ORM in asgiref's one sync thread, which keeps its connection
+    open: close it before the test database is dropped (PostgreSQL refuses while in use)."""
+    yield
+    with django_db_blocker.unblock():
+        SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
 @pytest.fixture

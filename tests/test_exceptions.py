@@ -125,6 +125,29 @@ def test_m2m_update_is_atomic(client):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("where", ["author_id", "tags"])
+def test_value_out_of_range_is_422_and_nothing_is_written(client, where):
+    """Regression (found by `make fuzz`): an integer past 64 bits was a 500 (SQLite's
+    OverflowError, PostgreSQL's DataError)."""
+    author = Author.objects.create(name="A")
+    huge = 10**20
+    body = {"title": "Big", "author_id": huge if where == "author_id" else author.id}
+    body["tags"] = [huge] if where == "tags" else []
+    r = client.post("/api/books/", body)
+    assert r.status_code == 422, r
+    assert r.json() == {
+        "detail": [
+            {
+                "type": "out_of_range",
+                "loc": [],
+                "msg": "A value is out of range for the database (too large or too long).",
+            }
+        ]
+    }
+    assert Book.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
 def test_overridden_hook_runs_in_one_transaction(client):
     Tag.objects.create(name="taken")
     r = client.post("/api/twostep/", {"name": "taken"})

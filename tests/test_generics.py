@@ -11,6 +11,8 @@ from django.urls import path
 from ninja import Field, NinjaAPI, Schema
 
 from ninja_viewsets import DefaultRouter, GenericViewSet, ModelViewSet, SimpleRouter, mixins
+from ninja_viewsets.generics import MAX_OFFSET
+from ninja_viewsets.pagination import LimitOffsetPagination, PageNumberPagination
 from ninja_viewsets.permissions import IsAuthenticated
 from tests.testapp.models import Account, Author, Book, Document, Tag
 
@@ -105,6 +107,21 @@ class GetQuerysetOnly(ModelViewSet):
         return Tag.objects.order_by("name")
 
 
+class TagOut(Schema):
+    id: int
+    name: str
+
+
+class PagedTags(mixins.ListModelMixin, GenericViewSet):
+    queryset = Tag.objects.order_by("name")
+    output_schema = TagOut
+    pagination_class = PageNumberPagination
+
+
+class OffsetTags(PagedTags):
+    pagination_class = LimitOffsetPagination
+
+
 class NotAFieldIn(Schema):
     name: str
     nickname: str
@@ -123,6 +140,8 @@ router.register("kwargdocs", KwargDocs, basename="kwargdoc")
 router.register("noqs", NoQuerysetWithSchemas, basename="noqs")
 router.register("tags", GetQuerysetOnly, basename="tag")
 router.register("notafield", NotAFieldAuthors, basename="notafield")
+router.register("paged-tags", PagedTags, basename="paged-tag")
+router.register("offset-tags", OffsetTags, basename="offset-tag")
 api = NinjaAPI(urls_namespace="test_generics")
 api.add_router("/", router)
 
@@ -441,6 +460,16 @@ def test_explicit_patch_schema_is_used(client, db):
     assert b.title == "New"
 
 
+@pytest.mark.parametrize("body", ["[]", "[null, null]", '"title"', "1", "null"])
+def test_patch_body_must_be_an_object(client, db, body):
+    """Regression (found by `make fuzz`): every field being optional, any JSON passed as {}."""
+    book = Book.objects.create(title="T", author=Author.objects.create(name="A"))
+    r = client.patch(f"/derived/books/{book.pk}/", data=body)
+    assert r.status_code == 422, r
+    assert r.json()["detail"][0]["msg"] == "Input should be an object"
+    assert client.patch(f"/derived/books/{book.pk}/", data="{}").status_code == 200
+
+
 def test_derived_patch_schema_keeps_constraints(client, db):
     """The derived patch schema is the input schema made optional: constraints still apply."""
 
@@ -462,3 +491,28 @@ def test_derived_patch_schema_keeps_constraints(client, db):
         patch.model_validate({"balance": -1})
     with pytest.raises(ValueError):
         patch.model_validate({"name": None})
+
+
+# -- pagination positions ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("paged-tags/?page=100000000000000000000", "page"),
+        ("paged-tags/?page=1000000000000000000&page_size=20", "page"),
+        (f"offset-tags/?offset={MAX_OFFSET}", "offset"),
+    ],
+)
+def test_position_past_any_row_is_422(client, db, query, name):
+    """Regression (found by `make fuzz`): the OFFSET reached the database (409 or 500)."""
+    r = client.get(f"/api/{query}")
+    assert r.status_code == 422, r
+    assert r.json()["detail"][0]["loc"] == ["query", name]
+
+
+def test_far_position_within_range_is_an_empty_page(client, db):
+    Tag.objects.create(name="t")
+    assert client.get("/api/paged-tags/?page=1000").json() == {"items": [], "count": 1}
+    r = client.get("/api/offset-tags/?offset=1000000000000")
+    assert r.json() == {"items": [], "count": 1}

@@ -48,6 +48,22 @@ class CursorBooks(ReadOnlyModelViewSet):
     pagination_class = SmallCursor
 
 
+class TitleOnly(Schema):
+    id: int
+    title: str
+
+
+class ByCreated(CursorPagination):
+    ordering = ("-created", "author__name")  # neither is read by the schema
+    page_size = 3
+
+
+class CursorByUnreadColumns(ReadOnlyModelViewSet):
+    queryset = Book.objects.all()
+    output_schema = TitleOnly  # only(id, title): the cursor's columns are not loaded with it
+    pagination_class = ByCreated
+
+
 class PlainBooks(ModelViewSet):
     queryset = Book.objects.order_by("id")
     output_schema = BookRow
@@ -58,6 +74,7 @@ router.register("paged", PagedBooks, basename="paged")
 router.register("offset", OffsetBooks, basename="offset")
 router.register("cursor", CursorBooks, basename="cursor")
 router.register("plain", PlainBooks, basename="plain")
+router.register("by-created", CursorByUnreadColumns, basename="by-created")
 api = NinjaAPI(urls_namespace="pagination")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls)]
@@ -139,6 +156,17 @@ def test_cursor_walks_forward_and_back_in_one_query_each(client, books, django_a
     assert seen == [f"B{i:02}" for i in range(9, -1, -1)]
     back = client.get(pages[-1]["previous"].removeprefix("http://testserver")).json()
     assert [b["title"] for b in back["results"]] == [b["title"] for b in pages[-2]["results"]]
+
+
+def test_cursor_ordered_by_columns_the_schema_does_not_read(client, books):
+    """Regression: the position was read lazily from deferred columns (a 500 on the loop)."""
+    seen, url = [], "/api/by-created/"
+    while url:
+        page = client.get(url)
+        assert page.status_code == 200, page
+        seen += [b["title"] for b in page.json()["results"]]
+        url = (page.json()["next"] or "").removeprefix("http://testserver")
+    assert sorted(seen) == [b.title for b in books] and len(seen) == len(books)
 
 
 @pytest.mark.parametrize("cursor", ["garbage!!", "e30", "eyJ2IjpbImEiXX0", "eyJ2IjpbMSwyLDNdfQ"])

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import path, reverse
 from ninja import NinjaAPI, Schema
+from ninja.security import HttpBearer
 from openapi_spec_validator import validate
 
 from ninja_viewsets import (
@@ -18,6 +19,7 @@ from ninja_viewsets import (
     ViewSet,
     action,
 )
+from ninja_viewsets.pagination import CursorPagination
 from tests.testapp.models import Author, Book, Document
 
 
@@ -662,6 +664,41 @@ def test_error_responses_in_openapi_follow_the_policies():
     assert invalid["properties"]["detail"]["type"] == "array"
 
 
+class Bearer(HttpBearer):
+    async def authenticate(self, request, token):
+        return None
+
+
+class OpenToAnonymous(ReadOnlyModelViewSet):
+    queryset = Book.objects.all()
+    output_schema = BookOut
+    auth = Bearer()
+    authentication_required = False  # anonymous requests reach the permissions
+    pagination_class = CursorPagination
+
+
+class ClosedToAnonymous(OpenToAnonymous):
+    authentication_required = True
+
+
+def test_openapi_security_and_cursor_errors_follow_the_viewset():
+    """Regression (found by `make fuzz`): optional credentials were documented as required,
+    and a cursor-paginated list's 400 (invalid cursor) was undocumented."""
+    r = SimpleRouter()
+    r.register("open", OpenToAnonymous, basename="open")
+    r.register("closed", ClosedToAnonymous, basename="closed")
+    the_api = NinjaAPI(urls_namespace="routers_security")
+    the_api.add_router("/", r)
+    schema = json.loads(json.dumps(the_api.get_openapi_schema(path_prefix="/x/")))
+    validate(schema)
+    assert operation(schema, "/x/open/", "get")["security"] == [{"Bearer": []}, {}]
+    assert operation(schema, "/x/open/{pk}/", "get")["security"] == [{"Bearer": []}, {}]
+    assert operation(schema, "/x/closed/", "get")["security"] == [{"Bearer": []}]
+    listed = operation(schema, "/x/open/", "get")["responses"]
+    assert listed["400"]["description"] == "Invalid cursor"
+    assert "400" not in operation(schema, "/x/open/{pk}/", "get")["responses"]
+
+
 def test_schema_name_clash_in_one_router_raises_at_register():
     first = type("Out", (Schema,), {"__annotations__": {"a": int}, "__module__": __name__})
     second = type("Out", (Schema,), {"__annotations__": {"b": str}, "__module__": __name__})
@@ -685,3 +722,31 @@ def test_same_schema_class_on_two_viewsets_is_fine():
     r.register("books", BookViewSet)
     r.register("readonly", ReadOnlyBookViewSet, basename="readonly")
     assert len(r.registry) == 2
+
+
+def test_api_root_answers_other_methods_with_a_json_405(client):
+    """Regression (found by the bad-input catalogue): the root's 405 was Django's HTML."""
+    for method in ("POST", "DELETE", "PROPFIND"):
+        r = client.request(method, "/api/")
+        assert r.status_code == 405, (method, r)
+        assert r.json()["detail"] == f'Method "{method}" not allowed.'
+        assert allow(r) == {"GET", "HEAD", "OPTIONS"}
+    assert client.head("/api/").status_code == 200
+    assert client.options("/api/").json()["name"] == "Api Root"
+
+
+def test_a_body_over_djangos_limit_is_a_json_413(client, db, settings):
+    """Regression (found by the bad-input catalogue): Django's refusals while Ninja read the
+    request (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields) were HTML pages."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    r = client.post("/api/books/", {"title": "x" * 200, "author_id": 1})
+    assert r.status_code == 413, r
+    assert r.json() == {"detail": "The request body is too large.", "code": "request_too_large"}
+    assert not Book.objects.exists()
+
+
+def test_a_json_body_documents_415():
+    schema = openapi()
+    created = operation(schema, "/api/books/", "post")["responses"]
+    assert created["415"]["content"]["application/json"]["schema"]["required"] == ["detail"]
+    assert "415" not in operation(schema, "/api/books/{pk}/", "get")["responses"]

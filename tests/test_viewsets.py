@@ -680,3 +680,26 @@ def test_sync_action_returning_a_queryset_with_nested_relations(client, author):
             "tags": [],
         }
     ]
+
+
+def test_a_body_declared_as_another_type_than_json_is_415(client, db):
+    """Regression (found by the bad-input catalogue): Ninja parsed a text/plain or form body
+    as JSON, so a cross-site form could write; now only JSON media types reach the action."""
+    for url in ("/api/sync/authors/", "/plain/books/"):
+        for media_type in ("text/plain", "application/x-www-form-urlencoded"):
+            r = client.post(
+                url, {"name": "Zoe", "title": "t", "author_id": 1}, content_type=media_type
+            )
+            assert r.status_code == 415, (url, media_type, r)
+            assert r.json()["code"] == "unsupported_media_type"
+    assert not Author.objects.exists() and not Book.objects.exists()
+    r = client.post("/api/sync/authors/", {"name": "Zoe"}, content_type="application/vnd.api+json")
+    assert r.status_code == 200, r
+
+
+def test_a_body_without_a_content_type_is_read_as_json(db):
+    """Ninja's TestClient sends none; such a request is no cross-site form."""
+    from ninja_viewsets.testing import APIClient
+
+    r = APIClient(router).post("/sync/authors/", json={"name": "Zoe"})
+    assert r.status_code == 200, r.content

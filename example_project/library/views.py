@@ -55,9 +55,12 @@ class BookViewSet(ModelViewSet):
     optimistic_concurrency = True
 
     def get_permissions(self):
-        # reads are open, writes need a user, changes need the owner
+        # reads are open, writes need a user, changes need the owner; an action that sets
+        # its own permission_classes (review: any signed-in user) keeps them
         if self.action in ("list", "retrieve", "recent", "cover"):
             return [AllowAny()]
+        if self.action == "review":
+            return super().get_permissions()
         return [IsAuthenticated(), IsOwnerOrReadOnly()]
 
     async def perform_create(self, data):
