@@ -7,6 +7,28 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))  # the library itself
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+from asgiref.sync import sync_to_async
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.asgi import get_asgi_application
+from django.core.exceptions import SuspiciousOperation
+from django.core.handlers.exception import response_for_exception
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
-application = get_asgi_application()
+
+class StaticFiles(ASGIStaticFilesHandler):
+    """Django's static file serving, as runserver's, that answers ``/static/../x`` with a 400.
+
+    uvicorn serves no files, so the Swagger UI at /api/docs would miss the JS and CSS that
+    django-ninja ships (no CDN: it works offline). A real deployment serves the output of
+    ``manage.py collectstatic`` from its web server or a CDN instead.
+    """
+
+    async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            return await super().get_response_async(request)
+        except SuspiciousOperation as exc:  # Django only turns Http404 into a response here
+            return await sync_to_async(response_for_exception, thread_sensitive=False)(request, exc)
+
+
+application = StaticFiles(get_asgi_application())
