@@ -1,8 +1,9 @@
 """Property-based fuzzing of the example API's OpenAPI document with schemathesis (`make fuzz`).
 
-The example project runs under real uvicorn on 127.0.0.1, on a throwaway SQLite file that a
-subprocess migrated and seeded. Every documented operation is fuzzed as three callers
-(anonymous, the user ``demo``, the staff user ``admin``, with bearer tokens from
+The example project runs under real uvicorn on 127.0.0.1, on a throwaway database that a
+subprocess migrated and seeded: a private PostgreSQL database on the ``DATABASE_URL`` server
+when that is PostgreSQL (CI), else a SQLite file. Every documented operation is fuzzed as
+three callers (anonymous, the user ``demo``, the staff user ``admin``, with bearer tokens from
 ``POST /api/token/``), with schema-valid and schema-violating data; then stateful chains follow
 the links schemathesis infers between operations.
 
@@ -103,14 +104,41 @@ print(json.dumps(api.get_openapi_schema(path_prefix="/api/")))
 """
 
 
-def _env(tmp: str) -> dict[str, str]:
-    """A child process's environment: the fuzz settings in ``tmp``, its SQLite file there."""
+def _env(tmp: str, database_url: str | None = None) -> dict[str, str]:
+    """A child process's environment: the fuzz settings in ``tmp``, its database
+    (``database_url``, else a SQLite file in ``tmp``)."""
     env = server_env(
-        DATABASE_URL=f"sqlite:///{tmp}/db.sqlite3", DJANGO_SETTINGS_MODULE="fuzz_settings"
+        DATABASE_URL=database_url or f"sqlite:///{tmp}/db.sqlite3",
+        DJANGO_SETTINGS_MODULE="fuzz_settings",
     )
     env["PYTHONPATH"] += os.pathsep + tmp
     Path(tmp, "fuzz_settings.py").write_text(SETTINGS)
     return env
+
+
+@contextlib.contextmanager
+def _database() -> Iterator[str | None]:
+    """With a PostgreSQL ``DATABASE_URL`` (as in CI): a private database on that server,
+    dropped afterwards (never the shared one); otherwise ``None`` (a SQLite file)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield None
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = f"nv_fuzz_{os.getpid()}"
+    base, _, _ = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=10) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 def _run(env: dict[str, str], *args: str) -> str:
@@ -159,6 +187,7 @@ class Figures:
     statuses: Counter[int] = field(default_factory=Counter)
     phases: Counter[str] = field(default_factory=Counter)
     failed: dict[str, str] = field(default_factory=dict)  # "who operation": the report
+    database: str = "?"
 
     def over(self) -> bool:
         return time.monotonic() - self.started > BUDGET
@@ -168,7 +197,7 @@ class Figures:
         failed = f" ({', '.join(sorted(self.failed))})" if self.failed else ""
         documented = sum(1 for _ in schema.get_all_operations())
         return [
-            f"operations fuzzed: {len(self.operations)} of {documented}",
+            f"operations fuzzed: {len(self.operations)} of {documented} ({self.database})",
             f"cases tried: {self.cases} ("
             + ", ".join(f"{k}: {v}" for k, v in sorted(classes.items()))
             + ")",
@@ -195,10 +224,11 @@ class _Summary:
 
 @pytest.fixture(scope="session")
 def server(request: pytest.FixtureRequest) -> Iterator[str]:
-    """The example API under uvicorn, on a fresh SQLite file; yields its base URL."""
+    """The example API under uvicorn, on a fresh database; yields its base URL."""
     request.config.pluginmanager.register(_Summary(), "fuzz-figures")
-    with tempfile.TemporaryDirectory(prefix="nv-fuzz-") as tmp:
-        env = _env(tmp)
+    with tempfile.TemporaryDirectory(prefix="nv-fuzz-") as tmp, _database() as database_url:
+        FIGURES.database = "PostgreSQL" if database_url else "SQLite"
+        env = _env(tmp, database_url)
         _run(env, "manage.py", "migrate", "--noinput")
         _run(env, "manage.py", "seed", "--books", "50")
         with uvicorn("config.asgi:application", env) as url:
