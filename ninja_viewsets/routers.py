@@ -27,12 +27,13 @@ from inspect import getdoc
 from itertools import count
 from typing import Any, cast
 
+from asgiref.sync import sync_to_async
 from django.core.exceptions import (
     ImproperlyConfigured,
     RequestDataTooBig,
     SuspiciousOperation,
 )
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from ninja import NinjaAPI, Router
 from ninja.constants import NOT_SET
 from ninja.operation import PathView
@@ -465,6 +466,8 @@ class ViewSetPathView(PathView):
 
     ``HEAD`` runs the ``GET`` operation (no second operation, nothing in OpenAPI); ``OPTIONS``
     answers the view's name and description; any other method is a JSON 405 with ``Allow``.
+    Only Ninja's public surface is used: ``get_view()`` (what ``Router.urls_paths`` mounts),
+    ``operations``, and each operation's ``methods`` and ``run()``.
     """
 
     fallback_viewset: type[Any] | None = None
@@ -478,18 +481,41 @@ class ViewSetPathView(PathView):
             methods.append("HEAD")
         self.allow = tuple(dict.fromkeys([*methods, "OPTIONS"]))
 
-    def _find_operation(self, request: HttpRequest) -> Any:
-        operation = super()._find_operation(request)
-        if operation is None and request.method == "HEAD":
-            return next((op for op in self.operations if "GET" in op.methods), None)
-        return operation
+    def operation_for(self, method: str) -> Any:
+        """The Ninja operation serving ``method`` (``HEAD``: the ``GET`` one), or ``None``."""
+        for wanted in (method, "GET") if method == "HEAD" else (method,):
+            for operation in self.operations:
+                if wanted in operation.methods:
+                    return operation
+        return None
 
-    async def _async_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if self.fallback_viewset is None or self._find_operation(request) is not None:
-            try:
-                return await super()._async_view(request, *args, **kwargs)
-            except SuspiciousOperation as exc:  # Ninja leaves these to Django's HTML pages
-                return _refused_request(exc)
+    def get_view(self) -> Callable[..., Any]:
+        """The Django view of this URL (Ninja's public hook: ``Router.urls_paths`` calls it)."""
+        path_view = self
+
+        async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            return await path_view.dispatch(request, *args, **kwargs)
+
+        view.csrf_exempt = True  # type: ignore[attr-defined]  # as Ninja's: auth checks CSRF
+        return view
+
+    async def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        operation = self.operation_for(str(request.method))
+        if operation is None:
+            return self.fallback(request)
+        try:
+            if operation.is_async:
+                return cast(HttpResponseBase, await operation.run(request, *args, **kwargs))
+            return cast(
+                HttpResponseBase, await sync_to_async(operation.run)(request, *args, **kwargs)
+            )
+        except SuspiciousOperation as exc:  # Ninja leaves these to Django's HTML pages
+            return _refused_request(exc)
+
+    def fallback(self, request: HttpRequest) -> HttpResponseBase:
+        """``OPTIONS``: the view's name and description; any other method: a JSON 405."""
+        if self.fallback_viewset is None:
+            return JsonResponse({"detail": f'Method "{request.method}" not allowed.'}, status=405)
         viewset = self.fallback_viewset(**self.fallback_attributes)
         if request.method == "OPTIONS":
             response = JsonResponse(
@@ -497,7 +523,10 @@ class ViewSetPathView(PathView):
             )
             response["Allow"] = ", ".join(self.allow)
             return response
-        return viewset.handle_exception(MethodNotAllowed(str(request.method), list(self.allow)))
+        return cast(
+            HttpResponseBase,
+            viewset.handle_exception(MethodNotAllowed(str(request.method), list(self.allow))),
+        )
 
     def clone(self) -> ViewSetPathView:  # Ninja 1.7+ clones each URL's view per mounted API
         cloned = cast(ViewSetPathView, super().clone())

@@ -235,9 +235,13 @@ class ViewSetMixin:
         ``TestClient``) is read as JSON.
         """
         media_type = getattr(request, "content_type", None)  # Ninja 1.5's TestClient: none
-        if isinstance(media_type, str) and media_type and not (
-            media_type == "application/json"
-            or (media_type.startswith("application/") and media_type.endswith("+json"))
+        if (
+            isinstance(media_type, str)
+            and media_type
+            and not (
+                media_type == "application/json"
+                or (media_type.startswith("application/") and media_type.endswith("+json"))
+            )
         ):
             raise UnsupportedMediaType(media_type)
 
