@@ -432,6 +432,7 @@ def error_responses(
     if bad_request:
         result[400] = _error_body(" or ".join(bad_request).capitalize())
     if spec.body is not None:
+        result[413] = _error_body("Request body over DATA_UPLOAD_MAX_MEMORY_SIZE")
         result[415] = _error_body("Unsupported media type (send application/json)")
     try:
         permissions = probe.get_permissions()

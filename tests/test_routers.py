@@ -656,7 +656,7 @@ def test_error_responses_in_openapi_follow_the_policies():
     listed = operation(schema, "/api/books/", "get")["responses"]
     assert set(listed) == {"200", "503"}  # AllowAny, no parameter, no body
     created = operation(schema, "/api/books/", "post")["responses"]
-    assert {"400", "409", "422"} <= set(created)
+    assert {"400", "409", "413", "415", "422"} <= set(created)
     detail = created["409"]["content"]["application/json"]["schema"]
     assert detail["required"] == ["detail"]
     assert detail["properties"]["detail"] == {"type": "string"}
