@@ -15,10 +15,13 @@ __all__ = [
     "MethodNotAllowed",
     "NotAuthenticated",
     "NotFound",
+    "ParseError",
     "PermissionDenied",
     "PreconditionFailed",
+    "RequestTooLarge",
     "ServiceUnavailable",
     "UnsupportedMediaType",
+    "ValidationFailed",
     "ValueOutOfRange",
     "conflict_from",
 ]
@@ -107,19 +110,38 @@ class ServiceUnavailable(APIException):
         super().__init__(detail, headers={"Retry-After": "5"})
 
 
-class ValueOutOfRange(APIException):
-    """422 in Ninja's validation-error shape: a value its database column cannot hold.
-
-    An integer past 64 bits, a string longer than its column: the database refuses it, so the
-    client gets a 422 (not a 500); which field it was is not known.
-    """
+class ValidationFailed(APIException):
+    """422 in Ninja's validation-error shape: ``{"detail": [{"type", "loc", "msg"}, ...]}``."""
 
     status_code = 422
-    default_detail = "A value is out of range for the database (too large or too long)."
-    default_code = "out_of_range"
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(errors)
 
     def body(self) -> dict[str, Any]:
-        return {"detail": [{"type": self.code, "loc": [], "msg": self.detail}]}
+        return {"detail": self.detail}
+
+
+class ValueOutOfRange(ValidationFailed):
+    """A value its database column cannot hold (an integer past 64 bits, a string longer than
+    its column): the database refuses it, so the client gets a 422, not a 500. Which field it
+    was is not known."""
+
+    def __init__(self) -> None:
+        message = "A value is out of range for the database (too large or too long)."
+        super().__init__([{"type": "out_of_range", "loc": [], "msg": message}])
+
+
+class ParseError(APIException):
+    status_code = 400
+    default_detail = "Bad request."
+    default_code = "bad_request"
+
+
+class RequestTooLarge(APIException):
+    status_code = 413
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
 
 
 _UNIQUE = (

@@ -26,7 +26,7 @@ from django.db import connections
 from django.db.models import Model, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 
-from ninja_viewsets.exceptions import APIException
+from ninja_viewsets.exceptions import ValidationFailed
 
 __all__ = [
     "InvalidQueryParameter",
@@ -40,18 +40,13 @@ __all__ = [
 _LOOKUP_PREFIXES = {"^": "istartswith", "=": "iexact", "@": "search", "$": "iregex"}
 
 
-class InvalidQueryParameter(APIException):
+class InvalidQueryParameter(ValidationFailed):
     """422 in Ninja's validation-error shape, for a query parameter we check ourselves."""
-
-    status_code = 422
 
     def __init__(self, name: str, message: str, value: Any = None) -> None:
         super().__init__(
             [{"type": "value_error", "loc": ["query", name], "msg": message, "input": value}]
         )
-
-    def body(self) -> dict[str, Any]:
-        return {"detail": self.detail}
 
 
 def ordering_choices(model: type[Model], ordering_fields: Sequence[str] | str) -> list[str]:

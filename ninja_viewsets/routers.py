@@ -50,7 +50,12 @@ from ninja_viewsets._signature import (
     schema_classes,
 )
 from ninja_viewsets.decorators import is_action, pretty_name
-from ninja_viewsets.exceptions import MethodNotAllowed
+from ninja_viewsets.exceptions import (
+    APIException,
+    MethodNotAllowed,
+    ParseError,
+    RequestTooLarge,
+)
 from ninja_viewsets.generics import lookup_type
 from ninja_viewsets.nesting import Nesting, RegisteredViewSet
 from ninja_viewsets.pagination import CursorPagination
@@ -278,15 +283,18 @@ class SimpleRouter(Router):
                 viewset, path, methods, spec, attributes, ident, url_name, suffix=suffix
             )
         if endpoint is not None:
-            self._path_view(endpoint).set_fallback(viewset, attributes)
+            self._set_fallback(endpoint, viewset, attributes)
 
-    def _path_view(self, endpoint: Callable[..., Any]) -> ViewSetPathView:
-        """The PathView holding ``endpoint`` (Ninja keys them by its own normalized path)."""
+    def _set_fallback(
+        self, endpoint: Callable[..., Any], viewset: type[Any], attributes: dict[str, Any]
+    ) -> None:
+        """Make the PathView holding ``endpoint`` (Ninja keys them by its own normalized path)
+        a ViewSetPathView answering the methods its URL does not route, as ``viewset``."""
         for view in reversed(self.path_operations.values()):
             if any(op.view_func is endpoint for op in view.operations):
-                if not isinstance(view, ViewSetPathView):
-                    view.__class__ = ViewSetPathView  # a PathView with a fallback; same state
-                return cast(ViewSetPathView, view)
+                view.__class__ = ViewSetPathView  # a PathView with a fallback; same state
+                cast(ViewSetPathView, view).set_fallback(viewset, attributes)
+                return
         raise AssertionError("the operation just added is on no path")  # pragma: no cover
 
     def _add(
@@ -389,7 +397,7 @@ class DefaultRouter(SimpleRouter):
                 url_name=self.root_view_name,
                 tags=["api-root"],
             )
-            self._path_view(api_root).set_fallback(APIRootView, {"name": "Api Root"})
+            self._set_fallback(api_root, APIRootView, {"name": "Api Root"})
 
 
 class APIRootView(ViewSet):
@@ -471,9 +479,9 @@ class ViewSetPathView(PathView):
     ``operations``, and each operation's ``methods`` and ``run()``.
     """
 
-    fallback_viewset: type[Any] | None = None
+    fallback_viewset: type[Any]
     fallback_attributes: dict[str, Any]
-    allow: tuple[str, ...] = ()
+    allow: tuple[str, ...]
 
     def set_fallback(self, viewset: type[Any], attributes: dict[str, Any]) -> None:
         self.fallback_viewset, self.fallback_attributes = viewset, attributes
@@ -511,41 +519,37 @@ class ViewSetPathView(PathView):
                 HttpResponseBase, await sync_to_async(operation.run)(request, *args, **kwargs)
             )
         except SuspiciousOperation as exc:  # Ninja leaves these to Django's HTML pages
-            return _refused_request(exc)
+            # Django refused the request while Ninja read it: a body over
+            # DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, ...
+            refused = RequestTooLarge() if isinstance(exc, RequestDataTooBig) else ParseError()
+            return self.error(refused)
 
     def fallback(self, request: HttpRequest) -> HttpResponseBase:
         """``OPTIONS``: the view's name and description; any other method: a JSON 405."""
-        if self.fallback_viewset is None:
-            return JsonResponse({"detail": f'Method "{request.method}" not allowed.'}, status=405)
-        viewset = self.fallback_viewset(**self.fallback_attributes)
         if request.method == "OPTIONS":
+            viewset = self.fallback_viewset
             response = JsonResponse(
-                {"name": viewset.get_view_name(), "description": getdoc(type(viewset)) or ""}
+                {
+                    "name": viewset(**self.fallback_attributes).get_view_name(),
+                    "description": getdoc(viewset) or "",
+                }
             )
             response["Allow"] = ", ".join(self.allow)
             return response
-        return cast(
-            HttpResponseBase,
-            viewset.handle_exception(MethodNotAllowed(str(request.method), list(self.allow))),
-        )
+        return self.error(MethodNotAllowed(str(request.method), list(self.allow)))
+
+    def error(self, exc: APIException) -> HttpResponseBase:
+        """``exc`` as the viewset's own error response (its ``handle_exception``)."""
+        viewset = self.fallback_viewset(**self.fallback_attributes)
+        return cast(HttpResponseBase, viewset.handle_exception(exc))
 
     def clone(self) -> ViewSetPathView:  # Ninja 1.7+ clones each URL's view per mounted API
         cloned = cast(ViewSetPathView, super().clone())
         cloned.__class__ = ViewSetPathView
         cloned.fallback_viewset = self.fallback_viewset
-        if self.fallback_viewset is not None:
-            cloned.fallback_attributes = self.fallback_attributes
+        cloned.fallback_attributes = self.fallback_attributes
         cloned.allow = self.allow
         return cloned
-
-
-def _refused_request(exc: SuspiciousOperation) -> JsonResponse:
-    """Django refused the request while Ninja read it: a body over
-    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is 413, too many fields or another such refusal 400."""
-    if isinstance(exc, RequestDataTooBig):
-        body = {"detail": "The request body is too large.", "code": "request_too_large"}
-        return JsonResponse(body, status=413)
-    return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
 
 
 _as_view_ids = count()
