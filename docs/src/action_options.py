@@ -7,17 +7,7 @@ from library.models import Book, Review
 from ninja_viewsets import DefaultRouter, ReadOnlyModelViewSet, action
 from ninja_viewsets.permissions import AllowAny, IsAuthenticated
 
-
-class AuthorOut(Schema):
-    id: int
-    name: str
-
-
-class BookOut(Schema):
-    id: int
-    title: str
-    year: int
-    author: AuthorOut
+from .quickstart import BookOut  # the quickstart's schemas
 
 
 class TitleOut(Schema):

@@ -9,10 +9,7 @@ from ninja_viewsets import DefaultRouter, ModelViewSet, action
 from ninja_viewsets.pagination import PageNumberPagination
 from ninja_viewsets.permissions import IsAuthenticatedOrReadOnly
 
-
-class AuthorOut(Schema):
-    id: int
-    name: str
+from .quickstart import AuthorOut, BookIn  # the quickstart's schemas
 
 
 class BookOut(Schema):  # the serializer's read side
@@ -21,13 +18,6 @@ class BookOut(Schema):  # the serializer's read side
     year: int
     isbn: str
     author: AuthorOut
-
-
-class BookIn(Schema):  # its write side: validated before your code runs
-    title: str
-    year: int
-    isbn: str
-    author_id: int
 
 
 class BookViewSet(ModelViewSet):

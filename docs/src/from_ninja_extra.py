@@ -1,7 +1,7 @@
 """A django-ninja-extra controller, ported: routes by convention, policies as attributes."""
 
 from django.urls import path
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 
 from library.models import Book
 from ninja_viewsets import DefaultRouter, ModelViewSet, action
@@ -9,24 +9,7 @@ from ninja_viewsets.pagination import PageNumberPagination
 from ninja_viewsets.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from ninja_viewsets.throttling import UserRateThrottle
 
-
-class AuthorOut(Schema):
-    id: int
-    name: str
-
-
-class BookOut(Schema):
-    id: int
-    title: str
-    year: int
-    author: AuthorOut
-
-
-class BookIn(Schema):
-    title: str
-    year: int
-    isbn: str
-    author_id: int
+from .quickstart import BookIn, BookOut  # the quickstart's schemas
 
 
 class BookViewSet(ModelViewSet):  # ModelControllerBase + ModelConfig(model=Book, ...)

@@ -8,6 +8,8 @@ from ninja_viewsets import DefaultRouter, GenericViewSet, mixins
 from ninja_viewsets.exceptions import Conflict
 from ninja_viewsets.permissions import IsAuthenticated
 
+from .quickstart import BookIn  # the quickstart's schemas
+
 
 class CreateListViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, GenericViewSet):
     """POST and GET on the collection, no detail route: a reusable base, like DRF's."""
@@ -47,13 +49,6 @@ class BookOut(Schema):
     title: str
     year: int
     owner_id: int | None
-
-
-class BookIn(Schema):
-    title: str
-    year: int
-    isbn: str
-    author_id: int
 
 
 class BookViewSet(

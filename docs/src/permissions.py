@@ -13,6 +13,8 @@ from ninja_viewsets.permissions import (
     IsAuthenticatedOrReadOnly,
 )
 
+from .quickstart import BookIn  # the quickstart's schemas
+
 
 class IsOwnerOrReadOnly(BasePermission):
     message = "Only the owner of this book may change it."
@@ -33,13 +35,6 @@ class BookOut(Schema):
     id: int
     title: str
     owner_id: int | None
-
-
-class BookIn(Schema):
-    title: str
-    year: int
-    isbn: str
-    author_id: int
 
 
 class BookViewSet(ModelViewSet):

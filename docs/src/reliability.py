@@ -6,18 +6,13 @@ from ninja import NinjaAPI, Schema
 from library.models import Author, Book
 from ninja_viewsets import DefaultRouter, ModelViewSet
 
+from .quickstart import BookIn  # the quickstart's schemas
+
 
 class BookOut(Schema):
     id: int
     title: str
     isbn: str
-
-
-class BookIn(Schema):
-    title: str
-    year: int
-    isbn: str  # unique in the database: a duplicate is a 409, not a 500
-    author_id: int
 
 
 class BookViewSet(ModelViewSet):

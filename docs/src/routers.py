@@ -13,17 +13,12 @@ from ninja_viewsets import (
     action,
 )
 
+from .quickstart import AuthorOut, BookIn  # the quickstart's schemas
+
 
 class BookOut(Schema):
     id: int
     title: str
-
-
-class BookIn(Schema):
-    title: str
-    year: int
-    isbn: str
-    author_id: int
 
 
 class BookViewSet(ModelViewSet):
@@ -49,11 +44,6 @@ class BookViewSet(ModelViewSet):
 class StatsViewSet(ViewSet):
     async def list(self, request) -> dict[str, int]:
         return {"books": await Book.objects.acount(), "authors": await Author.objects.acount()}
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
 
 
 class AuthorViewSet(ReadOnlyModelViewSet):

@@ -16,6 +16,8 @@ from ninja_viewsets import (
 )
 from ninja_viewsets.permissions import IsAuthenticated
 
+from .quickstart import BookIn  # the quickstart's schemas
+
 
 class UserOut(Schema):
     id: int
@@ -52,13 +54,6 @@ class BookOut(Schema):
     title: str
     year: int
     owner_id: int | None
-
-
-class BookIn(Schema):
-    title: str
-    year: int
-    isbn: str
-    author_id: int
 
 
 class BookViewSet(ModelViewSet):
