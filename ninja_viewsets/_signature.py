@@ -31,6 +31,7 @@ from ninja_viewsets.generics import (
 )
 from ninja_viewsets.nesting import without_fields
 from ninja_viewsets.pagination import paged_schema
+from ninja_viewsets.renderers import render
 
 __all__ = ["STANDARD_ACTIONS", "OperationSpec", "build_spec", "make_endpoint"]
 
@@ -344,7 +345,7 @@ def make_endpoint(
 
     async def endpoint(request: HttpRequest, **params: Any) -> Any:
         view = viewset(**initkwargs)
-        return await view.run(request, spec, params)
+        return render(request, await view.run(request, spec, params), view.response)
 
     endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [_REQUEST, *spec.parameters, _RESPONSE]

@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["ninja_viewsets.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": None,
     "DEFAULT_THROTTLE_CLASSES": [],
+    "JSON_RENDERING": True,  # see ninja_viewsets.renderers
 }
 
 

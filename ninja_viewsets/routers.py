@@ -60,6 +60,7 @@ from ninja_viewsets.generics import lookup_type
 from ninja_viewsets.nesting import Nesting, RegisteredViewSet
 from ninja_viewsets.pagination import CursorPagination
 from ninja_viewsets.permissions import AllowAny
+from ninja_viewsets.renderers import current_operation
 from ninja_viewsets.viewsets import ViewSet
 
 __all__ = ["DefaultRouter", "DynamicRoute", "RegisteredViewSet", "Route", "SimpleRouter"]
@@ -512,6 +513,7 @@ class ViewSetPathView(PathView):
         operation = self.operation_for(str(request.method))
         if operation is None:
             return self.fallback(request)
+        token = current_operation.set(operation)  # renderers.render() answers as it
         try:
             if operation.is_async:
                 return cast(HttpResponseBase, await operation.run(request, *args, **kwargs))
@@ -523,6 +525,8 @@ class ViewSetPathView(PathView):
             # DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, ...
             refused = RequestTooLarge() if isinstance(exc, RequestDataTooBig) else ParseError()
             return self.error(refused)
+        finally:
+            current_operation.reset(token)
 
     def fallback(self, request: HttpRequest) -> HttpResponseBase:
         """``OPTIONS``: the view's name and description; any other method: a JSON 405."""
