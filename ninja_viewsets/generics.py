@@ -47,6 +47,7 @@ from ninja_viewsets.filters import (
     apply_search,
     ordering_choices,
 )
+from ninja_viewsets.pagination import apaginate
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -138,9 +139,7 @@ class GenericAPIView:
             return None
         pagination = self.params[PAGINATION_PARAM]
         check_position(pagination, self.paginator)
-        return await self.paginator.apaginate_queryset(
-            queryset, pagination=pagination, request=self.request
-        )
+        return await apaginate(self.paginator, queryset, pagination, self.request)
 
     def get_model(self) -> type[Model] | None:
         """The model this viewset serves: from ``queryset``, else from ``get_queryset()``.

@@ -34,6 +34,7 @@ from ninja.pagination import (
 )
 from pydantic import BaseModel
 
+from ninja_viewsets._async import acall
 from ninja_viewsets.exceptions import APIException
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "LimitOffsetPagination",
     "PageNumberPagination",
     "PaginationBase",
+    "apaginate",
     "paged_schema",
 ]
 
@@ -87,6 +89,35 @@ def _decode(cursor: str) -> dict[str, Any]:
     ):
         raise InvalidPage("Invalid cursor.", code="invalid_cursor")
     return payload
+
+
+_NINJA_PAGE_METHODS = {
+    (cls.paginate_queryset, cls.apaginate_queryset)
+    for cls in (PageNumberPagination, LimitOffsetPagination)
+}
+
+
+async def apaginate(
+    paginator: AsyncPaginationBase, queryset: QuerySet[Any], pagination: Any, request: HttpRequest
+) -> Any:
+    """One page of ``queryset``: ``paginator``'s output, its rows evaluated.
+
+    Ninja's page-number and limit/offset paginators run their sync version in one ORM-thread
+    hop (the COUNT, then the page); their async version makes one hop per query. Any other
+    paginator, or one overriding either method, runs its own ``apaginate_queryset()``.
+    """
+    cls = type(paginator)
+    if (cls.paginate_queryset, cls.apaginate_queryset) in _NINJA_PAGE_METHODS:
+        return await acall(_page_now, paginator, queryset, pagination, request)
+    return await paginator.apaginate_queryset(queryset, pagination=pagination, request=request)
+
+
+def _page_now(
+    paginator: PaginationBase, queryset: QuerySet[Any], pagination: Any, request: HttpRequest
+) -> Any:
+    page = paginator.paginate_queryset(queryset, pagination=pagination, request=request)
+    page[paginator.items_attribute] = list(page[paginator.items_attribute])
+    return page
 
 
 class CursorPagination(AsyncPaginationBase):

@@ -185,3 +185,42 @@ def test_openapi_shows_pagination_params_and_envelopes():
     comps = schema["components"]["schemas"]
     assert set(comps["BookRowSmallCursorPage"]["properties"]) == {"results", "next", "previous"}
     assert set(comps["BookRowPageNumberPage"]["properties"]) == {"items", "count"}
+
+
+@pytest.fixture
+def count_hops(monkeypatch):
+    """How many ``sync_to_async`` thread hops the requests inside ``with count_hops() as n`` make."""
+    from contextlib import contextmanager
+
+    from asgiref.sync import SyncToAsync
+
+    calls = [0]
+    original = SyncToAsync.__call__
+
+    async def counting(self, *args, **kwargs):
+        calls[0] += 1
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__call__", counting)
+
+    @contextmanager
+    def counter():
+        start = calls[0]
+        box = [0]
+        yield box
+        box[0] = calls[0] - start
+
+    return counter
+
+
+def test_ninjas_paginators_count_and_fetch_in_one_thread_hop(client, books, count_hops):
+    """COUNT + page in one ORM-thread hop: as many hops as an unpaginated list (one query)."""
+    with count_hops() as unpaginated:
+        assert client.get("/api/paged/everything/").status_code == 200
+    with count_hops() as paged:
+        r = client.get("/api/paged/?page=2&page_size=4")
+    with count_hops() as offset:
+        assert client.get("/api/offset/?limit=3&offset=2").status_code == 200
+    assert r.json()["count"] == 10 and len(r.json()["items"]) == 4
+    assert unpaginated[0] >= 1
+    assert paged[0] == offset[0] == unpaginated[0]
