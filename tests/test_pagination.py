@@ -189,7 +189,7 @@ def test_openapi_shows_pagination_params_and_envelopes():
 
 @pytest.fixture
 def count_hops(monkeypatch):
-    """How many ``sync_to_async`` thread hops the requests inside ``with count_hops() as n`` make."""
+    """The ``sync_to_async`` thread hops of the requests inside ``with count_hops() as n``."""
     from contextlib import contextmanager
 
     from asgiref.sync import SyncToAsync
