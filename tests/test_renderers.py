@@ -101,6 +101,55 @@ EVERYTHING: dict[str, Any] = {
 }
 
 
+class PlainInner(Schema):
+    when: datetime
+    amount: Decimal
+    note: str | None
+
+
+class PlainEverything(Schema):
+    """Only plain fields: written without a second validation (the direct path)."""
+
+    integer: int
+    big: int
+    flag: bool
+    ratio: float
+    huge: float
+    amount: Decimal
+    exponent: Decimal
+    aware: datetime
+    naive: datetime
+    day: date
+    clock: time
+    span: timedelta
+    ident: uuid.UUID
+    text: str
+    missing: str | None
+    numbers: list[int]
+    inner: PlainInner
+    no_inner: PlainInner | None
+    inners: list[PlainInner]
+
+
+PLAIN: dict[str, Any] = {
+    **{k: EVERYTHING[k] for k in ("integer", "big", "ratio", "huge", "amount", "exponent")},
+    **{k: EVERYTHING[k] for k in ("aware", "naive", "day", "clock", "span", "ident", "text")},
+    "flag": True,
+    "missing": None,
+    "numbers": [1, 2],
+    "inner": {"when": EVERYTHING["aware"], "amount": Decimal("3.10"), "note": "n"},
+    "no_inner": None,
+    "inners": [{"when": EVERYTHING["naive"], "amount": Decimal("-0.00"), "note": None}],
+}
+
+
+class Record:
+    """An object read by attribute, as a model instance is."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
 class WithPlainEnum(Schema):
     value: Plain
 
@@ -136,6 +185,19 @@ class Showcase(ViewSet):
     @action(detail=False, by_alias=True, url_path="everything-by-alias")
     async def everything_by_alias(self, request) -> Everything:
         return EVERYTHING  # type: ignore[return-value]
+
+    @action(detail=False)
+    async def plain(self, request) -> PlainEverything:
+        return PLAIN  # type: ignore[return-value]
+
+    @action(detail=False, url_path="plain-objects")
+    async def plain_objects(self, request) -> list[PlainInner]:
+        return [Record(when=EVERYTHING["aware"], amount=Decimal("1"), note=None)]  # type: ignore[list-item]
+
+    @action(detail=False)
+    async def coerced(self, request) -> list[PlainInner]:
+        """A str where a Decimal is declared: validated (and coerced), as Ninja does."""
+        return [Record(when=EVERYTHING["aware"], amount="2.50", note=None)]  # type: ignore[list-item]
 
     @action(detail=False, url_path="plain-enum")
     async def plain_enum(self, request) -> WithPlainEnum:
@@ -201,6 +263,21 @@ def ref_everything_by_alias(request):
     return EVERYTHING
 
 
+@reference.get("/plain/", response=PlainEverything)
+def ref_plain(request):
+    return PLAIN
+
+
+@reference.get("/plain-objects/", response=list[PlainInner])
+def ref_plain_objects(request):
+    return [Record(when=EVERYTHING["aware"], amount=Decimal("1"), note=None)]
+
+
+@reference.get("/coerced/", response=list[PlainInner])
+def ref_coerced(request):
+    return [Record(when=EVERYTHING["aware"], amount="2.50", note=None)]
+
+
 @reference.get("/plain-enum/", response=WithPlainEnum)
 def ref_plain_enum(request):
     return {"value": Plain.ONE}
@@ -249,7 +326,8 @@ custom_api.add_router("/", custom_router)
 urlpatterns = [path("api/", api.urls), path("custom/", custom_api.urls)]
 pytestmark = pytest.mark.urls(__name__)
 
-COMPACT = ["everything", "everything-by-alias", "exclude-none", "not-finite"]
+COMPACT = ["everything", "everything-by-alias", "exclude-none", "not-finite", "plain"]
+COMPACT += ["plain-objects", "coerced"]
 NINJA_PATH = ["plain-enum", "serializer", "any"]  # rendered by Ninja itself: same bytes
 
 
@@ -322,3 +400,53 @@ def test_a_custom_renderer_is_used(client):
     body = response.json()
     assert set(body) == {"wrapped"}
     assert body["wrapped"]["aware"] == "2026-12-01T10:30:15.123Z"
+
+
+@pytest.fixture
+def direct_path(monkeypatch):
+    """Records what each response took: "direct" (plain values) or "validated"."""
+    from ninja_viewsets import renderers
+
+    taken: list[str] = []
+    original = renderers._direct_json
+
+    def recording(*args: Any) -> Any:
+        content = original(*args)
+        taken.append("validated" if content is None else "direct")
+        return content
+
+    monkeypatch.setattr(renderers, "_direct_json", recording)
+    return taken
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("plain", "direct"),
+        ("plain-objects", "direct"),
+        ("not-finite", "direct"),
+        ("coerced", "validated"),  # a value of another type than declared
+        ("everything", "validated"),  # an alias, a computed field, enums
+        ("exclude-none", "validated"),  # an exclude_* option
+    ],
+)
+def test_plain_schemas_skip_the_second_validation(client, direct_path, name, path):
+    assert client.get(f"/api/showcase/{name}/").status_code == 200
+    assert direct_path == [path]
+
+
+def test_coerced_values_are_validated_like_ninja(client):
+    assert client.get("/api/showcase/coerced/").json()[0]["amount"] == "2.50"
+
+
+@pytest.mark.django_db
+def test_the_standard_actions_take_the_direct_path(client, direct_path):
+    author = Author.objects.create(name="Ann")
+    created = client.post("/api/books/", json={"title": "One", "author_id": author.pk})
+    assert created.status_code == 201
+    book = created.json()
+    assert client.get("/api/books/").json()["items"] == [book]
+    assert client.get(f"/api/books/{book['id']}/").json() == book
+    patched = client.patch(f"/api/books/{book['id']}/", json={"title": "Two"})
+    assert patched.json() == {**book, "title": "Two"}
+    assert direct_path == ["direct"] * 4
