@@ -211,13 +211,28 @@ def render(results: dict, summary: dict) -> str:
         f"- ninja-viewsets >= 0.97x the hand-written reference on every scenario: {mark(ok)} "
         f"({detail})"
     )
-    for other in ("drf", "extra"):
-        rs = {sc: ratio(summary, "nv", other, sc) for sc in SCENARIOS}
-        ok = all(v >= 1.3 for v in rs.values())
+    saves = [
+        sc
+        for sc in SCENARIOS
+        if any(
+            (counts.get("nv", {}).get(sc, {}).get(k) or 0)
+            < (counts.get("ref", {}).get(sc, {}).get(k) or 0)
+            for k in ("queries", "hops")
+        )
+    ]
+    if saves:
+        ok = all(nv_ref[sc] > 1.0 for sc in saves)
         w(
-            f"- ninja-viewsets >= 1.3x {SHORT[other]} on every scenario: {mark(ok)} ("
-            + ", ".join(f"{sc} {fmt(v)}x" for sc, v in rs.items())
-            + ")"
+            "- above 1.0x the reference where the library saves hops or queries: "
+            f"{mark(ok)} (" + ", ".join(f"{sc} {fmt(nv_ref[sc])}x" for sc in saves) + ")"
+        )
+    for other in ("drf", "extra"):  # the target is on list; the rest for information
+        rs = {sc: ratio(summary, "nv", other, sc) for sc in SCENARIOS}
+        rest = ", ".join(f"{sc} {fmt(v)}x" for sc, v in rs.items() if sc != "list")
+        every = "all" if all(v >= 1.3 for v in rs.values()) else "not all"
+        w(
+            f"- ninja-viewsets >= 1.3x {SHORT[other]} on list: {mark(rs['list'] >= 1.3)} "
+            f"({fmt(rs['list'])}x; the other scenarios, {every} >= 1.3x: {rest})"
         )
     r = ratio(summary, "nv", "adrf", "list")
     w(f"- ninja-viewsets >= 3x adrf on list: {mark(r >= 3)} ({fmt(r)}x)")
@@ -232,6 +247,19 @@ def render(results: dict, summary: dict) -> str:
     w(
         f"- queries per request <= the reference's: {mark(ok)} ("
         + ", ".join(f"{sc} {a:g} vs {b:g}" for sc, (a, b) in qs.items() if a is not None)
+        + ")"
+    )
+    hops = {
+        sc: (
+            counts.get("nv", {}).get(sc, {}).get("hops"),
+            counts.get("ref", {}).get(sc, {}).get("hops"),
+        )
+        for sc in SCENARIOS
+    }
+    ok = all(a is not None and b is not None and a <= b for a, b in hops.values())
+    w(
+        f"- sync_to_async hops per request <= the reference's: {mark(ok)} ("
+        + ", ".join(f"{sc} {a:g} vs {b:g}" for sc, (a, b) in hops.items() if a is not None)
         + ")"
     )
     startup = results.get("startup", {})

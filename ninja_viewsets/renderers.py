@@ -4,7 +4,12 @@ Ninja answers a typed operation in three passes: validate the result against the
 schema, ``model_dump()`` it to Python objects, then ``json.dumps()`` them with
 ``NinjaJSONEncoder`` (a Python-level call per ``Decimal``, ``datetime`` or ``UUID``). For a
 viewset's operations the last two passes are one: pydantic-core writes the validated schema
-as JSON directly (about 2x faster on a 20-row page).
+as JSON directly (about 2x faster on a 20-row page). And when the schema is plain (fields of
+``int``, ``str``, ``bool``, ``float``, ``Decimal``, date and time types, ``UUID``, optional,
+nested plain schemas, lists of them: no validators, resolvers, aliases, constraints or computed
+fields), the first pass goes too: each value the ORM already typed is read and its type checked
+exactly (validation would return that very value), then written. A value of any other type
+sends the whole response through validation, as Ninja does.
 
 The JSON is the same as Ninja's: the same values and keys, datetimes and times in Django's
 format (milliseconds, ``Z`` for UTC), ``Decimal`` and ``UUID`` as strings, ``NaN`` and
