@@ -342,7 +342,7 @@ def _schema(cls: type[BaseModel], seen: frozenset[Any]) -> tuple[Convert, Any] |
         not (issubclass(cls, Schema) or cls.model_config.get("from_attributes"))
         or getattr(cls, "_ninja_resolvers", None)
         or not set(cls.model_config) <= _INERT_CONFIG
-        or cls.model_config.get("extra") == "allow"
+        or cls.model_config.get("extra", "ignore") != "ignore"  # "forbid" refuses a dict's extras
         or cls.__pydantic_root_model__
         or not _ninja_root_validator_only(cls)
     ):

@@ -16,7 +16,7 @@ from django.urls import path
 from ninja import NinjaAPI, Router, Schema
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
-from pydantic import Field, computed_field, field_serializer
+from pydantic import ConfigDict, Field, computed_field, field_serializer
 
 from ninja_viewsets import DefaultRouter, ModelViewSet, ViewSet, action
 from ninja_viewsets._compat import respond
@@ -150,6 +150,12 @@ class Record:
         self.__dict__.update(values)
 
 
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+
+
 class WithPlainEnum(Schema):
     value: Plain
 
@@ -198,6 +204,10 @@ class Showcase(ViewSet):
     async def coerced(self, request) -> list[PlainInner]:
         """A str where a Decimal is declared: validated (and coerced), as Ninja does."""
         return [Record(when=EVERYTHING["aware"], amount="2.50", note=None)]  # type: ignore[list-item]
+
+    @action(detail=False)
+    async def forbid(self, request) -> Strict:
+        return {"name": "n"}  # type: ignore[return-value]
 
     @action(detail=False, url_path="plain-enum")
     async def plain_enum(self, request) -> WithPlainEnum:
@@ -428,6 +438,7 @@ def direct_path(monkeypatch):
         ("coerced", "validated"),  # a value of another type than declared
         ("everything", "validated"),  # an alias, a computed field, enums
         ("exclude-none", "validated"),  # an exclude_* option
+        ("forbid", "validated"),  # extra="forbid" would refuse a dict with more keys
     ],
 )
 def test_plain_schemas_skip_the_second_validation(client, direct_path, name, path):
