@@ -236,32 +236,20 @@ def render(results: dict, summary: dict) -> str:
         )
     r = ratio(summary, "nv", "adrf", "list")
     w(f"- ninja-viewsets >= 3x adrf on list: {mark(r >= 3)} ({fmt(r)}x)")
-    qs = {
-        sc: (
-            counts.get("nv", {}).get(sc, {}).get("queries"),
-            counts.get("ref", {}).get(sc, {}).get("queries"),
+    for key, label in (("queries", "queries"), ("hops", "sync_to_async hops")):
+        pairs = {
+            sc: (
+                counts.get("nv", {}).get(sc, {}).get(key),
+                counts.get("ref", {}).get(sc, {}).get(key),
+            )
+            for sc in SCENARIOS
+        }
+        ok = all(a is not None and b is not None and a <= b for a, b in pairs.values())
+        w(
+            f"- {label} per request <= the reference's: {mark(ok)} ("
+            + ", ".join(f"{sc} {a:g} vs {b:g}" for sc, (a, b) in pairs.items() if a is not None)
+            + ")"
         )
-        for sc in SCENARIOS
-    }
-    ok = all(a is not None and b is not None and a <= b for a, b in qs.values())
-    w(
-        f"- queries per request <= the reference's: {mark(ok)} ("
-        + ", ".join(f"{sc} {a:g} vs {b:g}" for sc, (a, b) in qs.items() if a is not None)
-        + ")"
-    )
-    hops = {
-        sc: (
-            counts.get("nv", {}).get(sc, {}).get("hops"),
-            counts.get("ref", {}).get(sc, {}).get("hops"),
-        )
-        for sc in SCENARIOS
-    }
-    ok = all(a is not None and b is not None and a <= b for a, b in hops.values())
-    w(
-        f"- sync_to_async hops per request <= the reference's: {mark(ok)} ("
-        + ", ".join(f"{sc} {a:g} vs {b:g}" for sc, (a, b) in hops.items() if a is not None)
-        + ")"
-    )
     startup = results.get("startup", {})
     nv_start = med([x["register_plus_urls_s"] for x in startup.get("nv", [])])
     ninja_start = med([x["register_plus_urls_s"] for x in startup.get("ninja", [])])
