@@ -3,7 +3,8 @@
 Phases, each bounded in time:
   1. load:    one uvicorn (1 worker) serving the five stacks; wrk interleaves them
               (rounds x scenarios x stacks, DURATION seconds each, after a short warm-up;
-              the stack that goes first rotates every round);
+              the stack that goes first rotates every round, and every other round runs
+              backwards, so no stack always follows the same one);
               the RSS of that process is read after the load;
   2. counts:  a second server with BENCH_COUNT=1 (counting middleware): a few requests per
               stack and scenario, queries and sync_to_async hops per request from headers;
@@ -261,7 +262,10 @@ def phase_load() -> tuple[dict, dict]:
         runs: dict[str, dict[str, list]] = {s: {sc: [] for sc in SCENARIOS} for s in STACKS}
         for rnd in range(ROUNDS):
             # A B C D E every scenario; the first stack rotates per round (no position bias)
+            # and every other round runs backwards (no stack always follows the same one)
             order = STACKS[rnd % len(STACKS) :] + STACKS[: rnd % len(STACKS)]
+            if rnd % 2:
+                order.reverse()
             for scenario in SCENARIOS:
                 for stack in order:
                     r = wrk(server.base, stack, scenario, DURATION)

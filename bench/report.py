@@ -162,7 +162,8 @@ def render(results: dict, summary: dict) -> str:
     w(
         f"- Load: {env['wrk'].split(' [')[0]}, `-t{cfg['threads']} -c{cfg['connections']}`, "
         f"{cfg['rounds']} rounds x 4 scenarios x 5 stacks x {cfg['duration_s']} s, stacks "
-        f"interleaved (A B C D E per scenario, every round, the first stack rotating), "
+        f"interleaved (A B C D E per scenario, every round, the first stack rotating, "
+        f"every other round backwards), "
         f"after a {cfg['warmup_s']} s warm-up of each; one uvicorn process (1 worker, "
         f"`--no-access-log`) on 127.0.0.1 serving the five stacks. Median of the rounds; "
         f"p50/p99 from `wrk --latency` (median of rounds). CPU pinning: "
