@@ -268,9 +268,14 @@ def phase_load() -> tuple[dict, dict]:
                 order.reverse()
             for scenario in SCENARIOS:
                 for stack in order:
+                    cpu_before = server.cpu_seconds()
                     r = wrk(server.base, stack, scenario, DURATION)
                     r["round"] = rnd + 1
                     r["drain_s"] = server.wait_idle()
+                    # the server's own CPU time per request (user + system, all its threads;
+                    # in-flight requests included): what a shared VM's steal time barely moves
+                    cpu = server.cpu_seconds() - cpu_before
+                    r["cpu_ms_per_request"] = cpu * 1000 / r["requests"] if r["requests"] else 0
                     runs[stack][scenario].append(r)
                     flag = f"  NON-2xx={r['non2xx']}" if r["non2xx"] else ""
                     if r["socket_errors"]:
@@ -279,7 +284,8 @@ def phase_load() -> tuple[dict, dict]:
                         flag += f"  (drained {r['drain_s']:.0f}s)"
                     log(
                         f"round {rnd + 1}/{ROUNDS} {scenario:8} {stack:5} "
-                        f"{r['rps']:8.1f} req/s  p50 {r.get('p50_ms', 0):6.2f} ms  "
+                        f"{r['rps']:8.1f} req/s  {r['cpu_ms_per_request']:5.2f} CPU ms/req  "
+                        f"p50 {r.get('p50_ms', 0):6.2f} ms  "
                         f"p99 {r.get('p99_ms', 0):6.2f} ms{flag}"
                     )
         memory = server.memory_kb()

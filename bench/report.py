@@ -53,6 +53,7 @@ def summarize(results: dict) -> dict:
                 "errors": sum(r["non2xx"] + r["socket_errors"] for r in runs),
                 "requests": sum(r["requests"] for r in runs),
                 "rounds": [r["rps"] for r in runs],
+                "cpu": med([r.get("cpu_ms_per_request", float("nan")) for r in runs]),
             }
     return summary
 
@@ -60,6 +61,12 @@ def summarize(results: dict) -> dict:
 def ratio(summary: dict, stack: str, other: str, scenario: str) -> float:
     a, b = summary.get((stack, scenario)), summary.get((other, scenario))
     return a["rps"] / b["rps"] if a and b and b["rps"] else float("nan")
+
+
+def cpu_ratio(summary: dict, stack: str, other: str, scenario: str) -> float:
+    """``other``'s CPU per request over ``stack``'s: above 1 when ``stack`` costs less."""
+    a, b = summary.get((stack, scenario)), summary.get((other, scenario))
+    return b["cpu"] / a["cpu"] if a and b and a["cpu"] else float("nan")
 
 
 def paired(summary: dict, stack: str, other: str, scenario: str) -> tuple[float, float]:
@@ -171,7 +178,9 @@ def render(results: dict, summary: dict) -> str:
     )
     w(
         "- Queries/request and sync_to_async hops/request come from a separate pass "
-        "(counting middleware, BENCH_COUNT=1), never from the timed runs."
+        "(counting middleware, BENCH_COUNT=1), never from the timed runs. Server CPU ms/req: "
+        "the uvicorn process's user + system CPU time over each timed run (until idle), "
+        "divided by the requests wrk completed; median of the rounds."
     )
     w("")
     w("![req/s per stack per scenario](results.png)")
@@ -180,22 +189,22 @@ def render(results: dict, summary: dict) -> str:
         w(f"## {SCENARIO_TITLES[scenario]}")
         w("")
         w(
-            "| stack | req/s (median) | min-max | p50 ms | p99 ms | queries/req | "
-            "sync_to_async hops/req | vs reference | errors |"
+            "| stack | req/s (median) | min-max | p50 ms | p99 ms | server CPU ms/req | "
+            "queries/req | sync_to_async hops/req | vs reference | errors |"
         )
-        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for stack in STACKS:
             s = summary.get((stack, scenario))
             if not s:
-                w(f"| {LABELS[stack]} | not measured | | | | | | | |")
+                w(f"| {LABELS[stack]} | not measured | | | | | | | | |")
                 continue
             c = counts.get(stack, {}).get(scenario, {})
             r = ratio(summary, stack, "ref", scenario)
             name = f"**{LABELS[stack]}**" if stack == "nv" else LABELS[stack]
             w(
                 f"| {name} | {s['rps']:.0f} | {s['rps_min']:.0f}-{s['rps_max']:.0f} | "
-                f"{fmt(s['p50'])} | {fmt(s['p99'])} | {c.get('queries', 'n/a')} | "
-                f"{c.get('hops', 'n/a')} | {fmt(r)}x | {s['errors']} |"
+                f"{fmt(s['p50'])} | {fmt(s['p99'])} | {fmt(s['cpu'])} | "
+                f"{c.get('queries', 'n/a')} | {c.get('hops', 'n/a')} | {fmt(r)}x | {s['errors']} |"
             )
         w("")
     # -- targets -----------------------------------------------------------------------------
@@ -212,6 +221,15 @@ def render(results: dict, summary: dict) -> str:
         f"- ninja-viewsets >= 0.97x the hand-written reference on every scenario: {mark(ok)} "
         f"({detail})"
     )
+    cpu = {sc: cpu_ratio(summary, "nv", "ref", sc) for sc in SCENARIOS}
+    if all(v == v for v in cpu.values()):  # not NaN: the run measured CPU time
+        w(
+            "- the same, in server CPU time per request (the reference's / ninja-viewsets', "
+            "steadier than req/s on a shared machine): "
+            f"{mark(all(v >= 0.97 for v in cpu.values()))} ("
+            + ", ".join(f"{sc} {fmt(v)}x" for sc, v in cpu.items())
+            + ")"
+        )
     saves = [
         sc
         for sc in SCENARIOS
