@@ -273,7 +273,7 @@ def phase_load() -> tuple[dict, dict]:
                     r["round"] = rnd + 1
                     r["drain_s"] = server.wait_idle()
                     # the server's own CPU time per request (user + system, all its threads;
-                    # in-flight requests included): what a shared VM's steal time barely moves
+                    # in-flight requests included)
                     cpu = server.cpu_seconds() - cpu_before
                     r["cpu_ms_per_request"] = cpu * 1000 / r["requests"] if r["requests"] else 0
                     runs[stack][scenario].append(r)

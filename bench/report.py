@@ -224,8 +224,8 @@ def render(results: dict, summary: dict) -> str:
     cpu = {sc: cpu_ratio(summary, "nv", "ref", sc) for sc in SCENARIOS}
     if all(v == v for v in cpu.values()):  # not NaN: the run measured CPU time
         w(
-            "- the same, in server CPU time per request (the reference's / ninja-viewsets', "
-            "steadier than req/s on a shared machine): "
+            "- the same, in server CPU time per request (the reference's / ninja-viewsets'; "
+            "the server is CPU-bound, so this tracks req/s, without wrk's share of the noise): "
             f"{mark(all(v >= 0.97 for v in cpu.values()))} ("
             + ", ".join(f"{sc} {fmt(v)}x" for sc, v in cpu.items())
             + ")"
