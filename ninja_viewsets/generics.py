@@ -42,7 +42,6 @@ from ninja_viewsets._planning import (
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NotFound, PreconditionFailed
 from ninja_viewsets.filters import (
-    InvalidQueryParameter,
     apply_ordering,
     apply_search,
     ordering_choices,
@@ -137,9 +136,9 @@ class GenericAPIView:
         """One page of ``queryset`` as the paginator's output, or ``None`` when unpaginated."""
         if self.paginator is None:
             return None
-        pagination = self.params[PAGINATION_PARAM]
-        check_position(pagination, self.paginator)
-        return await apaginate(self.paginator, queryset, pagination, self.request)
+        return await apaginate(
+            self.paginator, queryset, self.params[PAGINATION_PARAM], self.request
+        )
 
     def get_model(self) -> type[Model] | None:
         """The model this viewset serves: from ``queryset``, else from ``get_queryset()``.
@@ -325,35 +324,6 @@ def _object_only(cls: type[BaseModel], data: Any) -> Any:
     if not isinstance(raw, dict):
         raise PydanticCustomError("model_type", "Input should be an object")
     return data
-
-
-# The largest row offset a database takes: a signed 64-bit integer.
-MAX_OFFSET = 2**63 - 1
-
-
-def check_position(pagination: Any, paginator: Any) -> None:
-    """422 for a ``page`` or ``offset`` past any row a database can address.
-
-    Such a position would otherwise reach the database as an out-of-range OFFSET (an error
-    there, not an empty page).
-    """
-    size = (
-        getattr(pagination, "page_size", None)
-        or getattr(pagination, "limit", None)
-        or getattr(paginator, "page_size", None)
-        or 1
-    )
-    largest = (MAX_OFFSET - size) // size
-    page = getattr(pagination, "page", None)
-    if isinstance(page, int) and page - 1 > largest:
-        raise InvalidQueryParameter(
-            "page", f"Input should be less than or equal to {largest + 1}", page
-        )
-    offset = getattr(pagination, "offset", None)
-    if isinstance(offset, int) and offset > MAX_OFFSET - size:
-        raise InvalidQueryParameter(
-            "offset", f"Input should be less than or equal to {MAX_OFFSET - size}", offset
-        )
 
 
 def patch_schema_for(schema: type[BaseModel]) -> type[BaseModel]:

@@ -36,6 +36,7 @@ from pydantic import BaseModel
 
 from ninja_viewsets._async import acall
 from ninja_viewsets.exceptions import APIException
+from ninja_viewsets.filters import InvalidQueryParameter
 
 __all__ = [
     "AsyncPaginationBase",
@@ -91,6 +92,35 @@ def _decode(cursor: str) -> dict[str, Any]:
     return payload
 
 
+# The largest row offset a database takes: a signed 64-bit integer.
+MAX_OFFSET = 2**63 - 1
+
+
+def check_position(pagination: Any, paginator: Any) -> None:
+    """422 for a ``page`` or ``offset`` past any row a database can address.
+
+    Such a position would otherwise reach the database as an out-of-range OFFSET (an error
+    there, not an empty page).
+    """
+    size = (
+        getattr(pagination, "page_size", None)
+        or getattr(pagination, "limit", None)
+        or getattr(paginator, "page_size", None)
+        or 1
+    )
+    largest = (MAX_OFFSET - size) // size
+    page = getattr(pagination, "page", None)
+    if isinstance(page, int) and page - 1 > largest:
+        raise InvalidQueryParameter(
+            "page", f"Input should be less than or equal to {largest + 1}", page
+        )
+    offset = getattr(pagination, "offset", None)
+    if isinstance(offset, int) and offset > MAX_OFFSET - size:
+        raise InvalidQueryParameter(
+            "offset", f"Input should be less than or equal to {MAX_OFFSET - size}", offset
+        )
+
+
 _NINJA_PAGE_METHODS = {
     (cls.paginate_queryset, cls.apaginate_queryset)
     for cls in (PageNumberPagination, LimitOffsetPagination)
@@ -104,8 +134,10 @@ async def apaginate(
 
     Ninja's page-number and limit/offset paginators run their sync version in one ORM-thread
     hop (the COUNT, then the page); their async version makes one hop per query. Any other
-    paginator, or one overriding either method, runs its own ``apaginate_queryset()``.
+    paginator, or one overriding either method, runs its own ``apaginate_queryset()``. A
+    ``page``/``offset`` past what a database can address is a 422 first.
     """
+    check_position(pagination, paginator)
     cls = type(paginator)
     if (cls.paginate_queryset, cls.apaginate_queryset) in _NINJA_PAGE_METHODS:
         return await acall(_page_now, paginator, queryset, pagination, request)

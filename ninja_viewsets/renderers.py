@@ -37,7 +37,7 @@ from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -45,6 +45,7 @@ from django.db.models import Manager, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from ninja import Schema
+from ninja.operation import ResponseObject
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel
@@ -53,7 +54,7 @@ from pydantic_core import SchemaSerializer, core_schema
 from ninja_viewsets._compat import NATIVE_STATUS, split_status
 from ninja_viewsets.conf import get_setting
 
-__all__ = ["current_operation", "json_serializer", "render"]
+__all__ = ["current_operation", "render"]
 
 #: The Ninja operation serving the current request (set by the viewset URL's dispatch).
 current_operation: ContextVar[Any] = ContextVar("ninja_viewsets_operation", default=None)
@@ -78,6 +79,7 @@ _CONTAINERS = {
 }  # fmt: skip
 # Keys holding values, not schemas (a default may be a dict with a "type" key).
 _VERBATIM = {"metadata", "ref", "function", "default", "default_factory", "generic_origin"}
+Convert = Callable[[Any], Any]  # a response body to plain data (the direct path)
 # NaN / Infinity, as json.dumps writes them
 _INF_NAN: core_schema.CoreConfig = {"ser_json_inf_nan": "constants"}
 
@@ -146,16 +148,20 @@ def _names_a_model(node: Any) -> bool:
     return False
 
 
-_serializers: dict[type[BaseModel], SchemaSerializer | None] = {}
+class _Plan(NamedTuple):
+    """How one operation's response model is written, decided on its first response."""
+
+    serializer: SchemaSerializer | None  # validated path; None: Ninja renders
+    direct: tuple[Convert, SchemaSerializer] | None  # plain path; None: always validate
 
 
-def json_serializer(response_model: type[BaseModel]) -> SchemaSerializer | None:
-    """A serializer writing ``response_model`` as Ninja's renderer would, or ``None``.
+_plans: dict[type[BaseModel], _Plan] = {}
 
-    ``response_model`` is Ninja's per-operation wrapper (one field, ``response``).
-    """
+
+def _plan(response_model: type[BaseModel]) -> _Plan:
+    """``response_model`` (Ninja's per-operation wrapper, one field ``response``) planned once."""
     try:
-        return _serializers[response_model]
+        return _plans[response_model]
     except KeyError:
         pass
     try:
@@ -163,8 +169,10 @@ def json_serializer(response_model: type[BaseModel]) -> SchemaSerializer | None:
         serializer: SchemaSerializer | None = SchemaSerializer(schema, _INF_NAN)
     except _Unsupported:
         serializer = None
-    _serializers[response_model] = serializer
-    return serializer
+    found = _plain(response_model.model_fields["response"].annotation) if serializer else None
+    direct = None if found is None else (found[0], SchemaSerializer(found[1], _INF_NAN))
+    plan = _plans[response_model] = _Plan(serializer, direct)
+    return plan
 
 
 def _default_json(renderer: Any) -> bool:
@@ -205,17 +213,17 @@ def render(request: HttpRequest, result: Any, response: HttpResponse | None) -> 
         response_model = operation.response_models.get(Ellipsis)
     if not isinstance(response_model, type) or not issubclass(response_model, BaseModel):
         return result  # no schema (or none for this status): Ninja decides
-    serializer = json_serializer(response_model)
-    if serializer is None:
+    plan = _plan(response_model)
+    if plan.serializer is None:
         return result
-    content = _direct_json(operation, response_model, body)
+    content = _direct_json(operation, plan, body)
     if content is not None:
         response.status_code = status
         response.content = content
         return response
     context = {"request": request, "response_status": status}
-    validated = response_model.model_validate(_ResponseObject(body), context=context)
-    content = serializer.to_json(
+    validated = response_model.model_validate(ResponseObject(body), context=context)
+    content = plan.serializer.to_json(
         validated,
         by_alias=operation.by_alias,
         exclude_unset=operation.exclude_unset,
@@ -228,15 +236,6 @@ def render(request: HttpRequest, result: Any, response: HttpResponse | None) -> 
     response.status_code = status
     response.content = content[len(_PREFIX) : -1]
     return response
-
-
-class _ResponseObject:
-    """What Ninja validates its response model from: an object with a ``response`` attribute."""
-
-    __slots__ = ("response",)
-
-    def __init__(self, response: Any) -> None:
-        self.response = response
 
 
 # -- the direct path: plain schemas over typed values, no second validation ---------------------
@@ -269,9 +268,6 @@ _INERT_CONFIG = {
 
 class _Fallback(Exception):
     """A value is not what the plain path can vouch for: validate it instead."""
-
-
-Convert = Callable[[Any], Any]
 
 
 def _optional(annotation: Any) -> tuple[Any, bool]:
@@ -380,32 +376,18 @@ def _schema(cls: type[BaseModel], seen: frozenset[Any]) -> tuple[Convert, Any] |
     return convert, core_schema.typed_dict_schema(schemas)
 
 
-_direct: dict[Any, tuple[Convert, SchemaSerializer] | None] = {}
-
-
-def _direct_json(operation: Any, response_model: type[BaseModel], body: Any) -> bytes | None:
+def _direct_json(operation: Any, plan: _Plan, body: Any) -> bytes | None:
     """``body`` as JSON by the plain path, or ``None`` (then it is validated)."""
-    if (
+    if plan.direct is None or (
         operation.by_alias
         or operation.exclude_unset
         or operation.exclude_defaults
         or operation.exclude_none
     ):
         return None
-    try:
-        plan = _direct[response_model]
-    except KeyError:
-        annotation = response_model.model_fields["response"].annotation
-        found = _plain(annotation)
-        plan = None if found is None else (found[0], SchemaSerializer(found[1], _INF_NAN))
-        _direct[response_model] = plan
-    if plan is None:
-        return None
-    convert, serializer = plan
+    convert, serializer = plan.direct
     try:
         plain = convert(body)
-    except _Fallback:
-        return None
-    except Exception:  # e.g. a relation that is not loaded: validation reports it as Ninja does
+    except Exception:  # _Fallback, or e.g. a relation not loaded: validation reports it as Ninja
         return None
     return serializer.to_json(plain)

@@ -11,8 +11,7 @@ from django.urls import path
 from ninja import Field, NinjaAPI, Schema
 
 from ninja_viewsets import DefaultRouter, GenericViewSet, ModelViewSet, SimpleRouter, mixins
-from ninja_viewsets.generics import MAX_OFFSET
-from ninja_viewsets.pagination import LimitOffsetPagination, PageNumberPagination
+from ninja_viewsets.pagination import MAX_OFFSET, LimitOffsetPagination, PageNumberPagination
 from ninja_viewsets.permissions import IsAuthenticated
 from tests.testapp.models import Account, Author, Book, Document, Tag
 
