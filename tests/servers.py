@@ -40,7 +40,10 @@ def uvicorn(
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
+         "--workers", str(workers), "--no-access-log", "--log-level", "warning",
+         # keep-alive outlives any test: no race between a client reusing an idle connection
+         # and the server closing it (httpx.ReadError), which is no finding of a test
+         "--timeout-keep-alive", "120"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )  # fmt: skip
