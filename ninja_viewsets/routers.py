@@ -34,10 +34,11 @@ from django.core.exceptions import (
     SuspiciousOperation,
 )
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
-from ninja import NinjaAPI, Router
+from ninja import NinjaAPI, Router, Schema
 from ninja.constants import NOT_SET
-from ninja.operation import PathView
+from ninja.operation import AsyncOperation, Operation, PathView
 from ninja.params.models import Param
+from ninja.signature import is_async
 from pydantic import BaseModel
 
 from ninja_viewsets._auth import with_fallback
@@ -67,6 +68,7 @@ __all__ = ["DefaultRouter", "DynamicRoute", "RegisteredViewSet", "Route", "Simpl
 
 HTTP_METHOD_NAMES = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 _PATH_PARAM = re.compile(r"\{(?:\w+:)?(\w+)\}")
+_UUID_PARAM = re.compile(r"\{uuid:(\w+)\}", re.IGNORECASE)  # as Ninja's add_api_operation
 
 
 @dataclass(frozen=True)
@@ -270,9 +272,11 @@ class SimpleRouter(Router):
         attributes["action_map"] = mapping
         if nesting is not None:
             attributes["nesting"] = nesting
+        if not mapping:
+            return
         ident = basename or viewset.__name__.lower()
         seen_actions: set[str] = set()
-        endpoint = None
+        view = self._path_view(path)
         for method, action in mapping.items():
             spec = build_spec(viewset, action, dict(path_types), attributes, dict(options))
             self._check_schema_names(viewset, spec)
@@ -283,20 +287,21 @@ class SimpleRouter(Router):
             endpoint = self._add(
                 viewset, path, methods, spec, attributes, ident, url_name, suffix=suffix
             )
-        if endpoint is not None:
-            self._set_fallback(endpoint, viewset, attributes)
+            if endpoint._ninja_operation not in view.operations:  # type: ignore[attr-defined]
+                raise AssertionError(f"Ninja put {path!r} under another key")  # pragma: no cover
+        view.set_fallback(viewset, attributes)
 
-    def _set_fallback(
-        self, endpoint: Callable[..., Any], viewset: type[Any], attributes: dict[str, Any]
-    ) -> None:
-        """Make the PathView holding ``endpoint`` (Ninja keys them by its own normalized path)
-        a ViewSetPathView answering the methods its URL does not route, as ``viewset``."""
-        for view in reversed(self.path_operations.values()):
-            if any(op.view_func is endpoint for op in view.operations):
-                view.__class__ = ViewSetPathView  # a PathView with a fallback; same state
-                cast(ViewSetPathView, view).set_fallback(viewset, attributes)
-                return
-        raise AssertionError("the operation just added is on no path")  # pragma: no cover
+    def _path_view(self, path: str) -> ViewSetPathView:
+        """The view that will hold ``path``'s operations, a ``ViewSetPathView`` before the first
+        one is added (so its operations are ``ViewSetOperation``s). Ninja keys views by its
+        own normalized path: ``{uuid:x}`` becomes ``{uuidstr:x}``."""
+        key = _UUID_PARAM.sub(r"{uuidstr:\1}", path)
+        view = self.path_operations.get(key)
+        if view is None:
+            view = self.path_operations[key] = ViewSetPathView()
+        elif not isinstance(view, ViewSetPathView):  # the user's own operations on this URL
+            view.__class__ = ViewSetPathView  # a PathView with a fallback; same state
+        return cast(ViewSetPathView, view)
 
     def _add(
         self,
@@ -388,6 +393,7 @@ class DefaultRouter(SimpleRouter):
                 """The list URL of every resource of this API."""
                 return dict(router.urls_for(request))
 
+            view = self._path_view("/")
             self.add_api_operation(
                 "/",
                 ["GET"],
@@ -398,7 +404,7 @@ class DefaultRouter(SimpleRouter):
                 url_name=self.root_view_name,
                 tags=["api-root"],
             )
-            self._set_fallback(api_root, APIRootView, {"name": "Api Root"})
+            view.set_fallback(APIRootView, {"name": "Api Root"})
 
 
 class APIRootView(ViewSet):
@@ -471,6 +477,28 @@ def error_responses(
     return result
 
 
+_response_models: dict[Any, type[Schema] | None] = {}
+
+
+class ViewSetOperation(AsyncOperation):
+    """Ninja's async operation, sharing its response wrappers: Ninja builds one pydantic model
+    (``NinjaResponseSchema``, field ``response``) per status of every operation, about half of
+    an operation's registration time. A viewset's retrieve, create, update and partial update
+    all answer the same schema; they now share one wrapper per response type, process-wide.
+    The wrappers are immutable once built (Ninja's own ``clone()`` shares models too)."""
+
+    def _create_response_model(self, response_param: Any) -> type[Schema] | None:
+        try:
+            return _response_models[response_param]
+        except KeyError:
+            model = _response_models[response_param] = super()._create_response_model(
+                response_param
+            )
+            return model
+        except TypeError:  # an unhashable annotation: Ninja's own, one per operation
+            return super()._create_response_model(response_param)
+
+
 class ViewSetPathView(PathView):
     """A viewset URL's operations, and the answer for the methods it does not route.
 
@@ -490,6 +518,21 @@ class ViewSetPathView(PathView):
         if "GET" in methods and "HEAD" not in methods:
             methods.append("HEAD")
         self.allow = tuple(dict.fromkeys([*methods, "OPTIONS"]))
+
+    def add_operation(
+        self, path: str, methods: list[str], view_func: Callable[..., Any], **options: Any
+    ) -> Operation:
+        """Ninja's ``PathView.add_operation``, with a ``ViewSetOperation`` for async functions
+        (every viewset endpoint); the user's own sync functions on this URL stay Ninja's."""
+        if not is_async(view_func):
+            return super().add_operation(path, methods, view_func, **options)
+        if options.get("url_name"):
+            self.url_name = options["url_name"]
+        self.is_async = True
+        operation = ViewSetOperation(path, methods, view_func, **options)
+        self.operations.append(operation)
+        view_func._ninja_operation = operation  # type: ignore[attr-defined]  # as Ninja's
+        return operation
 
     def operation_for(self, method: str) -> Any:
         """The Ninja operation serving ``method`` (``HEAD``: the ``GET`` one), or ``None``."""

@@ -20,6 +20,7 @@ from ninja_viewsets import (
     action,
 )
 from ninja_viewsets.pagination import CursorPagination
+from ninja_viewsets.routers import ViewSetOperation
 from tests.testapp.models import Author, Book, Document
 
 
@@ -165,7 +166,23 @@ noslash_router.register("books", BookViewSet)
 noslash_api = NinjaAPI(urls_namespace="routers-noslash")
 noslash_api.add_router("/", noslash_router)
 
-urlpatterns = [path("api/", api.urls), path("noslash/", noslash_api.urls)]
+mixed_router = SimpleRouter()
+
+
+@mixed_router.post("/things/", response=dict[str, str])
+def make_thing(request):  # the user's own (sync) Ninja function on a viewset's URL
+    return {"made": "by hand"}
+
+
+mixed_router.register("things", ListOnlyViewSet, basename="thing")
+mixed_api = NinjaAPI(urls_namespace="routers-mixed")
+mixed_api.add_router("/", mixed_router)
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("noslash/", noslash_api.urls),
+    path("mixed/", mixed_api.urls),
+]
 pytestmark = pytest.mark.urls(__name__)
 
 
@@ -321,6 +338,40 @@ def test_one_ninja_operation_per_routed_method():
         ("/books/{pk}/", "DELETE"),
         ("/books/{pk}/mark_read/", "POST"),
     }
+
+
+def test_operations_answering_one_schema_share_one_response_model():
+    """Ninja builds a pydantic wrapper model per response of each operation (half of the
+    registration time); the viewset operations answering one schema share one, even across
+    routers."""
+    ops = {op.methods[0]: op for op in router.path_operations["/books/{pk}/"].operations}
+    create = next(
+        op for op in router.path_operations["/books/"].operations if op.methods == ["POST"]
+    )
+    other = next(
+        op
+        for op in noslash_router.path_operations["/books/{pk}"].operations
+        if op.methods == ["GET"]
+    )
+    wrappers = {ops[m].response_models[200] for m in ("GET", "PUT", "PATCH")}
+    assert wrappers == {create.response_models[201]} == {other.response_models[200]}
+    assert all(isinstance(op, ViewSetOperation) for op in ops.values())
+
+
+def test_a_plain_ninja_function_on_a_viewset_url(client):
+    """The user's own sync function shares the URL with the viewset: each answers its method,
+    Ninja's operation class runs the function, and the 405 lists both."""
+    assert client.get("/mixed/things/").json() == ["only"]
+    r = client.post("/mixed/things/", json={})
+    assert r.status_code == 200, r
+    assert r.json() == {"made": "by hand"}
+    (plain,) = [
+        op for op in mixed_router.path_operations["/things/"].operations if op.methods == ["POST"]
+    ]
+    assert not isinstance(plain, ViewSetOperation)
+    r = client.put("/mixed/things/", json={})
+    assert r.status_code == 405, r
+    assert allow(r) == {"GET", "HEAD", "POST", "OPTIONS"}
 
 
 def test_unrouted_method_on_action_route_is_405(client, book):
