@@ -4,7 +4,9 @@ Phases, each bounded in time:
   1. load:    one uvicorn (1 worker) serving the five stacks; wrk interleaves them
               (rounds x scenarios x stacks, DURATION seconds each, after a short warm-up;
               the stack that goes first rotates every round, and every other round runs
-              backwards, so no stack always follows the same one);
+              backwards, so no stack always follows the same one; before each scenario of
+              a round, `manage.py tidy` deletes the rows created so far and, on PostgreSQL,
+              VACUUMs the table, so no round works on a bigger table than the first);
               the RSS of that process is read after the load;
   2. counts:  a second server with BENCH_COUNT=1 (counting middleware): a few requests per
               stack and scenario, queries and sync_to_async hops per request from headers;
@@ -248,6 +250,13 @@ def wrk(base: str, stack: str, scenario: str, duration: int) -> dict[str, float]
 # -- phases ------------------------------------------------------------------------------------
 
 
+def tidy() -> None:
+    """Back to the seeded data set (app/management/commands/tidy.py), between blocks of runs."""
+    subprocess.run(
+        [PY, "manage.py", "tidy"], cwd=BENCH, check=True, capture_output=True, timeout=120
+    )
+
+
 def phase_load() -> tuple[dict, dict]:
     server = Server("load", STACKS)
     try:
@@ -267,6 +276,7 @@ def phase_load() -> tuple[dict, dict]:
             if rnd % 2:
                 order.reverse()
             for scenario in SCENARIOS:
+                tidy()
                 for stack in order:
                     cpu_before = server.cpu_seconds()
                     r = wrk(server.base, stack, scenario, DURATION)

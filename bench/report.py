@@ -53,29 +53,45 @@ def summarize(results: dict) -> dict:
                 "errors": sum(r["non2xx"] + r["socket_errors"] for r in runs),
                 "requests": sum(r["requests"] for r in runs),
                 "rounds": [r["rps"] for r in runs],
+                "cpu_rounds": [r.get("cpu_ms_per_request", float("nan")) for r in runs],
                 "cpu": med([r.get("cpu_ms_per_request", float("nan")) for r in runs]),
             }
     return summary
 
 
+def _rounds(summary: dict, stack: str, other: str, scenario: str, key: str) -> list[float]:
+    """Per-round ratios ``stack``/``other`` of ``key`` (runs of one round are seconds apart)."""
+    a, b = summary.get((stack, scenario)), summary.get((other, scenario))
+    if not a or not b:
+        return []
+    return [x / y for x, y in zip(a[key], b[key], strict=False) if y and x == x and y == y]
+
+
 def ratio(summary: dict, stack: str, other: str, scenario: str) -> float:
+    """req/s of ``stack`` over ``other``: the median of the per-round ratios.
+
+    Each round runs the stacks of a scenario back to back, so a round's ratio compares runs a
+    few seconds apart; the machine's drift over the minutes of a run (other processes, CPU
+    frequency, the database growing) cancels within a round, not between the two stacks'
+    median rounds, which are usually different rounds."""
+    return med(_rounds(summary, stack, other, scenario, "rounds"))
+
+
+def ratio_of_medians(summary: dict, stack: str, other: str, scenario: str) -> float:
     a, b = summary.get((stack, scenario)), summary.get((other, scenario))
     return a["rps"] / b["rps"] if a and b and b["rps"] else float("nan")
 
 
 def cpu_ratio(summary: dict, stack: str, other: str, scenario: str) -> float:
-    """``other``'s CPU per request over ``stack``'s: above 1 when ``stack`` costs less."""
-    a, b = summary.get((stack, scenario)), summary.get((other, scenario))
-    return b["cpu"] / a["cpu"] if a and b and a["cpu"] else float("nan")
+    """``other``'s CPU per request over ``stack``'s (median of rounds): above 1 when ``stack``
+    costs less."""
+    return med(_rounds(summary, other, stack, scenario, "cpu_rounds"))
 
 
 def paired(summary: dict, stack: str, other: str, scenario: str) -> tuple[float, float]:
-    """Min and max of the per-round ratios (same round, adjacent runs)."""
-    a, b = summary.get((stack, scenario)), summary.get((other, scenario))
-    if not a or not b:
-        return float("nan"), float("nan")
-    ratios = [x / y for x, y in zip(a["rounds"], b["rounds"], strict=False) if y]
-    return min(ratios), max(ratios)
+    """Min and max of the per-round ratios."""
+    ratios = _rounds(summary, stack, other, scenario, "rounds")
+    return (min(ratios), max(ratios)) if ratios else (float("nan"), float("nan"))
 
 
 def chart(summary: dict, path: Path) -> None:
@@ -182,6 +198,12 @@ def render(results: dict, summary: dict) -> str:
         "the uvicorn process's user + system CPU time over each timed run (until idle), "
         "divided by the requests wrk completed; median of the rounds."
     )
+    w(
+        '- Ratios ("vs", and every target): the median over the rounds of the round\'s ratio. '
+        "A round runs the stacks of a scenario back to back, so its ratio compares runs seconds "
+        "apart and the machine's drift over the run cancels; the ratio of the two stacks' "
+        "median req/s (usually two different rounds) is shown beside it."
+    )
     w("")
     w("![req/s per stack per scenario](results.png)")
     w("")
@@ -190,21 +212,25 @@ def render(results: dict, summary: dict) -> str:
         w("")
         w(
             "| stack | req/s (median) | min-max | p50 ms | p99 ms | server CPU ms/req | "
-            "queries/req | sync_to_async hops/req | vs reference | errors |"
+            "queries/req | sync_to_async hops/req | vs reference (per round: median, min-max) | "
+            "ratio of medians | errors |"
         )
-        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for stack in STACKS:
             s = summary.get((stack, scenario))
             if not s:
-                w(f"| {LABELS[stack]} | not measured | | | | | | | | |")
+                w(f"| {LABELS[stack]} | not measured | | | | | | | | | |")
                 continue
             c = counts.get(stack, {}).get(scenario, {})
             r = ratio(summary, stack, "ref", scenario)
+            lo, hi = paired(summary, stack, "ref", scenario)
+            rm = ratio_of_medians(summary, stack, "ref", scenario)
             name = f"**{LABELS[stack]}**" if stack == "nv" else LABELS[stack]
             w(
                 f"| {name} | {s['rps']:.0f} | {s['rps_min']:.0f}-{s['rps_max']:.0f} | "
                 f"{fmt(s['p50'])} | {fmt(s['p99'])} | {fmt(s['cpu'])} | "
-                f"{c.get('queries', 'n/a')} | {c.get('hops', 'n/a')} | {fmt(r)}x | {s['errors']} |"
+                f"{c.get('queries', 'n/a')} | {c.get('hops', 'n/a')} | "
+                f"{fmt(r)}x ({fmt(lo)}-{fmt(hi)}) | {fmt(rm)}x | {s['errors']} |"
             )
         w("")
     # -- targets -----------------------------------------------------------------------------
@@ -214,7 +240,8 @@ def render(results: dict, summary: dict) -> str:
     ok = all(v >= 0.97 for v in nv_ref.values())
     detail = ", ".join(
         f"{sc} {fmt(v)}x (rounds {fmt(paired(summary, 'nv', 'ref', sc)[0])}-"
-        f"{fmt(paired(summary, 'nv', 'ref', sc)[1])})"
+        f"{fmt(paired(summary, 'nv', 'ref', sc)[1])}; ratio of medians "
+        f"{fmt(ratio_of_medians(summary, 'nv', 'ref', sc))}x)"
         for sc, v in nv_ref.items()
     )
     w(
@@ -251,10 +278,15 @@ def render(results: dict, summary: dict) -> str:
         every = "all" if all(v >= 1.3 for v in rs.values()) else "not all"
         w(
             f"- ninja-viewsets >= 1.3x {SHORT[other]} on list: {mark(rs['list'] >= 1.3)} "
-            f"({fmt(rs['list'])}x; the other scenarios, {every} >= 1.3x: {rest})"
+            f"({fmt(rs['list'])}x, ratio of medians "
+            f"{fmt(ratio_of_medians(summary, 'nv', other, 'list'))}x; the other scenarios, "
+            f"{every} >= 1.3x: {rest})"
         )
     r = ratio(summary, "nv", "adrf", "list")
-    w(f"- ninja-viewsets >= 3x adrf on list: {mark(r >= 3)} ({fmt(r)}x)")
+    w(
+        f"- ninja-viewsets >= 3x adrf on list: {mark(r >= 3)} ({fmt(r)}x, ratio of medians "
+        f"{fmt(ratio_of_medians(summary, 'nv', 'adrf', 'list'))}x)"
+    )
     for key, label in (("queries", "queries"), ("hops", "sync_to_async hops")):
         pairs = {
             sc: (
