@@ -1,7 +1,8 @@
 """Startup cost of 100 resources: ``python startup_bench.py {nv|ninja} [N]`` prints one JSON line.
 
 100 distinct models (same 8 fields + FK as app.Item, created at run time, never migrated:
-nothing is queried) are served either by
+nothing is queried), each with its own output, input and page schemas (as 100 real resources
+have; built before the clock starts, for both), are served either by
   nv:    100 ``ModelViewSet`` subclasses registered on one ``DefaultRouter``;
   ninja: 100 hand-written CRUD sets (list with a page of 20, create, retrieve, update,
          partial update, destroy) as ``async def`` functions on one Ninja ``Router``.
@@ -9,8 +10,6 @@ Timed: defining the classes / decorating the functions, ``router.register``, the
 ``NinjaAPI.add_router`` + ``api.urls`` (what Django does at startup), and separately the first
 ``api.get_openapi_schema()`` (built lazily on the first /docs or /openapi.json request).
 """
-
-from __future__ import annotations
 
 import json
 import os
@@ -27,10 +26,10 @@ import django
 django.setup()
 
 from app.models import Category  # noqa: E402
-from app.schemas import ItemIn, ItemOut, ItemPage  # noqa: E402
+from app.schemas import ItemIn, ItemOut  # noqa: E402
 from django.db import models  # noqa: E402
 from django.shortcuts import aget_object_or_404  # noqa: E402
-from ninja import NinjaAPI, PatchDict, Router, Status  # noqa: E402
+from ninja import NinjaAPI, PatchDict, Router, Schema, Status  # noqa: E402
 
 
 def make_models(n: int) -> list[type[models.Model]]:
@@ -52,7 +51,24 @@ def make_models(n: int) -> list[type[models.Model]]:
     return result
 
 
-def bench_nv(model_list: list[type[models.Model]]) -> dict[str, float]:
+Schemas = tuple[type[Schema], type[Schema], type[Schema]]  # output, input, page
+
+
+def make_schemas(n: int) -> list[Schemas]:
+    result = []
+    for i in range(n):
+        out = type(f"StartupItem{i}Out", (ItemOut,), {"__module__": __name__})
+        in_ = type(f"StartupItem{i}In", (ItemIn,), {"__module__": __name__})
+        page = type(
+            f"StartupItem{i}Page",
+            (Schema,),
+            {"__module__": __name__, "__annotations__": {"items": list[out], "count": int}},
+        )
+        result.append((out, in_, page))
+    return result
+
+
+def bench_nv(model_list: list[type[models.Model]], schemas: list[Schemas]) -> dict[str, float]:
     from ninja_viewsets import DefaultRouter, ModelViewSet
     from ninja_viewsets.pagination import PageNumberPagination
 
@@ -64,8 +80,8 @@ def bench_nv(model_list: list[type[models.Model]]) -> dict[str, float]:
             {
                 "__module__": __name__,
                 "queryset": model.objects.order_by("id"),
-                "output_schema": ItemOut,
-                "input_schema": ItemIn,
+                "output_schema": schemas[i][0],
+                "input_schema": schemas[i][1],
                 "pagination_class": PageNumberPagination,
             },
         )
@@ -85,9 +101,11 @@ def bench_nv(model_list: list[type[models.Model]]) -> dict[str, float]:
     return _timings(t0, t1, t2, t3, t4, urls)
 
 
-def _crud(router: Router, model: type[models.Model], i: int) -> None:
+def _crud(router: Router, model: type[models.Model], i: int, schemas: Schemas) -> None:
     """One hand-written CRUD set, as in app/stack_ref.py (plus PUT and DELETE)."""
     qs = model.objects.select_related("category")
+    # the annotations below are evaluated here (no `from __future__ import annotations`)
+    ItemOut, ItemIn, ItemPage = schemas
 
     @router.get(f"/items{i}/", response=ItemPage, operation_id=f"list_{i}")
     async def list_items(request, page: int = 1):
@@ -127,12 +145,12 @@ def _crud(router: Router, model: type[models.Model], i: int) -> None:
         return Status(204, None)
 
 
-def bench_ninja(model_list: list[type[models.Model]]) -> dict[str, float]:
+def bench_ninja(model_list: list[type[models.Model]], schemas: list[Schemas]) -> dict[str, float]:
     t0 = time.perf_counter()
     router = Router()
     t1 = time.perf_counter()
     for i, model in enumerate(model_list):
-        _crud(router, model, i)
+        _crud(router, model, i, schemas[i])
     t2 = time.perf_counter()
     api = NinjaAPI(urls_namespace="startup_ninja")
     api.add_router("/", router)
@@ -159,7 +177,8 @@ def main() -> None:
     kind = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 100
     model_list = make_models(n)
-    result = (bench_nv if kind == "nv" else bench_ninja)(model_list)
+    schemas = make_schemas(n)
+    result = (bench_nv if kind == "nv" else bench_ninja)(model_list, schemas)
     print(json.dumps({"kind": kind, "n": n, **result}))
 
 
