@@ -4,9 +4,9 @@ Phases, each bounded in time:
   1. load:    one uvicorn (1 worker) serving the five stacks; wrk interleaves them
               (rounds x scenarios x stacks, DURATION seconds each, after a short warm-up;
               the stack that goes first rotates every round, and every other round runs
-              backwards, so no stack always follows the same one; before each scenario of
-              a round, `manage.py tidy` deletes the rows created so far and, on PostgreSQL,
-              VACUUMs the table, so no round works on a bigger table than the first);
+              backwards, so no stack always follows the same one; before each round,
+              `manage.py tidy` deletes the rows created so far and, on PostgreSQL, VACUUMs
+              the table, so no round works on a bigger table than the first);
               the RSS of that process is read after the load;
   2. counts:  a second server with BENCH_COUNT=1 (counting middleware): a few requests per
               stack and scenario, queries and sync_to_async hops per request from headers;
@@ -53,8 +53,8 @@ URLS = {
     "extra": ("/extra/items/", "/extra/items/%d"),
 }
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
-DURATION = int(os.environ.get("BENCH_DURATION", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
+DURATION = int(os.environ.get("BENCH_DURATION", "2"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "1"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "20"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
@@ -251,7 +251,7 @@ def wrk(base: str, stack: str, scenario: str, duration: int) -> dict[str, float]
 
 
 def tidy() -> None:
-    """Back to the seeded data set (app/management/commands/tidy.py), between blocks of runs."""
+    """Back to the seeded data set (app/management/commands/tidy.py), before each round."""
     subprocess.run(
         [PY, "manage.py", "tidy"], cwd=BENCH, check=True, capture_output=True, timeout=120
     )
@@ -275,8 +275,8 @@ def phase_load() -> tuple[dict, dict]:
             order = STACKS[rnd % len(STACKS) :] + STACKS[: rnd % len(STACKS)]
             if rnd % 2:
                 order.reverse()
+            tidy()
             for scenario in SCENARIOS:
-                tidy()
                 for stack in order:
                     cpu_before = server.cpu_seconds()
                     r = wrk(server.base, stack, scenario, DURATION)

@@ -3,8 +3,7 @@
 Deletes the items wrk created (every sku not from ``seed``), then, on PostgreSQL, ``VACUUM
 ANALYZE`` the table: without it the rows created and the PATCHes of a run pile up as dead
 tuples (autovacuum does not keep up in a few minutes), and the list's ``COUNT`` and every
-later round work on a table ~20x the seeded size. The driver runs this before each block of
-runs (one scenario, every stack, one round)."""
+later round work on a table ~20x the seeded size. The driver runs this before each round."""
 
 from django.core.management.base import BaseCommand
 from django.db import connection
