@@ -4,7 +4,8 @@ Phases, each bounded in time:
   1. load:    one uvicorn (1 worker) serving the five stacks; wrk interleaves them
               (rounds x scenarios x stacks, DURATION seconds each, after a short warm-up;
               the stack that goes first rotates every round, and every other round runs
-              backwards, so no stack always follows the same one; before each round,
+              backwards, so no stack always follows the same one; ninja-viewsets and the
+              reference always run back to back, which one first alternating; before each round,
               `manage.py tidy` deletes the rows created so far and, on PostgreSQL, VACUUMs
               the table, so no round works on a bigger table than the first);
               the RSS of that process is read after the load;
@@ -250,6 +251,19 @@ def wrk(base: str, stack: str, scenario: str, duration: int) -> dict[str, float]
 # -- phases ------------------------------------------------------------------------------------
 
 
+def round_order(rnd: int) -> list[str]:
+    """The stacks of round ``rnd``, in order: every stack once per scenario; the first one
+    rotates per round (no position bias) and every other round runs backwards (no stack always
+    follows the same one). ninja-viewsets and the reference always run back to back (which one
+    first alternates), so the per-round ratio the targets are judged on compares runs
+    ``DURATION`` seconds apart."""
+    blocks = [["nv", "ref"]] + [[s] for s in STACKS if s not in ("nv", "ref")]
+    k = rnd % len(blocks)
+    blocks = blocks[k:] + blocks[:k]
+    order = [stack for block in blocks for stack in block]
+    return order[::-1] if rnd % 2 else order
+
+
 def tidy() -> None:
     """Back to the seeded data set (app/management/commands/tidy.py), before each round."""
     subprocess.run(
@@ -270,11 +284,7 @@ def phase_load() -> tuple[dict, dict]:
             log("warm-up done")
         runs: dict[str, dict[str, list]] = {s: {sc: [] for sc in SCENARIOS} for s in STACKS}
         for rnd in range(ROUNDS):
-            # A B C D E every scenario; the first stack rotates per round (no position bias)
-            # and every other round runs backwards (no stack always follows the same one)
-            order = STACKS[rnd % len(STACKS) :] + STACKS[: rnd % len(STACKS)]
-            if rnd % 2:
-                order.reverse()
+            order = round_order(rnd)
             tidy()
             for scenario in SCENARIOS:
                 for stack in order:
