@@ -412,11 +412,12 @@ def phase_memory() -> dict:
     return result
 
 
-def phase_startup(repeat: int = 3) -> dict:
-    result: dict[str, list] = {}
-    for kind in ("nv", "ninja"):
-        result[kind] = []
-        for _ in range(repeat):
+def phase_startup(repeat: int = 5) -> dict:
+    """``repeat`` fresh processes per kind, interleaved (nv, ninja, then ninja, nv, ...), so
+    the machine's drift over the phase falls on both."""
+    result: dict[str, list] = {"nv": [], "ninja": []}
+    for i in range(repeat):
+        for kind in ("nv", "ninja") if i % 2 == 0 else ("ninja", "nv"):
             proc = subprocess.run(
                 [PY, str(BENCH / "startup_bench.py"), kind, "100"],
                 cwd=BENCH,
@@ -427,8 +428,9 @@ def phase_startup(repeat: int = 3) -> dict:
                 env=dict(os.environ, BENCH_STACKS="ref"),
             )
             result[kind].append(json.loads(proc.stdout.strip().splitlines()[-1]))
-        best = min(r["register_plus_urls_s"] for r in result[kind])
-        log(f"startup {kind:5} 100 sets: register + api.urls {best * 1000:.0f} ms (best of 3)")
+    for kind in ("nv", "ninja"):
+        median = statistics.median(r["register_plus_urls_s"] for r in result[kind])
+        log(f"startup {kind:5} 100 sets: register + api.urls {median * 1000:.0f} ms (median)")
     return result
 
 
