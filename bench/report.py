@@ -240,9 +240,12 @@ def render(results: dict, summary: dict) -> str:
     nv_ref = {sc: ratio(summary, "nv", "ref", sc) for sc in SCENARIOS}
     ok = all(v >= 0.97 for v in nv_ref.values())
     detail = ", ".join(
-        f"{sc} {fmt(v)}x (rounds {fmt(paired(summary, 'nv', 'ref', sc)[0])}-"
-        f"{fmt(paired(summary, 'nv', 'ref', sc)[1])}; ratio of medians "
-        f"{fmt(ratio_of_medians(summary, 'nv', 'ref', sc))}x)"
+        "{} {}x (rounds {}-{}; ratio of medians {}x)".format(
+            sc,
+            fmt(v),
+            *map(fmt, paired(summary, "nv", "ref", sc)),
+            fmt(ratio_of_medians(summary, "nv", "ref", sc)),
+        )
         for sc, v in nv_ref.items()
     )
     w(

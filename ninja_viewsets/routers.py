@@ -477,7 +477,7 @@ def error_responses(
     return result
 
 
-_response_models: dict[Any, type[Schema] | None] = {}
+_response_models: dict[tuple[Any, str], type[Schema] | None] = {}
 
 
 class ViewSetOperation(AsyncOperation):
@@ -488,12 +488,13 @@ class ViewSetOperation(AsyncOperation):
     The wrappers are immutable once built (Ninja's own ``clone()`` shares models too)."""
 
     def _create_response_model(self, response_param: Any) -> type[Schema] | None:
+        # typing compares unions as sets (``A | B == B | A``); the repr keeps their order,
+        # which pydantic and the OpenAPI ``anyOf`` follow
+        key = (response_param, repr(response_param))
         try:
-            return _response_models[response_param]
+            return _response_models[key]
         except KeyError:
-            model = _response_models[response_param] = super()._create_response_model(
-                response_param
-            )
+            model = _response_models[key] = super()._create_response_model(response_param)
             return model
         except TypeError:  # an unhashable annotation: Ninja's own, one per operation
             return super()._create_response_model(response_param)

@@ -147,6 +147,22 @@ class BetaViewSet(ViewSet):
         return {"from": "beta"}
 
 
+class UnionViewSet(ViewSet):
+    @action(detail=False)
+    async def author_first(self, request) -> AuthorOut | TagOut:
+        return AuthorOut(id=1, name="Ann")
+
+    @action(detail=False)
+    async def tag_first(self, request) -> TagOut | AuthorOut:
+        return TagOut(id=1, name="sci-fi")
+
+
+class TokenViewSet(ViewSet):
+    @action(detail=False, url_path="by-token/{uuid:token}")
+    async def by_token(self, request, token: uuid.UUID) -> dict[str, str]:
+        return {"token": str(token)}
+
+
 router = DefaultRouter()
 router.register("books", BookViewSet)
 router.register("readonly-books", ReadOnlyBookViewSet, basename="readonly-book")
@@ -158,6 +174,8 @@ router.register("renamed", RenamedLookupViewSet, basename="renamed")
 router.register("children", PingChild, basename="child")
 router.register("alpha", AlphaViewSet, basename="alpha")
 router.register("beta", BetaViewSet, basename="beta")
+router.register("tokens", TokenViewSet, basename="token")
+router.register("unions", UnionViewSet, basename="union")
 api = NinjaAPI(urls_namespace="routers")
 api.add_router("/", router)
 
@@ -358,6 +376,18 @@ def test_operations_answering_one_schema_share_one_response_model():
     assert all(isinstance(op, ViewSetOperation) for op in ops.values())
 
 
+def test_unions_in_another_order_keep_their_own_response_model():
+    """``A | B == B | A`` for typing, but the order is what pydantic and ``anyOf`` follow."""
+    schema = openapi()
+
+    def any_of(url: str) -> list[str]:
+        body = operation(schema, url, "get")["responses"]["200"]["content"]["application/json"]
+        return [ref["$ref"].rsplit("/", 1)[1] for ref in body["schema"]["anyOf"]]
+
+    assert any_of("/api/unions/author_first/") == ["AuthorOut", "TagOut"]
+    assert any_of("/api/unions/tag_first/") == ["TagOut", "AuthorOut"]
+
+
 def test_a_plain_ninja_function_on_a_viewset_url(client):
     """The user's own sync function shares the URL with the viewset: each answers its method,
     Ninja's operation class runs the function, and the 405 lists both."""
@@ -552,6 +582,19 @@ def test_detail_action_on_uuid_lookup(client, document, django_assert_num_querie
         r = client.get("/api/documents/123/peek/")
     assert r.status_code == 422, r
     assert "detail" in r.json()
+
+
+def test_uuid_converter_in_an_action_url_path(client):
+    """``{uuid:token}`` in ``url_path``: Ninja files the URL under its own key (``uuidstr``);
+    the viewset's operations and its 405 land on that same URL."""
+    token = uuid.uuid4()
+    r = client.get(f"/api/tokens/by-token/{token}/")
+    assert r.status_code == 200, r
+    assert r.json() == {"token": str(token)}
+    r = client.post(f"/api/tokens/by-token/{token}/", json={})
+    assert r.status_code == 405, r
+    assert allow(r) == {"GET", "HEAD", "OPTIONS"}
+    assert client.get("/api/tokens/by-token/not-a-uuid/").status_code == 404
 
 
 def test_slug_lookup_field(client, document):
