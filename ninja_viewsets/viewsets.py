@@ -30,12 +30,12 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils.functional import classproperty
-from ninja.constants import NOT_SET
 
 from ninja_viewsets import mixins
 from ninja_viewsets._async import acall
 from ninja_viewsets._auth import ANONYMOUS, challenge
 from ninja_viewsets._compat import respond, split_status
+from ninja_viewsets._ninja import NOT_SET
 from ninja_viewsets._planning import (
     EMPTY_PLAN,
     QueryPlan,
@@ -128,7 +128,7 @@ class ViewSetMixin:
                 "The `actions` argument must be provided when calling `.as_view()` on a "
                 "ViewSet. For example `.as_view({'get': 'list'})`"
             )
-        from ninja_viewsets.routers import HTTP_METHOD_NAMES, build_view
+        from ninja_viewsets._as_view import HTTP_METHOD_NAMES, build_view
 
         for key in initkwargs:
             if key in HTTP_METHOD_NAMES:
