@@ -10,14 +10,15 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from ninja_viewsets.routers import SimpleRouter
+from ninja_viewsets.viewsets import register_view_builder
 
-__all__ = ["HTTP_METHOD_NAMES", "build_view"]
+__all__ = ["build_view"]
 
-HTTP_METHOD_NAMES = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 _DETAIL_ACTIONS = ("retrieve", "update", "partial_update", "destroy")
 _as_view_ids = count()
 
 
+@register_view_builder
 def build_view(
     viewset: type[Any], actions: dict[str, str], initkwargs: dict[str, Any]
 ) -> Callable[..., Any]:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 from uuid import UUID
 
 import ninja
@@ -40,8 +40,10 @@ __all__ = [
     "NINJA_VERSION",
     "NOT_SET",
     "RESPONSE_PREFIX",
+    "SEAM",
     "STREAMING",
     "AsyncClientBase",
+    "Internal",
     "Param",
     "ResponseObject",
     "SeamOperation",
@@ -72,17 +74,17 @@ NINJA_VERSION: tuple[int, int] = cast(
     tuple[int, int], tuple(int(part) for part in ninja.__version__.split(".")[:2])
 )
 
-try:  # django-ninja >= 1.7: SSE[T] / JSONL[T] responses
+try:  # django-ninja >= 1.6: SSE[T] / JSONL[T] responses
     from ninja.streaming import _StreamAlias
 
     STREAMING = True
-except ImportError:  # pragma: no cover - django-ninja < 1.7 has no streaming responses
+except ImportError:  # pragma: no cover - django-ninja 1.5 has no streaming responses
     _StreamAlias = None  # type: ignore[assignment,misc]
     STREAMING = False
 
 
 def is_stream(response: Any) -> bool:
-    """Whether ``response`` is Ninja 1.7's ``SSE[T]`` / ``JSONL[T]`` marker."""
+    """Whether ``response`` is Ninja's ``SSE[T]`` / ``JSONL[T]`` marker (1.6+)."""
     return _StreamAlias is not None and isinstance(response, _StreamAlias)
 
 
@@ -141,7 +143,7 @@ class SeamOperation(AsyncOperation):
 
 class SeamPathView(PathView):
     """A ``PathView`` whose async operations are ``operation_class`` instances and whose
-    ``clone()`` (Ninja 1.7 clones each URL's view per mounted API) keeps its class and the
+    ``clone()`` (Ninja 1.6+ clones each URL's view per mounted API) keeps its class and the
     attributes named in ``cloned_attributes``."""
 
     operation_class: type[AsyncOperation] = SeamOperation
@@ -163,7 +165,7 @@ class SeamPathView(PathView):
         view_func._ninja_operation = operation  # type: ignore[attr-defined]  # as Ninja's
         return operation
 
-    def clone(self) -> PathView:  # called by django-ninja >= 1.7
+    def clone(self) -> PathView:  # called by django-ninja >= 1.6
         cloned = super().clone()
         cloned.__class__ = type(self)
         for name in self.cloned_attributes:
@@ -408,57 +410,69 @@ class AsyncClientBase(TestAsyncClient):
         return await super()._call(func, request, kwargs)
 
 
-#: Every internal used above: (owner, name, why, the public hook that would retire it).
-SEAM: tuple[tuple[Any, str, str, str], ...] = (
-    (
+class Internal(NamedTuple):
+    """One internal the seam uses: where, why, and the public hook upstream that would retire
+    it; ``since``: the first django-ninja minor that has it (the seam gates on it)."""
+
+    owner: Any
+    name: str
+    why: str
+    hook: str
+    since: tuple[int, int] = (1, 5)
+
+
+#: Every internal used above.
+SEAM: tuple[Internal, ...] = (
+    Internal(
         Router,
         "path_operations",
         "plant a SeamPathView before add_api_operation fills it",
         "a path_view_class option on Router / add_api_operation",
     ),
-    (
+    Internal(
         PathView,
         "add_operation",
         "build SeamOperation (shared response wrappers) instead of AsyncOperation",
         "an operation_class option on add_api_operation",
     ),
-    (
+    Internal(
         PathView,
         "clone",
-        "keep the view's class and fallback when Ninja 1.7 clones it per mount",
+        "keep the view's class and fallback when Ninja (1.6+) clones it per mount",
         "clone() built with type(self)",
+        (1, 6),
     ),
-    (
+    Internal(
         PathView,
         "operations",
         "dispatch by method, list the allowed methods",
         "a documented PathView API",
     ),
-    (
+    Internal(
         AsyncOperation,
         "_create_response_model",
         "share one response wrapper per annotation (half of registration time)",
         "a cache of response wrappers in Ninja",
     ),
-    (
+    Internal(
         Operation,
         "response_models",
         "the wrapper model per status, for the one-pass JSON renderer",
         "a renderer hook receiving the validated response",
     ),
-    (
+    Internal(
         ResponseObject,
         "__init__",
         "validate as Ninja does (the same input wrapper)",
         "a public validate_response(operation, status, result)",
     ),
-    (
+    Internal(
         Schema,
         "_run_root_validator",
         "recognise Ninja's own validator among a schema's validators",
         "a public marker for Ninja's DjangoGetter validator",
     ),
-    (
+    Internal(
         Schema,
         "_ninja_resolvers",
         "a schema with resolve_<field> methods needs validation",

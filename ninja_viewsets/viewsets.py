@@ -66,6 +66,19 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("ninja_viewsets")
 
+HTTP_METHOD_NAMES = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
+# ``as_view()``'s builder, from the router layer (``ninja_viewsets._as_view``, imported with the
+# package): registered there, so that this module never imports the routers.
+_view_builder: list[Callable[..., Callable[..., Any]]] = []
+
+
+def register_view_builder(
+    builder: Callable[..., Callable[..., Any]],
+) -> Callable[..., Callable[..., Any]]:
+    _view_builder[:] = [builder]
+    return builder
+
+
 __all__ = [
     "GenericViewSet",
     "ModelViewSet",
@@ -128,8 +141,6 @@ class ViewSetMixin:
                 "The `actions` argument must be provided when calling `.as_view()` on a "
                 "ViewSet. For example `.as_view({'get': 'list'})`"
             )
-        from ninja_viewsets._as_view import HTTP_METHOD_NAMES, build_view
-
         for key in initkwargs:
             if key in HTTP_METHOD_NAMES:
                 raise TypeError(
@@ -146,7 +157,7 @@ class ViewSetMixin:
                 f"{cls.__name__}() received both `name` and `suffix`, which are mutually "
                 f"exclusive arguments."
             )
-        return build_view(cls, actions, initkwargs)
+        return _view_builder[0](cls, actions, initkwargs)
 
     @classmethod
     def get_extra_actions(cls) -> list[Callable[..., Any]]:
