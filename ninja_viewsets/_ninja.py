@@ -21,6 +21,7 @@ from uuid import UUID
 
 import ninja
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponseBase
 from ninja import Router, Schema
 from ninja.conf import settings as ninja_settings
 from ninja.constants import NOT_SET
@@ -54,6 +55,7 @@ __all__ = [
     "is_async",
     "is_default_json",
     "is_stream",
+    "is_streaming",
     "json_serializer",
     "list_schema",
     "ninja_page_methods",
@@ -81,6 +83,11 @@ try:  # django-ninja >= 1.6: SSE[T] / JSONL[T] responses
 except ImportError:  # pragma: no cover - django-ninja 1.5 has no streaming responses
     _StreamAlias = None  # type: ignore[assignment,misc]
     STREAMING = False
+
+
+def is_streaming(operation: Any) -> bool:
+    """Whether a Ninja operation answers a stream (``SSE[T]`` / ``JSONL[T]``)."""
+    return getattr(operation, "stream_format", None) is not None
 
 
 def is_stream(response: Any) -> bool:
@@ -127,6 +134,28 @@ class SeamOperation(AsyncOperation):
     an operation's registration time. A viewset's retrieve, create, update and partial update
     all answer the same schema; they share one wrapper per response type, process-wide.
     The wrappers are immutable once built (Ninja's own ``clone()`` shares models too)."""
+
+    async def run(self, request: HttpRequest, **kw: Any) -> HttpResponseBase:  # type: ignore[override]
+        """Ninja's run; a streaming operation's endpoint is awaited first (it runs the viewset:
+        authentication, permissions, throttles) and answers either the action's async generator,
+        streamed as Ninja streams it, or an error response, sent as is."""
+        if getattr(self, "stream_format", None) is None:
+            return await super().run(request, **kw)
+        error = await self._run_checks(request)
+        if error:
+            return error
+        try:
+            temporal_response = self.api.create_temporal_response(request)
+            values = self._get_values(request, kw, temporal_response)
+            result = await self.view_func(request, **values)
+            if isinstance(result, HttpResponseBase):
+                return result
+            return cast(
+                HttpResponseBase,
+                await self._async_stream_response(request, result, temporal_response),
+            )
+        except Exception as e:
+            return self.api.on_exception(request, e)
 
     def _create_response_model(self, response_param: Any) -> type[Schema] | None:
         # typing compares unions as sets (``A | B == B | A``); the repr keeps their order,
@@ -453,6 +482,25 @@ SEAM: tuple[Internal, ...] = (
         "_create_response_model",
         "share one response wrapper per annotation (half of registration time)",
         "a cache of response wrappers in Ninja",
+    ),
+    Internal(
+        AsyncOperation,
+        "_async_stream_response",
+        "stream an action's async generator after the viewset's checks answered",
+        "an awaitable endpoint allowed for SSE[T] / JSONL[T] in AsyncOperation.run",
+        (1, 6),
+    ),
+    Internal(
+        AsyncOperation,
+        "_run_checks",
+        "Ninja's auth and throttle checks before a streaming viewset endpoint",
+        "the same hook",
+    ),
+    Internal(
+        Operation,
+        "_get_values",
+        "parse the request as Ninja does before a streaming viewset endpoint",
+        "the same hook",
     ),
     Internal(
         Operation,

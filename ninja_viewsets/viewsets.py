@@ -214,6 +214,8 @@ class ViewSetMixin:
                 self.check_media_type(request)
             await self.initial(request)
             handler = getattr(self, spec.action)
+            if spec.response_param is not None:  # the handler's own HttpResponse parameter
+                params[spec.response_param] = self.response
             if spec.accepts is None:
                 call_kwargs = params
             else:
