@@ -21,8 +21,8 @@ from uuid import UUID
 
 import ninja
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponseBase
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from ninja import NinjaAPI, Router, Schema
 from ninja.conf import settings as ninja_settings
 from ninja.constants import NOT_SET
 from ninja.operation import AsyncOperation, Operation, PathView, ResponseObject
@@ -52,6 +52,7 @@ __all__ = [
     "SyncClientBase",
     "default_page_size",
     "default_throttle_rates",
+    "exception_handlers",
     "is_async",
     "is_default_json",
     "is_stream",
@@ -66,6 +67,7 @@ __all__ = [
     "plant_path_view",
     "record_schema",
     "response_annotation",
+    "result_to_response",
     "schema_resolvers",
     "unwrap_getter",
 ]
@@ -200,6 +202,18 @@ class SeamPathView(PathView):
         for name in self.cloned_attributes:
             setattr(cloned, name, getattr(self, name))
         return cloned
+
+
+def result_to_response(
+    operation: Operation, request: HttpRequest, result: Any, response: HttpResponse
+) -> HttpResponseBase:
+    """``result`` rendered by Ninja's own path (validation, then the API's renderer)."""
+    return operation._result_to_response(request, result, response)
+
+
+def exception_handlers(api: Any) -> dict[type[Exception], Any]:
+    """The exception handlers of a ``NinjaAPI`` (``add_exception_handler``), by class."""
+    return dict(getattr(api, "_exception_handlers", None) or {})
 
 
 # -- rendering: Ninja's response wrapper and Schema internals ----------------------------------
@@ -513,6 +527,18 @@ SEAM: tuple[Internal, ...] = (
         "__init__",
         "validate as Ninja does (the same input wrapper)",
         "a public validate_response(operation, status, result)",
+    ),
+    Internal(
+        Operation,
+        "_result_to_response",
+        "render an action's result by Ninja's own path inside the viewset (its errors are ours)",
+        "a public Operation.render_result(request, result, temporal_response)",
+    ),
+    Internal(
+        NinjaAPI,
+        "_exception_handlers",
+        "find the API's handler for an exception raised in a viewset",
+        "a public NinjaAPI.get_exception_handler(exc)",
     ),
     Internal(
         Schema,

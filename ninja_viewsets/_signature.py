@@ -30,7 +30,6 @@ from ninja_viewsets.generics import (
 )
 from ninja_viewsets.nesting import without_fields
 from ninja_viewsets.pagination import paged_schema
-from ninja_viewsets.renderers import render
 
 __all__ = ["STANDARD_ACTIONS", "OperationSpec", "build_spec", "make_endpoint"]
 
@@ -354,8 +353,7 @@ def make_endpoint(
     """A fresh ``async def`` for Ninja: one new viewset instance per request."""
 
     async def endpoint(request: HttpRequest, **params: Any) -> Any:
-        view = viewset(**initkwargs)
-        return render(request, await view.run(request, spec, params), view.response)
+        return await viewset(**initkwargs).run(request, spec, params)
 
     endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [_REQUEST, *spec.parameters, _RESPONSE]
