@@ -49,12 +49,14 @@ test: install ## Run the whole suite on SQLite, then again on PostgreSQL when DA
 	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; \
 	  NINJA_VIEWSETS_SKIP_BROWSER=1 $(VENV)/bin/pytest -q; fi
 
-serve-prod: install ## Several uvicorn workers on PostgreSQL + Redis (DATABASE_URL, REDIS_URL; see docs/deployment.md)
+serve-prod: install ## Several uvicorn workers on PostgreSQL (pooled) + Redis (DATABASE_URL, REDIS_URL; see docs/deployment.md)
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://... (and REDIS_URL=redis://...)"; exit 1; }
+	@$(PY) -c "import psycopg_pool, redis" 2>/dev/null || $(PIP) install -q -e ".[prod]"
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed
-	cd example_project && DJANGO_DEBUG=0 ../$(VENV)/bin/uvicorn config.asgi:application \
-		--host 127.0.0.1 --port 8000 --workers $${WORKERS:-4} --no-access-log
+	cd example_project && DJANGO_DEBUG=0 WEB_CONCURRENCY=$${WORKERS:-4} ../$(VENV)/bin/uvicorn \
+		config.asgi:application --host 127.0.0.1 --port 8000 --workers $${WORKERS:-4} \
+		--no-access-log --timeout-graceful-shutdown 30
 
 test-e2e: install ## The Swagger UI browser test (installs Debian's chromium and Playwright if missing)
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium (apt-get)"; \

@@ -1,0 +1,64 @@
+"""Helpers of the production tests (pool, faults, several hosts, idempotency under uvicorn):
+a private PostgreSQL database on DATABASE_URL's server, settings modules written for a child
+process, and Django commands run in one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.servers import ROOT, server_env
+
+
+def postgres_url() -> str:
+    """DATABASE_URL when it is PostgreSQL; else the test is skipped (it needs PostgreSQL)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        pytest.skip(
+            "needs PostgreSQL: set DATABASE_URL=postgres://... (runs in make test's 2nd pass)"
+        )
+    return url
+
+
+@contextmanager
+def private_database(url: str, prefix: str = "nv_prod") -> Iterator[str]:
+    """A database of its own on ``url``'s server, dropped afterwards (never the shared one)."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    base, _, _ = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=10) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def settings_env(tmp: Path, source: str, **extra: str) -> dict[str, str]:
+    """The environment of a child process whose settings module is ``source`` (in ``tmp``)."""
+    module = f"prod_settings_{uuid.uuid4().hex[:8]}"
+    (tmp / f"{module}.py").write_text(source)
+    env = server_env(DJANGO_SETTINGS_MODULE=module, **extra)
+    env["PYTHONPATH"] += os.pathsep + str(tmp)
+    return env
+
+
+def manage(env: dict[str, str], *args: str, timeout: float = 120) -> str:
+    """``django-admin <args>`` in a child process with ``env``; its stdout."""
+    done = subprocess.run(
+        [sys.executable, "-m", "django", *args],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    return done.stdout
