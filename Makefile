@@ -23,7 +23,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MANAGE := cd example_project && ../$(PY) manage.py
 
-.PHONY: help install run serve-prod test test-e2e fuzz docs lint bench clean
+.PHONY: help install run serve-prod test test-e2e fuzz docs lint bench clean loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,6 +77,13 @@ lint: install ## ruff (lint + format check) and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+
+loadtest: install ## Production mode under load, pool vs no pool (DATABASE_URL=postgres://...); writes bench/LOADTEST.md
+	@$(PY) -c "import psycopg_pool" 2>/dev/null || $(PIP) install -q -e ".[prod]"
+	@command -v wrk >/dev/null || { echo "Installing wrk (apt-get)"; export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; } \
+	  || { echo "Could not install wrk: run 'sudo apt-get install wrk'"; exit 1; }
+	$(PY) bench/loadtest.py
 
 bench: ## Benchmark against the peers in one run; writes bench/RESULTS.md (see bench/README.md)
 	bash bench/run.sh

@@ -11,10 +11,44 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db import OperationalError
+from django.urls import path
+from ninja import NinjaAPI
+from ninja.security import HttpBearer
 
 from config.dburl import pool_options, pool_size
+from ninja_viewsets import DefaultRouter, ViewSet
 from tests.production import manage, postgres_url, private_database, settings_env
 from tests.servers import ROOT, server_env, uvicorn
+
+
+class DownBearer(HttpBearer):
+    async def authenticate(self, request, token):
+        raise OperationalError("connection failed: sorry, too many clients already")
+
+
+class Guarded(ViewSet):
+    auth = DownBearer()
+
+    async def list(self, request) -> list[int]:
+        return [1]
+
+
+router = DefaultRouter()
+router.register("guarded", Guarded, basename="guarded")
+api = NinjaAPI(urls_namespace="production")
+api.add_router("/", router)
+urlpatterns = [path("api/", api.urls)]
+
+
+@pytest.mark.urls(__name__)
+async def test_database_down_during_authentication_is_503_not_500(settings, async_client, caplog):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "config.middleware.DatabaseUnavailableMiddleware"]
+    r = await async_client.get("/api/guarded/", headers={"Authorization": "Bearer x"})
+    assert r.status_code == 503
+    assert r.json()["detail"] == "The database is unavailable; try again later."
+    assert r.headers["Retry-After"] == "5"
+    assert "too many clients" in caplog.text
 
 
 def test_pool_size_keeps_workers_times_size_under_max_connections():
