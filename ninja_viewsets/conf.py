@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_PAGINATION_CLASS": None,
     "DEFAULT_THROTTLE_CLASSES": [],
     "JSON_RENDERING": True,  # see ninja_viewsets.renderers
+    "THROTTLE_FAIL_OPEN": True,  # see ninja_viewsets.throttling: the cache is down
 }
 
 

@@ -62,3 +62,49 @@ def manage(env: dict[str, str], *args: str, timeout: float = 120) -> str:
         cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=timeout,
     )  # fmt: skip
     return done.stdout
+
+
+class PrivateRedis:
+    """A throwaway redis-server on a free 127.0.0.1 port (never the machine's), stopped by PID;
+    ``stop()`` then ``start()`` again is an outage on the same address."""
+
+    def __init__(self) -> None:
+        import shutil
+
+        from tests.servers import free_port
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("needs redis-server (apt-get install redis-server)")
+        self.binary = binary
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import socket
+        import time
+
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--protected-mode", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("redis-server did not start")
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        self.proc = None

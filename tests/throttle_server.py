@@ -4,6 +4,7 @@ Run by tests/test_throttling.py as ``uvicorn tests.throttle_server:application -
 """
 
 import os
+import time
 
 from django.conf import settings
 
@@ -24,6 +25,7 @@ if not settings.configured:
             }
         },
         NINJA_DEFAULT_THROTTLE_RATES={"anon": os.environ.get("THROTTLE_RATE", "10/m")},
+        NINJA_NUM_PROXIES=int(os.environ.get("NUM_PROXIES", "0")) or None,
     )
 
 import django
@@ -58,8 +60,8 @@ worker_pid.sync_capable = False  # type: ignore[attr-defined]
 class PingViewSet(ViewSet):
     throttle_classes = [AnonRateThrottle]
 
-    async def list(self, request) -> dict[str, int]:
-        return {"pid": os.getpid()}
+    async def list(self, request) -> dict[str, float]:
+        return {"pid": os.getpid(), "t": time.time()}  # t: when the throttle admitted it
 
 
 router = DefaultRouter()
