@@ -25,6 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_THROTTLE_CLASSES": [],
     "JSON_RENDERING": True,  # see ninja_viewsets.renderers
     "THROTTLE_FAIL_OPEN": True,  # see ninja_viewsets.throttling: the cache is down
+    "IDEMPOTENCY_CACHE": "idempotency",  # see ninja_viewsets.idempotency
+    "IDEMPOTENCY_TTL": 24 * 3600,
+    "IDEMPOTENCY_WAIT": 10,
 }
 
 
