@@ -18,7 +18,7 @@ from ninja.security import HttpBearer
 
 from config.dburl import pool_options, pool_size
 from ninja_viewsets import DefaultRouter, ViewSet
-from tests.production import manage, postgres_url, private_database, settings_env
+from tests.production import PrivateRedis, manage, postgres_url, private_database, settings_env
 from tests.servers import ROOT, server_env, uvicorn
 
 
@@ -123,3 +123,21 @@ def test_pool_timeout_is_a_quick_503_with_retry_after(tmp_path: Path):
             holder.join(10)
             assert slow[0].status_code == 200, slow[0].text
             assert httpx.get(f"{url}/api/tags/", timeout=10).status_code == 200  # given back
+
+
+@pytest.mark.urls("config.urls")
+async def test_health_check_touches_the_database_and_the_cache(async_client, db, settings):
+    r = await async_client.get("/healthz")
+    assert r.status_code == 200
+    assert r.json() == {"database": "ok", "cache": "ok"}
+    assert r.headers["Cache-Control"] == "no-store"
+    dead = PrivateRedis()  # never started: nothing listens
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": dead.url, "OPTIONS": {"socket_connect_timeout": 1}}
+    }  # fmt: skip
+    r = await async_client.get("/healthz")
+    assert r.status_code == 503
+    assert r.json()["database"] == "ok"
+    assert r.json()["cache"].startswith("unavailable")
+    assert r.headers["Retry-After"] == "5"
