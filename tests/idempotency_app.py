@@ -1,5 +1,8 @@
 """URLconf of the idempotency tests (in-process and under uvicorn): books with tags (M2M)."""
 
+import asyncio
+import os
+
 from django.urls import path
 from ninja import NinjaAPI, Schema
 
@@ -36,6 +39,15 @@ class BookViewSet(IdempotencyMixin, ModelViewSet):
         return {"id": tag.pk}
 
 
+class SlowBookViewSet(BookViewSet):
+    """Creates that take a while between the write and the commit (the worker-kill test)."""
+
+    async def perform_create(self, data: BookIn) -> Book:
+        book = await super().perform_create(data)
+        await asyncio.sleep(float(os.environ.get("SLOW_CREATE_SECONDS", "0.05")))
+        return book
+
+
 class PlainViewSet(ModelViewSet):  # no mixin: the header means nothing
     queryset = Book.objects.prefetch_related("tags").order_by("id")
     output_schema = BookOut
@@ -45,6 +57,7 @@ class PlainViewSet(ModelViewSet):  # no mixin: the header means nothing
 router = DefaultRouter()
 router.register("books", BookViewSet)
 router.register("plain", PlainViewSet, basename="plain")
+router.register("slowbooks", SlowBookViewSet, basename="slowbooks")
 api = NinjaAPI(urls_namespace="idempotency")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls)]

@@ -108,3 +108,58 @@ class PrivateRedis:
             self.proc.kill()
             self.proc.wait(10)
         self.proc = None
+
+
+def worker_pids(master: int) -> list[int]:
+    """The uvicorn workers of a ``--workers N`` master (its child processes), by /proc."""
+    found: list[int] = []
+    for task in Path(f"/proc/{master}/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            try:  # not multiprocessing's resource tracker: a worker runs spawn_main
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"spawn_main" in cmdline:
+                found.append(int(pid))
+    return found
+
+
+@contextmanager
+def uvicorn_proc(
+    app: str, env: dict[str, str], *, workers: int = 1, ready_path: str = "/api/"
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """:func:`tests.servers.uvicorn` that also yields the master process (to kill workers)."""
+    import signal
+    import time
+
+    import httpx
+
+    from tests.servers import free_port
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers), "--no-access-log", "--log-level", "warning",
+         "--timeout-keep-alive", "120", "--timeout-graceful-shutdown", "5"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url + ready_path, timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail(f"uvicorn {app} did not start")
+                time.sleep(0.2)
+        yield url, proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

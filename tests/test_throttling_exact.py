@@ -99,7 +99,9 @@ async def test_never_more_than_the_rate_in_any_period_across_a_window_boundary(b
             assert r.status_code == 429
             assert 1 <= int(r.headers["Retry-After"]) <= 1
         await asyncio.sleep(0.01)
-    assert _max_in_any_window(admitted, 0.98) <= 3, admitted  # 20 ms for the clocks' jitter
+    assert _max_in_any_window(admitted, 0.9) <= 3, (
+        admitted
+    )  # 100 ms: admission (Redis clock) to handler
     assert len(admitted) >= 6, statuses  # and not stricter than the rate: ~3 per second
 
 
@@ -228,5 +230,5 @@ def test_sliding_window_holds_across_three_uvicorn_workers():
     assert {r.status_code for r in responses} == {200, 429}
     assert len({r.headers["X-Worker-Pid"] for r in responses}) >= 2
     admitted = [r.json()["t"] for r in ok]
-    assert _max_in_any_window(admitted, 0.98) <= limit, sorted(admitted)
+    assert _max_in_any_window(admitted, 0.9) <= limit, sorted(admitted)
     assert len(ok) >= 3 * limit, len(ok)  # ~5 per second for 3 s: not stricter than the rate
