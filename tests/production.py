@@ -163,3 +163,16 @@ def uvicorn_proc(
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def most_admitted_in_a_period(intervals: list[tuple[float, float]], period: float) -> int:
+    """The most admitted requests provably inside one ``period``: each admitted request is
+    known by (sent, received), and its admission lies in between; a request counts for the
+    window that starts at a send time only if its whole interval fits in that window. Sound
+    on a loaded machine (never more than the truth); a fixed window's 2N burst at a boundary
+    shows at once."""
+    intervals = sorted(intervals)
+    best = 0
+    for start, _ in intervals:
+        best = max(best, sum(1 for s, r in intervals if s >= start and r < start + period))
+    return best

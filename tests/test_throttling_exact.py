@@ -18,7 +18,7 @@ from ninja import NinjaAPI
 
 from ninja_viewsets import DefaultRouter, ViewSet
 from ninja_viewsets.throttling import AnonRateThrottle
-from tests.production import PrivateRedis
+from tests.production import PrivateRedis, most_admitted_in_a_period
 from tests.servers import server_env, uvicorn
 
 
@@ -79,29 +79,23 @@ def backend(request, settings):
     caches["default"].clear() if request.param == "locmem" else None
 
 
-def _max_in_any_window(times: list[float], period: float) -> int:
-    times = sorted(times)
-    return max(sum(1 for u in times[i:] if u - t < period) for i, t in enumerate(times))
-
-
 async def test_never_more_than_the_rate_in_any_period_across_a_window_boundary(backend):
     """A fixed window admits 2N around its boundary; the sliding window never more than N."""
     client = AsyncClient()
-    admitted: list[float] = []
+    admitted: list[tuple[float, float]] = []
     statuses: list[int] = []
     started = time.monotonic()
     while time.monotonic() - started < 2.6:  # crosses two window boundaries
+        sent = time.monotonic()
         r = await client.get("/api/fast/")
         statuses.append(r.status_code)
         if r.status_code == 200:
-            admitted.append(r.json()["t"])
+            admitted.append((sent, time.monotonic()))
         else:
             assert r.status_code == 429
             assert 1 <= int(r.headers["Retry-After"]) <= 1
         await asyncio.sleep(0.01)
-    assert _max_in_any_window(admitted, 0.9) <= 3, (
-        admitted
-    )  # 100 ms: admission (Redis clock) to handler
+    assert most_admitted_in_a_period(admitted, 1.0) <= 3, admitted
     assert len(admitted) >= 6, statuses  # and not stricter than the rate: ~3 per second
 
 
@@ -216,19 +210,25 @@ def test_sliding_window_holds_across_three_uvicorn_workers():
     with uvicorn("tests.throttle_server:application", env, workers=3) as base:
         url = f"{base}/api/ping/"
 
-        async def hammer() -> list[httpx.Response]:
-            out: list[httpx.Response] = []
+        async def timed(http: httpx.AsyncClient) -> tuple[float, float, httpx.Response]:
+            sent = time.monotonic()
+            r = await http.get(url)
+            return sent, time.monotonic(), r
+
+        async def hammer() -> list[tuple[float, float, httpx.Response]]:
+            out: list[tuple[float, float, httpx.Response]] = []
             limits = httpx.Limits(max_keepalive_connections=0)
             async with httpx.AsyncClient(limits=limits, timeout=10) as http:
                 started = time.monotonic()
-                while time.monotonic() - started < 3.2:
-                    out += await asyncio.gather(*(http.get(url) for _ in range(8)))
+                while time.monotonic() - started < 4:
+                    out += await asyncio.gather(*(timed(http) for _ in range(8)))
             return out
 
-        responses = asyncio.run(hammer())
+        timed_responses = asyncio.run(hammer())
+    responses = [r for _, _, r in timed_responses]
     ok = [r for r in responses if r.status_code == 200]
     assert {r.status_code for r in responses} == {200, 429}
     assert len({r.headers["X-Worker-Pid"] for r in responses}) >= 2
-    admitted = [r.json()["t"] for r in ok]
-    assert _max_in_any_window(admitted, 0.9) <= limit, sorted(admitted)
-    assert len(ok) >= 3 * limit, len(ok)  # ~5 per second for 3 s: not stricter than the rate
+    admitted = [(s, t) for s, t, r in timed_responses if r.status_code == 200]
+    assert most_admitted_in_a_period(admitted, 1.0) <= limit, sorted(admitted)
+    assert len(ok) >= 2 * limit, len(ok)  # the log empties as time passes: ~5 per second
