@@ -73,10 +73,11 @@ docs: install ## Build the documentation site with mkdocs --strict (into site/)
 	@$(PY) -c "import material, mkdocstrings_handlers.python" 2>/dev/null || $(PIP) install -q mkdocs-material "mkdocstrings[python]"
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
-lint: install ## ruff (lint + format check) and mypy
+lint: install ## ruff (lint + format check), mypy and the import-linter contracts (pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 loadtest: install ## Production mode under load, pool vs no pool (DATABASE_URL=postgres://...); writes bench/LOADTEST.md
 	@$(PY) -c "import psycopg_pool" 2>/dev/null || $(PIP) install -q -e ".[prod]"
