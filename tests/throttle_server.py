@@ -22,6 +22,8 @@ if not settings.configured:
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
                 "KEY_PREFIX": os.environ["THROTTLE_KEY_PREFIX"],
+                # generous: on a loaded test machine a 1 s timeout fails open now and then
+                "OPTIONS": {"socket_timeout": 5, "socket_connect_timeout": 5},
             }
         },
         NINJA_DEFAULT_THROTTLE_RATES={"anon": os.environ.get("THROTTLE_RATE", "10/m")},
