@@ -137,7 +137,7 @@ class GenericAPIView:
         if self.paginator is None:
             return None
         return await apaginate(
-            self.paginator, queryset, self.params[PAGINATION_PARAM], self.request
+            self.paginator, queryset, self.params[PAGINATION_PARAM], self.request, view=self
         )
 
     def get_model(self) -> type[Model] | None:
