@@ -95,6 +95,12 @@ class GenericAPIView:
     response_plan: QueryPlan = EMPTY_PLAN
     lock_object: bool = False  # get_object() uses select_for_update()
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        queryset = vars(cls).get("queryset")
+        if isinstance(queryset, QuerySet):
+            _guard_class_queryset(cls, queryset)
+
     def get_queryset(self) -> QuerySet[Any]:
         """The objects this viewset works on; override to scope them to the request.
 
@@ -276,6 +282,23 @@ class GenericAPIView:
         except ObjectDoesNotExist:  # written outside the visible queryset: answer what we have
             await load_relations([instance], self.response_plan)
             return instance
+
+
+def _guard_class_queryset(cls: type, queryset: QuerySet[Any]) -> None:
+    """Evaluating the class's own ``queryset`` raises, as DRF's ``as_view()`` makes it do.
+
+    Its rows would be cached on the class and served to every later request (stale, and to
+    other users). ``.all()``, ``.filter()`` and ``get_queryset()`` make fresh clones, which
+    are not affected.
+    """
+
+    def force_evaluation() -> None:
+        raise RuntimeError(
+            f"Do not evaluate {cls.__name__}.queryset directly: the result would be cached "
+            f"and reused between requests. Call `self.get_queryset()` (or `.all()`) instead."
+        )
+
+    queryset._fetch_all = force_evaluation  # type: ignore[method-assign]
 
 
 # -- derived schemas -----------------------------------------------------------------------
