@@ -603,11 +603,23 @@ class ViewSetPathView(PathView):
 _as_view_ids = count()
 
 
+class _AsViewRouter(SimpleRouter):
+    """``as_view()``'s router: the URL kwargs arrive converted by the project's URLconf.
+
+    Without a ``queryset`` to type the lookup from, it keeps the converter's type
+    (``<int:pk>``: an int), as in DRF, instead of insisting on a string.
+    """
+
+    def get_lookup(self, viewset: type[Any]) -> tuple[str, Any]:
+        name, tp = super().get_lookup(viewset)
+        return (name, Any) if getattr(viewset, "queryset", None) is None else (name, tp)
+
+
 def build_view(
     viewset: type[Any], actions: dict[str, str], initkwargs: dict[str, Any]
 ) -> Callable[..., Any]:
     """``ViewSet.as_view(actions)``: the same operations, served by a private Ninja API."""
-    router = SimpleRouter()
+    router = _AsViewRouter()
     detail = any(
         a in ("retrieve", "update", "partial_update", "destroy")
         or getattr(getattr(viewset, a, None), "detail", False)
