@@ -108,7 +108,7 @@ class ViewSetMixin:
 
     # per request
     request: HttpRequest
-    args: tuple[Any, ...] = ()
+    args: tuple[Any, ...]
     kwargs: dict[str, Any]
     action: str | None = None
     action_map: dict[str, str]
@@ -174,8 +174,8 @@ class ViewSetMixin:
                 raise ValueError(
                     f"Expected function (`{member.__name__}`) to match its attribute name "
                     f"(`{attr}`). If using a decorator, ensure the inner function is decorated "
-                    f"with `functools.wraps`, or that `{attr}.__name__` is otherwise set to "
-                    f"`{attr}`."
+                    f"with `functools.wraps`, or that `{member.__name__}.__name__` is otherwise "
+                    f"set to `{attr}`."
                 )
             found.append(member)
         return found
@@ -199,6 +199,7 @@ class ViewSetMixin:
     async def run(self, request: HttpRequest, spec: OperationSpec, params: dict[str, Any]) -> Any:
         """Authenticate, check permissions, call the action, make its result serializable."""
         self.request = request
+        self.args = ()  # URL parameters are named: they are all in kwargs
         self.response = params.pop(RESPONSE_PARAM, None)
         self.kwargs = {name: params[name] for name in spec.path_params if name in params}
         self.action = spec.action
