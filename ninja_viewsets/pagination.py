@@ -28,17 +28,18 @@ from math import ceil, inf
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.db.models import F, Model, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja import pagination as ninja_pagination
-from ninja.conf import settings as ninja_settings
 from ninja.pagination import AsyncPaginationBase, PaginationBase
 from pydantic import BaseModel, WrapValidator, create_model
 from pydantic_core import PydanticCustomError, PydanticUseDefault
 
 from ninja_viewsets._async import acall
+from ninja_viewsets._ninja import default_page_size, ninja_page_methods
 from ninja_viewsets.exceptions import APIException
 from ninja_viewsets.filters import InvalidQueryParameter
 
@@ -160,10 +161,11 @@ class PageNumberPagination(_Configured, ninja_pagination.PageNumberPagination):
     ``max_page_size`` and ``last_page_strings``. A page past the end is an empty page.
     """
 
-    page_size: int = ninja_settings.PAGINATION_PER_PAGE
+    page_size: int = default_page_size()
     page_query_param: str = "page"
     page_size_query_param: str | None = "page_size"
-    max_page_size: int | None = ninja_settings.PAGINATION_MAX_PER_PAGE_SIZE  # type: ignore[assignment]
+    # Ninja's setting, and its default
+    max_page_size: int | None = getattr(settings, "NINJA_MAX_PER_PAGE_SIZE", 100)  # type: ignore[assignment]
     last_page_strings: tuple[str, ...] = ("last",)
 
     def __init__(
@@ -249,8 +251,8 @@ class LimitOffsetPagination(_Configured, ninja_pagination.LimitOffsetPagination)
     ``limit_query_param`` and ``offset_query_param``.
     """
 
-    default_limit: int = ninja_settings.PAGINATION_PER_PAGE
-    max_limit: int | None = _positive(ninja_settings.PAGINATION_MAX_LIMIT)  # type: ignore[assignment]
+    default_limit: int = default_page_size()
+    max_limit: int | None = _positive(getattr(settings, "NINJA_PAGINATION_MAX_LIMIT", None))  # type: ignore[assignment]
     limit_query_param: str = "limit"
     offset_query_param: str = "offset"
 
@@ -335,15 +337,11 @@ def check_position(pagination: Any, paginator: Any) -> None:
         )
 
 
-# Paginators whose sync version makes the whole page (COUNT, then rows) in one thread hop.
+# Our paginators whose sync version makes the whole page (COUNT, then rows) in one thread hop
+# (Ninja's own: ``ninja_page_methods``).
 _ONE_HOP_METHODS = {
     (cls.paginate_queryset, cls.apaginate_queryset)
-    for cls in (
-        ninja_pagination.PageNumberPagination,
-        ninja_pagination.LimitOffsetPagination,
-        PageNumberPagination,
-        LimitOffsetPagination,
-    )
+    for cls in (PageNumberPagination, LimitOffsetPagination)
 }
 
 
@@ -365,7 +363,9 @@ async def apaginate(
     """
     check_position(pagination, paginator)
     cls = type(paginator)
-    if (cls.paginate_queryset, cls.apaginate_queryset) in _ONE_HOP_METHODS:
+    if (cls.paginate_queryset, cls.apaginate_queryset) in _ONE_HOP_METHODS or ninja_page_methods(
+        cls
+    ):
         return await acall(_page_now, paginator, queryset, pagination, request)
     return await paginator.apaginate_queryset(
         queryset, pagination=pagination, request=request, view=view
@@ -440,7 +440,7 @@ class CursorPagination(_Configured, AsyncPaginationBase):
     """
 
     ordering: Sequence[str] | str = ("-pk",)
-    page_size: int = ninja_settings.PAGINATION_PER_PAGE
+    page_size: int = default_page_size()
     cursor_query_param: str = "cursor"
     page_size_query_param: str | None = None
     max_page_size: int | None = None

@@ -11,12 +11,12 @@ an authentication backend).
 
 from __future__ import annotations
 
+import logging
 from unittest import mock
 
 import pytest
 from asgiref.sync import async_to_sync
 from django.contrib.auth.models import AnonymousUser, Permission, User
-from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory, override_settings
 from django.urls import path
 from ninja import NinjaAPI, Schema
@@ -313,18 +313,20 @@ def test_check_auth_before_queryset_call(client, users):
     assert client.get("/auth-first/").status_code == 401
 
 
-def test_queryset_assertions(client, users):
+def test_queryset_assertions(client, users, caplog):
     """DRF test_permissions.py ModelPermissionsIntegrationTests.test_queryset_assertions.
 
-    Adapted: ``ImproperlyConfigured`` (DRF: ``AssertionError``); the view names the fix.
+    Adapted: a configuration error (DRF: ``AssertionError``) is a logged JSON 500 whose log
+    names the view and the fix.
     """
     as_user(client, users, "permitted")
-    with pytest.raises(ImproperlyConfigured, match=r"NoQuerysetView has no `get_queryset\(\)`"):
-        client.get("/no-queryset/")
-    with pytest.raises(
-        ImproperlyConfigured, match=r"NoneQuerysetView.get_queryset\(\) returned None"
-    ):
-        client.get("/none-queryset/")
+    with caplog.at_level(logging.ERROR):
+        assert client.get("/no-queryset/").status_code == 500
+    assert "NoQuerysetView has no `get_queryset()`" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.ERROR):
+        assert client.get("/none-queryset/").status_code == 500
+    assert "NoneQuerysetView.get_queryset() returned None" in caplog.text
 
 
 # -- CustomPermissionsTests --------------------------------------------------------------------
