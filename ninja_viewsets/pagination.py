@@ -519,11 +519,12 @@ class CursorPagination(_Configured, AsyncPaginationBase):
     def get_ordering(self, request: HttpRequest, queryset: QuerySet[Any], view: Any) -> list[str]:
         """The fields to order by, primary key last. Override to decide per request.
 
-        On a viewset with an ordering filter (``ordering_fields``): the valid fields of
-        ``?ordering``, else the viewset's ``ordering``; otherwise ``self.ordering``.
+        As DRF's: the ``get_ordering()`` of the view's first filter backend that has one;
+        else, on a viewset with ``ordering_fields``, the valid fields of ``?ordering``, else
+        the viewset's ``ordering``; otherwise ``self.ordering``.
         """
-        fields: list[str] = []
-        if view is not None and getattr(view, "ordering_fields", None):
+        fields: list[str] = list(self._backend_ordering(request, queryset, view))
+        if not fields and view is not None and getattr(view, "ordering_fields", None):
             from ninja_viewsets.filters import ordering_choices
 
             choices = ordering_choices(queryset.model, view.ordering_fields)
@@ -539,6 +540,22 @@ class CursorPagination(_Configured, AsyncPaginationBase):
             last_desc = fields[-1].startswith("-") if fields else True
             fields.append("-pk" if last_desc else "pk")
         return fields
+
+    @staticmethod
+    def _backend_ordering(
+        request: HttpRequest, queryset: QuerySet[Any], view: Any
+    ) -> Sequence[str]:
+        """DRF's contract: the first of the view's filter backends with ``get_ordering()``."""
+        if view is None:
+            return ()
+        if hasattr(view, "get_filter_backends"):
+            backends = view.get_filter_backends()
+        else:
+            backends = getattr(view, "filter_backends", None) or ()
+        for backend in backends:
+            if hasattr(backend, "get_ordering"):
+                return _as_fields(backend().get_ordering(request, queryset, view))
+        return ()
 
     def get_page_size(self, pagination: Any) -> int:
         requested = getattr(pagination, "page_size", None)

@@ -463,3 +463,21 @@ def test_cursor_ordering_on_a_nullable_field_is_refused_at_register():
 
     with pytest.raises(ImproperlyConfigured, match=r"Sortable.ordering_fields includes"):
         DefaultRouter().register("users", Sortable, basename="users")
+
+
+def test_cursor_takes_the_ordering_of_a_filter_backend_with_get_ordering(rf, db):
+    """DRF's contract: the first filter backend that has ``get_ordering()`` decides."""
+
+    class ByYear:
+        def get_ordering(self, request, queryset, view):
+            return ("-year",) if request.GET.get("o") else None
+
+    class View:
+        filter_backends = (object, ByYear)
+
+    cursor = OrderedCursor()
+    assert cursor.get_ordering(rf.get("/", {"o": "1"}), Book.objects.all(), View()) == [
+        "-year",
+        "-pk",
+    ]
+    assert cursor.get_ordering(rf.get("/"), Book.objects.all(), View()) == ["-pk"]
