@@ -444,3 +444,15 @@ def test_tutorial(client, books, user):
         "authors": "http://testserver/api/authors/",
         "books": "http://testserver/api/books/",
     }
+
+
+@pytest.mark.urls("docs.src.generics")
+def test_generics(client, db):
+    created = client.post("/api/authors/", {"name": "Le Guin"})
+    assert created.status_code == 201, created
+    pk = created.json()["id"]
+    assert client.get(f"/api/authors/{pk}/").json() == {"id": pk, "name": "Le Guin"}
+    assert client.get("/authors/").json() == [{"id": pk, "name": "Le Guin"}]
+    assert client.patch(f"/authors/{pk}/", {"name": "U. K. Le Guin"}).status_code == 200
+    assert client.delete(f"/authors/{pk}/").status_code == 204
+    assert client.put("/authors/", {"name": "x"}).status_code == 405

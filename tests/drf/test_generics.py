@@ -389,6 +389,78 @@ def test_create_model_with_auto_now_add_field(client, db):
     assert created.content == "foobar" and created.created is not None
 
 
+# -- TestFilterBackendAppliedToViews ---------------------------------------------------------
+
+
+class InclusiveFilterBackend:
+    def filter_queryset(self, request, queryset, view):
+        return queryset.filter(text="foo")
+
+
+class ExclusiveFilterBackend:
+    def filter_queryset(self, request, queryset, view):
+        return queryset.filter(text="other")
+
+
+FILTER_BACKENDS = pytest.mark.xfail(
+    not hasattr(GenericAPIView, "filter_backends"),
+    strict=True,
+    reason="`filter_backends` (issue 13, filters: h2's branch) is not on this branch yet",
+)
+
+
+def _filtered(view, backend):
+    """The URL of ``View.as_view(filter_backends=(backend,))`` (mounted below)."""
+    return f"/filtered/{view.__name__}-{backend.__name__}/"
+
+
+if hasattr(GenericAPIView, "filter_backends"):
+    for _view in (RootView, InstanceView):
+        for _backend in (InclusiveFilterBackend, ExclusiveFilterBackend):
+            _url = _filtered(_view, _backend).lstrip("/")
+            if _view is InstanceView:
+                _url += "<int:pk>/"
+            urlpatterns.append(path(_url, _view.as_view(filter_backends=(_backend,))))
+
+
+@FILTER_BACKENDS
+def test_get_root_view_filters_by_name_with_filter_backend(client, objects):
+    """DRF test_generics.py TestFilterBackendAppliedToViews
+    .test_get_root_view_filters_by_name_with_filter_backend."""
+    response = client.get(_filtered(RootView, InclusiveFilterBackend))
+    assert response.status_code == 200
+    assert response.json() == [{"id": objects[0].id, "text": "foo"}]
+
+
+@FILTER_BACKENDS
+def test_get_root_view_filters_out_all_models_with_exclusive_filter_backend(client, objects):
+    """DRF test_generics.py TestFilterBackendAppliedToViews
+    .test_get_root_view_filters_out_all_models_with_exclusive_filter_backend."""
+    response = client.get(_filtered(RootView, ExclusiveFilterBackend))
+    assert response.status_code == 200
+    assert response.json() == []
+
+
+@FILTER_BACKENDS
+def test_get_instance_view_filters_out_name_with_filter_backend(client, objects):
+    """DRF test_generics.py TestFilterBackendAppliedToViews
+    .test_get_instance_view_filters_out_name_with_filter_backend."""
+    response = client.get(_filtered(InstanceView, ExclusiveFilterBackend) + f"{objects[0].id}/")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "No BasicModel matches the given query."
+
+
+@FILTER_BACKENDS
+def test_get_instance_view_will_return_single_object_when_filter_does_not_exclude_it(
+    client, objects
+):
+    """DRF test_generics.py TestFilterBackendAppliedToViews
+    .test_get_instance_view_will_return_single_object_when_filter_does_not_exclude_it."""
+    response = client.get(_filtered(InstanceView, InclusiveFilterBackend) + f"{objects[0].id}/")
+    assert response.status_code == 200
+    assert response.json() == {"id": objects[0].id, "text": "foo"}
+
+
 # -- TestGuardedQueryset -----------------------------------------------------------------------
 
 
