@@ -148,6 +148,9 @@ def _collection_params(view: Any, taken: set[str]) -> tuple[list[inspect.Paramet
                 f"{type(view).__name__}.pagination_class = {paginator_class.__name__} is not "
                 f"async: subclass ninja_viewsets.pagination.AsyncPaginationBase."
             )
+        check = getattr(paginator, "check_view", None)
+        if check is not None:  # a configuration the paginator cannot serve: refused here
+            check(view)
         params.append(_kw(PAGINATION_PARAM, paginator.Input, Query(...)))
     clash = taken & {p.name for p in params}
     if clash:
