@@ -20,8 +20,10 @@ from typing import Any, NamedTuple, TypeVar, cast
 from uuid import UUID
 
 import ninja
+import ninja.errors
 from django.core.serializers.json import DjangoJSONEncoder
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from ninja import NinjaAPI, Router, Schema
 from ninja.conf import settings as ninja_settings
 from ninja.constants import NOT_SET
 from ninja.operation import AsyncOperation, Operation, PathView, ResponseObject
@@ -51,6 +53,7 @@ __all__ = [
     "SyncClientBase",
     "default_page_size",
     "default_throttle_rates",
+    "exception_handler_of",
     "is_async",
     "is_default_json",
     "is_stream",
@@ -64,6 +67,7 @@ __all__ = [
     "plant_path_view",
     "record_schema",
     "response_annotation",
+    "result_to_response",
     "schema_resolvers",
     "unwrap_getter",
 ]
@@ -171,6 +175,28 @@ class SeamPathView(PathView):
         for name in self.cloned_attributes:
             setattr(cloned, name, getattr(self, name))
         return cloned
+
+
+def result_to_response(
+    operation: Operation, request: HttpRequest, result: Any, temporal_response: HttpResponse
+) -> HttpResponseBase:
+    """Ninja's own rendering of an operation's result (what ``Operation.run`` does after the
+    view), called inside the viewset so that its errors reach the viewset's handler."""
+    return operation._result_to_response(request, result, temporal_response)
+
+
+def exception_handler_of(api: NinjaAPI, exc: Exception) -> tuple[Any, bool, bool] | None:
+    """The handler ``api`` has for ``exc``: ``(handler, catch_all, ninja_default)``, or ``None``.
+
+    ``catch_all``: it is the handler for every ``Exception`` (a specific type has none);
+    ``ninja_default``: one of those every ``NinjaAPI`` starts with (``ninja.errors``).
+    """
+    handler = api._lookup_exception_handler(exc)
+    if handler is None:
+        return None
+    catch_all = handler is api._lookup_exception_handler(Exception())
+    func = getattr(handler, "func", handler)  # Ninja's defaults are partial(..., api=api)
+    return handler, catch_all, getattr(func, "__module__", None) == ninja.errors.__name__
 
 
 # -- rendering: Ninja's response wrapper and Schema internals ----------------------------------
@@ -453,6 +479,24 @@ SEAM: tuple[Internal, ...] = (
         "_create_response_model",
         "share one response wrapper per annotation (half of registration time)",
         "a cache of response wrappers in Ninja",
+    ),
+    Internal(
+        Operation,
+        "_result_to_response",
+        "render an action's result as Ninja does, inside the viewset (errors handled there)",
+        "a public Operation.result_to_response()",
+    ),
+    Internal(
+        NinjaAPI,
+        "_lookup_exception_handler",
+        "hand an exception to the handler the user added with add_exception_handler",
+        "a public NinjaAPI.get_exception_handler(exc)",
+    ),
+    Internal(
+        ninja.errors,
+        "_default_exception",
+        "tell Ninja's default handlers (module ninja.errors) from the user's",
+        "a marker on Ninja's default exception handlers",
     ),
     Internal(
         Operation,

@@ -35,7 +35,7 @@ from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction, acall
 from ninja_viewsets._auth import ANONYMOUS, challenge
 from ninja_viewsets._compat import respond, split_status
-from ninja_viewsets._ninja import NOT_SET
+from ninja_viewsets._ninja import NOT_SET, exception_handler_of, result_to_response
 from ninja_viewsets._planning import (
     EMPTY_PLAN,
     QueryPlan,
@@ -375,9 +375,9 @@ class ViewSetMixin:
           API has a catch-all handler; otherwise a JSON 500 ``{"detail", "code":
           "server_error"}``, logged at ERROR with its traceback.
         """
-        found = _ninja_handler(exc)
-        if found is not None and found[1] is not Exception and not _is_ninja_default(found[0]):
-            raise exc
+        found = _ninja_handler(exc)  # (handler, catch_all, ninja_default)
+        if found is not None and not found[1] and not found[2]:
+            raise exc  # the user's handler for this type
         handler = get_setting("EXCEPTION_HANDLER")
         context = {
             "view": self,
@@ -388,8 +388,8 @@ class ViewSetMixin:
         response: HttpResponseBase | None = handler(exc, context)
         if response is not None:
             return response
-        if found is not None and (found[1] is not Exception or not _is_ninja_default(found[0])):
-            raise exc  # Ninja's Http404 / HttpError handlers, or the API's catch-all
+        if found is not None and not (found[1] and found[2]):
+            raise exc  # Ninja's HttpError / ValidationError handlers, or the API's catch-all
         if settings.DEBUG:
             raise exc  # Ninja's debug answer: the traceback
         logger.error(
@@ -584,23 +584,14 @@ def to_response(request: HttpRequest, result: Any, response: HttpResponse | None
     if isinstance(rendered, HttpResponseBase):
         return rendered
     # Ninja's own rendering (no fast path applies), here so that its errors are ours
-    return operation._result_to_response(request, rendered, response)
+    return result_to_response(operation, request, rendered, response)
 
 
-def _ninja_handler(exc: Exception) -> tuple[Any, type] | None:
-    """The handler the operation's ``NinjaAPI`` has for ``exc`` and the class it is keyed by."""
+def _ninja_handler(exc: Exception) -> tuple[Any, bool, bool] | None:
+    """The handler the operation's ``NinjaAPI`` has for ``exc`` (see ``_ninja``)."""
     operation = current_operation.get()
-    handlers = getattr(getattr(operation, "api", None), "_exception_handlers", None) or {}
-    for klass in type(exc).__mro__:
-        if klass in handlers:
-            return handlers[klass], klass
-    return None
-
-
-def _is_ninja_default(handler: Any) -> bool:
-    """One of the handlers every ``NinjaAPI`` starts with (``ninja.errors``)."""
-    func = getattr(handler, "func", handler)
-    return str(getattr(func, "__module__", "")) == "ninja.errors"
+    api = getattr(operation, "api", None)
+    return exception_handler_of(api, exc) if api is not None else None
 
 
 def _as_list(auth: Any) -> list[Any]:
