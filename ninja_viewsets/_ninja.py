@@ -132,6 +132,14 @@ class SeamOperation(AsyncOperation):
     all answer the same schema; they share one wrapper per response type, process-wide.
     The wrappers are immutable once built (Ninja's own ``clone()`` shares models too)."""
 
+    async def _run_authentication(self, request: HttpRequest) -> HttpResponse | None:  # type: ignore[override]
+        error = await super()._run_authentication(request)
+        self.authenticated(request)
+        return error
+
+    def authenticated(self, request: HttpRequest) -> None:
+        """Called after Ninja's authentication, before its throttles (override)."""
+
     def _create_response_model(self, response_param: Any) -> type[Schema] | None:
         # typing compares unions as sets (``A | B == B | A``); the repr keeps their order,
         # which pydantic and the OpenAPI ``anyOf`` follow
@@ -479,6 +487,12 @@ SEAM: tuple[Internal, ...] = (
         "_create_response_model",
         "share one response wrapper per annotation (half of registration time)",
         "a cache of response wrappers in Ninja",
+    ),
+    Internal(
+        AsyncOperation,
+        "_run_authentication",
+        "an anonymous request's auth is None before Ninja's throttles run",
+        "a hook after authentication on Operation",
     ),
     Internal(
         Operation,

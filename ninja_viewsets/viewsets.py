@@ -33,7 +33,7 @@ from django.utils.functional import classproperty
 
 from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction, acall
-from ninja_viewsets._auth import ANONYMOUS, challenge
+from ninja_viewsets._auth import ANONYMOUS, challenge, effective_auth
 from ninja_viewsets._compat import respond, split_status
 from ninja_viewsets._ninja import NOT_SET, exception_handler_of, result_to_response
 from ninja_viewsets._planning import (
@@ -47,6 +47,7 @@ from ninja_viewsets._signature import RESPONSE_PARAM
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.decorators import is_action
 from ninja_viewsets.exceptions import (
+    AuthenticationFailed,
     NotAuthenticated,
     PermissionDenied,
     UnsupportedMediaType,
@@ -312,11 +313,15 @@ class ViewSetMixin:
         """Runs before the action: load the user once, check permissions, then throttles."""
         auth = getattr(request, "auth", None)
         request.auth = auth  # type: ignore[attr-defined]  # Ninja leaves it unset without auth
-        if auth is ANONYMOUS:  # every authenticator of this operation failed
+        if auth is ANONYMOUS or getattr(request, "_viewset_anonymous", False):
+            # every authenticator of this operation failed
             request.auth = auth = None  # type: ignore[attr-defined]
-            if self.authentication_required:
+            failed = getattr(request, "_viewset_auth_failed", None)
+            if failed is not None or self.authentication_required:
                 challenge = getattr(request, "_viewset_challenge", None)
                 headers = {"WWW-Authenticate": challenge} if challenge else None
+                if failed is not None:  # credentials presented and refused: never anonymous
+                    raise AuthenticationFailed(failed, headers=headers)
                 raise NotAuthenticated(headers=headers)
         if isinstance(auth, AbstractBaseUser):
             request.user = auth
@@ -418,6 +423,11 @@ class ViewSetMixin:
 
     # -- permissions ---------------------------------------------------------------------
 
+    def get_authenticators(self) -> Any:
+        """This operation's Ninja ``auth``: the action's or the viewset's ``auth``, else
+        ``NINJA_VIEWSETS["DEFAULT_AUTHENTICATION"]`` (read at ``register()``)."""
+        return effective_auth(self.auth, get_setting("DEFAULT_AUTHENTICATION"))
+
     def get_permissions(self) -> list[BasePermission]:
         """Instantiate this action's permission classes (override to branch on ``self.action``)."""
         classes = self.permission_classes
@@ -482,7 +492,7 @@ class ViewSetMixin:
             user is not None and user.is_authenticated
         )
         if not authenticated:
-            scheme = challenge(_as_list(self.auth))
+            scheme = challenge(_as_list(self.get_authenticators()))
             raise NotAuthenticated(headers={"WWW-Authenticate": scheme} if scheme else None)
         raise PermissionDenied(message, code=code)
 
