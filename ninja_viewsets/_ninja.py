@@ -29,6 +29,7 @@ from ninja.constants import NOT_SET
 from ninja.operation import AsyncOperation, Operation, PathView, ResponseObject
 from ninja.pagination import LimitOffsetPagination, PageNumberPagination, PaginationBase
 from ninja.params.models import Param
+from ninja.params.models import Path as PathParam
 from ninja.renderers import BaseRenderer, JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.signature import is_async
@@ -47,6 +48,7 @@ __all__ = [
     "AsyncClientBase",
     "Internal",
     "Param",
+    "PathParam",
     "ResponseObject",
     "SeamOperation",
     "SeamPathView",
