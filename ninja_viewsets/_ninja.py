@@ -59,6 +59,7 @@ __all__ = [
     "is_async",
     "is_default_json",
     "is_stream",
+    "is_streaming",
     "json_serializer",
     "list_schema",
     "ninja_page_methods",
@@ -87,6 +88,11 @@ try:  # django-ninja >= 1.6: SSE[T] / JSONL[T] responses
 except ImportError:  # pragma: no cover - django-ninja 1.5 has no streaming responses
     _StreamAlias = None  # type: ignore[assignment,misc]
     STREAMING = False
+
+
+def is_streaming(operation: Any) -> bool:
+    """Whether a Ninja operation answers a stream (``SSE[T]`` / ``JSONL[T]``)."""
+    return getattr(operation, "stream_format", None) is not None
 
 
 def is_stream(response: Any) -> bool:
@@ -142,6 +148,28 @@ class SeamOperation(AsyncOperation):
     def authenticated(self, request: HttpRequest) -> None:
         """Called after Ninja's authentication, before its throttles (override)."""
 
+    async def run(self, request: HttpRequest, **kw: Any) -> HttpResponseBase:  # type: ignore[override]
+        """Ninja's run; a streaming operation's endpoint is awaited first (it runs the viewset:
+        authentication, permissions, throttles) and answers either the action's async generator,
+        streamed as Ninja streams it, or an error response, sent as is."""
+        if getattr(self, "stream_format", None) is None:
+            return await super().run(request, **kw)
+        error = await self._run_checks(request)
+        if error:
+            return error
+        try:
+            temporal_response = self.api.create_temporal_response(request)
+            values = self._get_values(request, kw, temporal_response)
+            result = await self.view_func(request, **values)
+            if isinstance(result, HttpResponseBase):
+                return result
+            return cast(
+                HttpResponseBase,
+                await self._async_stream_response(request, result, temporal_response),
+            )
+        except Exception as e:
+            return self.api.on_exception(request, e)
+
     def _create_response_model(self, response_param: Any) -> type[Schema] | None:
         # typing compares unions as sets (``A | B == B | A``); the repr keeps their order,
         # which pydantic and the OpenAPI ``anyOf`` follow
@@ -188,11 +216,10 @@ class SeamPathView(PathView):
 
 
 def result_to_response(
-    operation: Operation, request: HttpRequest, result: Any, temporal_response: HttpResponse
+    operation: Operation, request: HttpRequest, result: Any, response: HttpResponse
 ) -> HttpResponseBase:
-    """Ninja's own rendering of an operation's result (what ``Operation.run`` does after the
-    view), called inside the viewset so that its errors reach the viewset's handler."""
-    return operation._result_to_response(request, result, temporal_response)
+    """``result`` rendered by Ninja's own path (validation, then the API's renderer)."""
+    return operation._result_to_response(request, result, response)
 
 
 def exception_handler_of(api: NinjaAPI, exc: Exception) -> tuple[Any, bool, bool] | None:
@@ -497,12 +524,6 @@ SEAM: tuple[Internal, ...] = (
         "a hook after authentication on Operation",
     ),
     Internal(
-        Operation,
-        "_result_to_response",
-        "render an action's result as Ninja does, inside the viewset (errors handled there)",
-        "a public Operation.result_to_response()",
-    ),
-    Internal(
         NinjaAPI,
         "_lookup_exception_handler",
         "hand an exception to the handler the user added with add_exception_handler",
@@ -515,6 +536,25 @@ SEAM: tuple[Internal, ...] = (
         "a marker on Ninja's default exception handlers",
     ),
     Internal(
+        AsyncOperation,
+        "_async_stream_response",
+        "stream an action's async generator after the viewset's checks answered",
+        "an awaitable endpoint allowed for SSE[T] / JSONL[T] in AsyncOperation.run",
+        (1, 6),
+    ),
+    Internal(
+        AsyncOperation,
+        "_run_checks",
+        "Ninja's auth and throttle checks before a streaming viewset endpoint",
+        "the same hook",
+    ),
+    Internal(
+        Operation,
+        "_get_values",
+        "parse the request as Ninja does before a streaming viewset endpoint",
+        "the same hook",
+    ),
+    Internal(
         Operation,
         "response_models",
         "the wrapper model per status, for the one-pass JSON renderer",
@@ -525,6 +565,12 @@ SEAM: tuple[Internal, ...] = (
         "__init__",
         "validate as Ninja does (the same input wrapper)",
         "a public validate_response(operation, status, result)",
+    ),
+    Internal(
+        Operation,
+        "_result_to_response",
+        "render an action's result by Ninja's own path inside the viewset (its errors are ours)",
+        "a public Operation.render_result(request, result, temporal_response)",
     ),
     Internal(
         Schema,
