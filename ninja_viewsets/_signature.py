@@ -312,6 +312,18 @@ def _standard_spec(
     )
 
 
+def _standard_response(view: Any, action: str) -> Any:
+    """The response of a standard action, in the viewset's output schema (``NOT_SET``: none)."""
+    try:
+        output = view.get_output_schema()
+    except Exception:  # no schema and no model to derive one from: untyped, as before
+        return NOT_SET
+    if output is None:
+        return NOT_SET
+    standard: Any = {"list": list[output], "create": {201: output}, "destroy": {204: None}}  # type: ignore[valid-type]
+    return standard.get(action, output)
+
+
 def _user_spec(
     view: Any,
     action: str,
@@ -367,6 +379,8 @@ def _user_spec(
         response = hints["return"]
         if response is None or response is type(None):
             response, empty_status = {204: None}, 204
+    elif generic and action in STANDARD_ACTIONS:  # an override answers as the standard action
+        response = _standard_response(view, action)
     else:
         response = NOT_SET
     streaming = is_stream(response)  # SSE[T] / JSONL[T]: Ninja validates each item
