@@ -16,6 +16,7 @@ from asgiref.sync import sync_to_async
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
+from ninja_viewsets._auth import anonymous_as_none
 from ninja_viewsets._ninja import SeamOperation, SeamPathView
 from ninja_viewsets.exceptions import APIException, MethodNotAllowed, ParseError, RequestTooLarge
 from ninja_viewsets.renderers import current_operation
@@ -26,6 +27,9 @@ __all__ = ["ViewSetOperation", "ViewSetPathView"]
 class ViewSetOperation(SeamOperation):
     """The operation of one routed method: Ninja's async operation, its response wrappers
     shared process-wide (see ``_ninja.SeamOperation``)."""
+
+    def authenticated(self, request: HttpRequest) -> None:
+        anonymous_as_none(request)  # request.auth None for Ninja's throttles (see _auth)
 
 
 class ViewSetPathView(SeamPathView):
