@@ -9,7 +9,7 @@ from django.urls import path
 from ninja import FilterSchema, NinjaAPI, Schema
 
 from ninja_viewsets import DefaultRouter, ReadOnlyModelViewSet, action
-from ninja_viewsets.filters import search_terms
+from ninja_viewsets.filters import search_smart_split
 from ninja_viewsets.pagination import PageNumberPagination
 from tests.testapp.models import Author, Book, Tag
 
@@ -128,7 +128,7 @@ def test_search_terms_and_fields(client, data):
 
 
 def test_search_terms_split_like_drf():
-    assert search_terms('a b,c  "d e" ') == ["a", "b", "c", "d e"]
+    assert search_smart_split('a b,c  "d e" ') == ["a", "b", "c", "d e"]
 
 
 def test_filtering_before_pagination_and_two_queries(client, data, django_assert_num_queries):
