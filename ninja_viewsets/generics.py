@@ -88,6 +88,7 @@ class GenericAPIView:
     object_plan: QueryPlan = EMPTY_PLAN
     response_plan: QueryPlan = EMPTY_PLAN
     lock_object: bool = False  # get_object() uses select_for_update()
+    _filtering: bool = False  # inside an overridden filter_queryset()
 
     def get_queryset(self) -> QuerySet[Any]:
         """The objects this viewset works on; override to scope them to the request.
@@ -127,10 +128,19 @@ class GenericAPIView:
 
     async def afilter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         """``filter_queryset()`` for the async path: async backends are awaited, sync ones run
-        inline (they only build the lazy queryset). Calls an overridden ``filter_queryset``."""
-        if type(self).filter_queryset is not GenericAPIView.filter_queryset:
-            result = self.filter_queryset(queryset)
-            return await result if inspect.isawaitable(result) else result  # type: ignore[no-any-return]
+        inline (they only build the lazy queryset).
+
+        An overridden ``filter_queryset`` (sync, or ``async def``) is called instead; inside
+        it, ``super().filter_queryset()`` or ``await super().afilter_queryset()`` apply the
+        backends.
+        """
+        if type(self).filter_queryset is not GenericAPIView.filter_queryset and not self._filtering:
+            self._filtering = True
+            try:
+                result = self.filter_queryset(queryset)
+                return await result if inspect.isawaitable(result) else result  # type: ignore[no-any-return]
+            finally:
+                self._filtering = False
         for backend_class in self.get_filter_backends():
             result = backend_class().filter_queryset(self.request, queryset, self)
             queryset = await result if inspect.isawaitable(result) else result
