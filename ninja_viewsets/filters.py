@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
+from asgiref.sync import sync_to_async
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
@@ -585,16 +586,21 @@ class DjangoFilterBackend(BaseFilterBackend):
             return None
         return filterset_class(**self.get_filterset_kwargs(request, queryset, view))
 
-    def filter_queryset(self, request: HttpRequest, queryset: QuerySet[Any], view: Any) -> Any:
+    async def filter_queryset(
+        self, request: HttpRequest, queryset: QuerySet[Any], view: Any
+    ) -> Any:
         if not _is_collection(view):
             return queryset
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
-        for name in _filterset_query_names(type(filterset)):
-            if name in request.GET:
-                check_value_length(name, request.GET.getlist(name))
-        if not filterset.is_valid():
+        given = [name for name in _filterset_query_names(type(filterset)) if name in request.GET]
+        for name in given:
+            check_value_length(name, request.GET.getlist(name))
+        # the form may query the database (a model choice): off the event loop, and only
+        # when the request filters at all
+        valid = await sync_to_async(filterset.is_valid)() if given else filterset.is_valid()
+        if not valid:
             errors = [
                 {
                     "type": "value_error",
@@ -653,7 +659,13 @@ def _filter_parameter(flt: Any, alias: dict[str, Any]) -> tuple[Any, Any]:
     from pydantic import WithJsonSchema
 
     schema: dict[str, Any] = {"type": "string"}
-    if isinstance(flt, df.BaseCSVFilter):
+    if isinstance(flt, df.DateTimeFromToRangeFilter | df.IsoDateTimeFromToRangeFilter):
+        schema = {"type": "string", "format": "date-time"}
+    elif isinstance(flt, df.DateFromToRangeFilter):
+        schema = {"type": "string", "format": "date"}
+    elif isinstance(flt, df.RangeFilter | df.NumericRangeFilter):
+        schema = {"type": "number"}
+    elif isinstance(flt, df.BaseCSVFilter):
         schema = {"type": "string", "description": "Comma-separated values."}
     elif isinstance(flt, df.NumberFilter):
         schema = {"type": "number"}
@@ -675,9 +687,7 @@ def _filter_parameter(flt: Any, alias: dict[str, Any]) -> tuple[Any, Any]:
             schema = {"type": "string", "enum": choices}
     description = flt.label if isinstance(flt.label, str) else None
     if isinstance(flt, df.MultipleChoiceFilter | df.ModelMultipleChoiceFilter):
-        annotation: Any = Annotated[
-            list[str] | None, WithJsonSchema({"type": "array", "items": schema})
-        ]
+        annotation: Any = list[str] | None  # Ninja reads a list from repeated parameters
     else:
         annotation = Annotated[str | None, WithJsonSchema(schema)]
     return annotation, Query(None, description=description, **alias)

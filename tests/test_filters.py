@@ -6,6 +6,7 @@ import itertools
 import sys
 import types
 
+import django_filters
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -16,6 +17,7 @@ from ninja import Field, FilterSchema, NinjaAPI, Query, Schema
 from ninja_viewsets import DefaultRouter, ReadOnlyModelViewSet, action
 from ninja_viewsets.filters import (
     BaseFilterBackend,
+    DjangoFilterBackend,
     OrderingFilter,
     SearchFilter,
     UnaccentedSearchFilter,
@@ -705,3 +707,107 @@ def test_input_limits_are_settings(serve, data, settings):
     assert client.get("/api/books/?search=dune").status_code == 200
     assert client.get("/api/books/?title=dune").status_code == 422
     assert client.get("/api/books/?title=dun").status_code == 200
+
+
+# -- django-filter ---------------------------------------------------------------------------
+
+
+class BookFilterSet(django_filters.FilterSet):
+    title = django_filters.CharFilter(lookup_expr="icontains")
+    year = django_filters.RangeFilter()
+    tags = django_filters.ModelMultipleChoiceFilter(
+        field_name="tags__name", to_field_name="name", queryset=Tag.objects.all()
+    )
+
+    class Meta:
+        model = Book
+        fields = ["title", "year", "author", "tags"]
+
+
+class FilterSetBooks(ReadOnlyModelViewSet):
+    queryset = Book.objects.all()
+    output_schema = BookRow
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = BookFilterSet
+    ordering = "title"
+
+
+class FieldsBooks(ReadOnlyModelViewSet):
+    queryset = Book.objects.all()
+    output_schema = BookRow
+    filter_backends = [DjangoFilterBackend]
+    filterset_fields = ["year", "author"]
+    ordering = "title"  # no OrderingFilter: not applied, as in DRF
+
+
+def test_django_filter_filterset_class(serve, data):
+    client, _ = serve(("books", FilterSetBooks))
+    assert plain_titles(client.get("/api/books/?title=dune")) == ["Children of Dune", "Dune"]
+    assert plain_titles(client.get("/api/books/?year_min=1950&year_max=1951")) == [
+        "Foundation", "I, Robot",
+    ]  # fmt: skip
+    assert plain_titles(client.get("/api/books/?tags=scifi")) == ["Dune", "Foundation"]
+    herbert = data[0]
+    assert plain_titles(client.get(f"/api/books/?author={herbert.id}&title=children")) == [
+        "Children of Dune"
+    ]
+
+
+def test_django_filter_filterset_fields(serve, data):
+    client, _ = serve(("books", FieldsBooks))
+    assert plain_titles(client.get("/api/books/?year=1965")) == ["Dune"]
+    assert len(plain_titles(client.get("/api/books/"))) == 5
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "message"),
+    [
+        ("year=soon", "year", "Enter a number."),
+        ("author=999999", "author", "Select a valid choice"),
+        ("author=x", "author", "Select a valid choice"),
+    ],
+)
+def test_django_filter_invalid_values_are_422_naming_the_param(serve, data, query, param, message):
+    client, _ = serve(("books", FieldsBooks))
+    r = client.get(f"/api/books/?{query}")
+    assert r.status_code == 422, r
+    [error] = r.json()["detail"]
+    assert error["loc"] == ["query", param]
+    assert message in error["msg"]
+
+
+def test_django_filter_values_are_bounded(serve, data):
+    client, _ = serve(("books", FilterSetBooks))
+    r = client.get("/api/books/", data={"title": "x" * 501})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "title"]
+
+
+def test_django_filter_fields_are_typed_query_parameters(serve, data):
+    _, api = serve(("books", FilterSetBooks), ("fields", FieldsBooks))
+    schema = api.get_openapi_schema(path_prefix="/api")
+    params = {p["name"]: p["schema"] for p in schema["paths"]["/api/books/"]["get"]["parameters"]}
+    assert params["title"]["type"] == "string"
+    assert params["year_min"]["type"] == "number" and params["year_max"]["type"] == "number"
+    assert params["author"]["type"] == "integer"
+    assert params["tags"]["anyOf"][0] == {"items": {"type": "string"}, "type": "array"}
+    assert "ordering" in params
+    fields = {p["name"]: p["schema"] for p in schema["paths"]["/api/fields/"]["get"]["parameters"]}
+    assert set(fields) == {"year", "author"}
+    assert fields["year"]["type"] == "number"
+    detail = schema["paths"]["/api/books/{pk}/"]["get"]["parameters"]
+    assert [p["name"] for p in detail] == ["pk"]
+
+
+def test_django_filter_does_not_filter_detail_lookups(serve, data):
+    client, _ = serve(("books", FieldsBooks))
+    dune = Book.objects.get(title="Dune")
+    assert client.get(f"/api/books/{dune.id}/?year=1").status_code == 200
+
+
+def test_filterset_for_another_model_is_refused_at_register(db):
+    class Wrong(FieldsBooks):
+        queryset = Author.objects.all()
+        filterset_class = BookFilterSet
+
+    with pytest.raises(ImproperlyConfigured, match="BookFilterSet is for Book"):
+        DefaultRouter().register("wrong", Wrong)
