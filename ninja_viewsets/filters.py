@@ -257,11 +257,12 @@ class SearchFilter(BaseFilterBackend):
 
     def must_call_distinct(self, queryset: QuerySet[Any], search_fields: Sequence[str]) -> bool:
         """True when a field crosses a many-valued relation (rows would repeat)."""
+        annotations = queryset.query.annotations if isinstance(queryset, QuerySet) else {}
         for search_field in search_fields:
             opts: Any = queryset.model._meta
             if search_field[:1] in self.lookup_prefixes:
                 search_field = search_field[1:]
-            if search_field in queryset.query.annotations:
+            if search_field in annotations:
                 continue
             for part in search_field.split(LOOKUP_SEP):
                 try:
