@@ -602,15 +602,20 @@ class DjangoFilterBackend(BaseFilterBackend):
         # when the request filters at all
         valid = await sync_to_async(filterset.is_valid)() if given else filterset.is_valid()
         if not valid:
-            errors = [
-                {
-                    "type": "value_error",
-                    "loc": ["query", name],
-                    "msg": " ".join(str(m) for m in messages),
-                    "input": request.GET.get(name),
-                }
-                for name, messages in filterset.errors.items()
-            ]
+            errors = []
+            for filter_name, messages in filterset.errors.items():
+                flt = filterset.filters.get(filter_name)
+                names = _filter_query_names(filter_name, flt) if flt else [filter_name]
+                # a range's error is the filter's: name the parameters the client sent
+                for name in [n for n in names if n in request.GET] or names[:1]:
+                    errors.append(
+                        {
+                            "type": "value_error",
+                            "loc": ["query", name],
+                            "msg": " ".join(str(m) for m in messages),
+                            "input": request.GET.get(name),
+                        }
+                    )
             raise ValidationFailed(errors)
         return filterset.qs
 

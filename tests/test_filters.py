@@ -811,3 +811,43 @@ def test_filterset_for_another_model_is_refused_at_register(db):
 
     with pytest.raises(ImproperlyConfigured, match="BookFilterSet is for Book"):
         DefaultRouter().register("wrong", Wrong)
+
+
+# -- docs/src/filtering.py ---------------------------------------------------------------------
+
+
+@pytest.mark.urls("docs.src.filtering")
+def test_docs_filtering_example(client, user):
+    from library.models import Author as LibraryAuthor
+    from library.models import Book as LibraryBook
+
+    herbert = LibraryAuthor.objects.create(name="Frank Herbert")
+    asimov = LibraryAuthor.objects.create(name="Isaac Asimov")
+    for title, year, author, isbn in [
+        ("Dune", 1965, herbert, "0000000001"),
+        ("Children of Dune", 1976, herbert, "0000000002"),
+        ("Foundation", 1951, asimov, "0000000003"),
+    ]:
+        LibraryBook.objects.create(title=title, year=year, author=author, isbn=isbn, owner=None)
+    LibraryBook.objects.filter(title="Foundation").update(owner=user)
+
+    def listed(query):
+        r = client.get(f"/api/books/?{query}")
+        assert r.status_code == 200, r
+        return [b["title"] for b in r.json()]
+
+    assert listed("") == ["Children of Dune", "Dune", "Foundation"]  # ordering = "-year"
+    assert listed("year_min=1960&year_max=1970") == ["Dune"]
+    assert listed(f"author={asimov.id}") == ["Foundation"]
+    assert listed("search=dune&ordering=year") == ["Dune", "Children of Dune"]
+    assert len(listed("search=000000000")) == 3  # isbn__startswith
+    assert listed("search=0000000003") == ["Foundation"]
+    assert listed("search=0000000") == ["Children of Dune", "Dune", "Foundation"]
+    assert listed("search=00000003") == []  # not a prefix
+    assert listed("ordering=author__name,-year") == ["Children of Dune", "Dune", "Foundation"]
+    assert listed("mine=true") == []
+    client.force_login(user)
+    assert listed("mine=true") == ["Foundation"]
+    r = client.get("/api/books/?year_min=soon")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "year_min"]
+    assert client.get("/api/books/?ordering=isbn").status_code == 422  # not in BookOut
