@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from asgiref.sync import sync_to_async
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, FieldError, ImproperlyConfigured
 from django.db import connections, models
 from django.db.models import Model, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
@@ -99,6 +99,12 @@ def _python_name(query_name: str) -> tuple[str, dict[str, Any]]:
     if not name.isidentifier():
         name = f"q_{name}"
     return name, ({"alias": query_name} if name != query_name else {})
+
+
+def _class_queryset(view: Any) -> QuerySet[Any] | None:
+    """The viewset's ``queryset`` attribute (its annotations are known at ``register()``)."""
+    queryset = getattr(type(view), "queryset", None)
+    return queryset if isinstance(queryset, QuerySet) else None
 
 
 def _is_collection(view: Any) -> bool:
@@ -312,6 +318,18 @@ class SearchFilter(BaseFilterBackend):
         if not fields and not overridden:
             return {}
         self.check_search_fields(view, fields or ())
+        queryset = _class_queryset(view)
+        if queryset is not None and fields:
+            for field_name in fields:
+                lookup = self.construct_search(str(field_name), queryset)
+                try:
+                    queryset.filter(Q(**{lookup: "x"}))
+                except (FieldError, FieldDoesNotExist) as exc:
+                    raise ImproperlyConfigured(
+                        f"{type(view).__name__}.search_fields: {field_name!r} is not a field "
+                        f"path of {queryset.model.__name__} ({exc}). Fix the name, or add "
+                        f"the annotation to `queryset`."
+                    ) from None
         name, alias = _python_name(self.get_search_param())
         description = self.search_description
         if fields:
@@ -509,7 +527,32 @@ class OrderingFilter(BaseFilterBackend):
             or _opted_in(view)
         )
 
+    def check_ordering(self, view: Any) -> None:
+        """At ``register()``: ``ordering`` and ``ordering_fields`` name real fields (or
+        annotations of the viewset's ``queryset``), so no request meets a FieldError."""
+        queryset = _class_queryset(view)
+        if queryset is None:
+            return
+        listed = getattr(view, "ordering_fields", None) or self.ordering_fields
+        checks: list[tuple[str, Sequence[Any]]] = [
+            ("ordering", self.get_default_ordering(view) or ())
+        ]
+        if listed and listed != "__all__":
+            names = [listed] if isinstance(listed, str) else listed
+            checks.append(("ordering_fields", [n if isinstance(n, str) else n[0] for n in names]))
+        for attribute, terms in checks:
+            strings = [t for t in terms if isinstance(t, str) and t != "?"]
+            try:
+                queryset.order_by(*strings)
+            except (FieldError, FieldDoesNotExist) as exc:
+                raise ImproperlyConfigured(
+                    f"{type(view).__name__}.{attribute} = {getattr(view, attribute)!r}: {exc} "
+                    f"Name fields of "
+                    f"{queryset.model.__name__} or annotations of `queryset`."
+                ) from None
+
     def get_query_parameters(self, view: Any) -> QueryParameters:
+        self.check_ordering(view)
         if not self._accepts_param(view):
             return {}
         model = view.get_model()

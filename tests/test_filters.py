@@ -851,3 +851,33 @@ def test_docs_filtering_example(client, user):
     r = client.get("/api/books/?year_min=soon")
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "year_min"]
     assert client.get("/api/books/?ordering=isbn").status_code == 422  # not in BookOut
+
+
+@pytest.mark.parametrize(
+    ("attributes", "message"),
+    [
+        ({"ordering": "titel"}, r"Books.ordering = 'titel'.*Cannot resolve keyword 'titel'"),
+        ({"ordering_fields": ["year", "nope"]}, r"Books.ordering_fields.*'nope'"),
+        ({"search_fields": ["title", "author__nam"]}, r"Books.search_fields: 'author__nam'"),
+        ({"search_fields": ["^titel"]}, r"Books.search_fields: '\^titel'"),
+    ],
+)
+def test_misnamed_fields_raise_at_register(db, attributes, message):
+    viewset = type(
+        "Books",
+        (ReadOnlyModelViewSet,),
+        {"queryset": Book.objects.all(), "output_schema": BookRow, **attributes},
+    )
+    with pytest.raises(ImproperlyConfigured, match=message):
+        DefaultRouter().register("books", viewset)
+
+
+def test_fields_of_annotations_and_lookups_pass_the_register_check(db):
+    class Books(ReadOnlyModelViewSet):
+        queryset = Book.objects.annotate(Count("tags"))
+        output_schema = BookRow
+        ordering = ["-tags__count", "author__name", "?"]
+        ordering_fields = ["tags__count", ("year", "Year")]
+        search_fields = ["title__iendswith", "=author__name", "tags__name", "year"]
+
+    DefaultRouter().register("books", Books)

@@ -15,7 +15,8 @@ Documented differences (docs/coming-from-drf.md), adapted in the tests that meet
 - A backend reads ``request.GET`` (DRF: ``request.query_params``).
 - ``SEARCH_PARAM`` / ``ORDERING_PARAM`` are read when the viewset is registered (DRF: at import
   of ``rest_framework.filters``, hence DRF's ``reload_module``).
-- The missing-serializer configuration error is raised at ``register()`` (DRF: on the request).
+- Configuration is checked at ``register()`` (DRF: on the request): the missing-serializer
+  error, and search fields (a custom lookup must be registered before the viewset is).
 - Ids are read from the created rows, not assumed to be 1, 2, 3 (PostgreSQL keeps sequences
   across tests; DRF resets them).
 
@@ -276,14 +277,13 @@ class TestSearchFilterTests:
         assert view(SearchListView)({"search": "c"}) == search_rows("z")
 
     def test_search_field_with_additional_transforms(self, view):
-        """DRF: SearchFilterTests.test_search_field_with_additional_transforms."""
+        """DRF: SearchFilterTests.test_search_field_with_additional_transforms (the viewset
+        is registered inside ``register_lookup``: search fields are checked at register())."""
 
         class SearchListView(ReadOnlyModelViewSet):
             queryset = SearchFilterModel.objects.all()
             filter_backends = (filters.SearchFilter,)
             search_fields = ("text__trim",)
-
-        get = view(SearchListView)
 
         # an example custom transform, that trims `a` from the string.
         class TrimA(Transform):
@@ -295,6 +295,7 @@ class TestSearchFilterTests:
                 return f"trim({sql}, 'a')", params
 
         with register_lookup(CharField, TrimA):
+            get = view(SearchListView)
             # Search including `a`
             assert get({"search": "abc"}) == []
             # Search excluding `a`
