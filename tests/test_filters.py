@@ -881,3 +881,26 @@ def test_fields_of_annotations_and_lookups_pass_the_register_check(db):
         search_fields = ["title__iendswith", "=author__name", "tags__name", "year"]
 
     DefaultRouter().register("books", Books)
+
+
+def test_filter_backends_per_action(serve, data):
+    class Books(ReadOnlyModelViewSet):
+        queryset = Book.objects.all()
+        output_schema = BookRow
+        search_fields = ["title"]
+        ordering_fields = ["year"]
+        ordering = "title"
+
+        @action(detail=False, paginate=True, filter_backends=[SearchFilter])
+        async def unordered(self, request) -> list[BookRow]:
+            return self.get_queryset().order_by("-id")
+
+    client, api = serve(("books", Books))
+    assert plain_titles(client.get("/api/books/unordered/?search=dune")) == [
+        "Children of Dune", "Dune",
+    ]  # fmt: skip
+    assert plain_titles(client.get("/api/books/?search=dune&ordering=-year"))[0] == (
+        "Children of Dune"
+    )
+    op = api.get_openapi_schema(path_prefix="/api")["paths"]["/api/books/unordered/"]["get"]
+    assert {p["name"] for p in op["parameters"]} == {"search"}
