@@ -24,6 +24,10 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_PAGINATION_CLASS": None,
     "DEFAULT_THROTTLE_CLASSES": [],
     "JSON_RENDERING": True,  # see ninja_viewsets.renderers
+    # handler(exc, context) -> response or None (a 500); see ninja_viewsets.exceptions
+    "EXCEPTION_HANDLER": "ninja_viewsets.exceptions.exception_handler",
+    # Ninja auth objects (or dotted paths) for every viewset that does not set `auth`
+    "DEFAULT_AUTHENTICATION": None,
     # filters (see ninja_viewsets.filters and docs/filtering.md)
     "DEFAULT_FILTER_BACKENDS": [
         "ninja_viewsets.filters.FilterSchemaBackend",

@@ -33,6 +33,7 @@ from pydantic import BaseModel, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
 from ninja_viewsets._async import aatomic, is_async
+from ninja_viewsets._ninja import unwrap_getter
 from ninja_viewsets._planning import (
     EMPTY_PLAN,
     QueryPlan,
@@ -340,7 +341,7 @@ _patch_cache: dict[type[BaseModel], type[BaseModel]] = {}
 
 def _object_only(cls: type[BaseModel], data: Any) -> Any:
     """A patch is a JSON object: every field being optional, ``[]`` would pass as ``{}``."""
-    raw = getattr(data, "_obj", data)  # Ninja's Schema wraps the input (DjangoGetter) first
+    raw = unwrap_getter(data)  # Ninja's Schema wraps the input (DjangoGetter) first
     if not isinstance(raw, dict):
         raise PydanticCustomError("model_type", "Input should be an object")
     return data
