@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from ninja_viewsets._ninja import NOT_SET, Param
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
+from ninja_viewsets.filters import check_backend
 from ninja_viewsets.generics import PAGINATION_PARAM, GenericAPIView
 from ninja_viewsets.nesting import without_fields
 from ninja_viewsets.pagination import paged_schema
@@ -128,6 +129,7 @@ def _collection_params(view: Any, taken: set[str]) -> tuple[list[inspect.Paramet
                 f"filter_queryset(request, queryset, view); subclass "
                 f"ninja_viewsets.filters.BaseFilterBackend."
             )
+        check_backend(view, backend_class)
         backend = backend_class()
         declared = getattr(backend, "get_query_parameters", None)
         for name, (annotation, default) in (declared(view) if declared else {}).items():

@@ -112,6 +112,34 @@ def _is_collection(view: Any) -> bool:
     return bool(getattr(view, "collection", False))
 
 
+_DRF_EQUIVALENTS = {
+    "SearchFilter": "SearchFilter",
+    "UnaccentedSearchFilter": "UnaccentedSearchFilter",
+    "OrderingFilter": "OrderingFilter",
+    "DjangoFilterBackend": "DjangoFilterBackend",
+}
+
+
+def check_backend(view: Any, backend_class: Any) -> None:
+    """At ``register()``: DRF's and django-filter's DRF backends read ``request.query_params``
+    and DRF's settings; name ours instead of failing on the first request."""
+    module = getattr(backend_class, "__module__", "") or ""
+    if module.startswith(("rest_framework.", "django_filters.rest_framework")):
+        name = getattr(backend_class, "__name__", repr(backend_class))
+        ours = _DRF_EQUIVALENTS.get(name, "BaseFilterBackend (subclass it)")
+        raise ImproperlyConfigured(
+            f"{type(view).__name__}.filter_backends holds {module}.{name}, a DRF backend; use "
+            f"ninja_viewsets.filters.{ours} instead (same attributes and hooks)."
+        )
+
+
+def _as_fields(fields: Any) -> Sequence[str]:
+    """``search_fields = "title"`` is one field (DRF would search each letter)."""
+    if not fields:
+        return ()
+    return (fields,) if isinstance(fields, str) else fields
+
+
 class BaseFilterBackend:
     """A base class for filter backends (DRF's contract).
 
@@ -286,7 +314,7 @@ class SearchFilter(BaseFilterBackend):
     def filter_queryset(self, request: HttpRequest, queryset: QuerySet[Any], view: Any) -> Any:
         if not _is_collection(view):
             return queryset
-        search_fields = self.get_search_fields(view, request)
+        search_fields = _as_fields(self.get_search_fields(view, request))
         if not search_fields:
             return queryset
         terms = self.get_search_terms(request)
@@ -313,7 +341,7 @@ class SearchFilter(BaseFilterBackend):
         return queryset
 
     def get_query_parameters(self, view: Any) -> QueryParameters:
-        fields = self.get_search_fields(view, None)
+        fields = _as_fields(self.get_search_fields(view, None))
         overridden = type(self).get_search_fields is not SearchFilter.get_search_fields
         if not fields and not overridden:
             return {}

@@ -912,3 +912,27 @@ def test_filter_backends_per_action(serve, data):
     )
     op = api.get_openapi_schema(path_prefix="/api")["paths"]["/api/books/unordered/"]["get"]
     assert {p["name"] for p in op["parameters"]} == {"search"}
+
+
+def test_drf_backends_are_refused_at_register_with_ours_named(db):
+    from django_filters.rest_framework import DjangoFilterBackend as DrfDjangoFilterBackend
+
+    class Books(ReadOnlyModelViewSet):
+        queryset = Book.objects.all()
+        output_schema = BookRow
+        filter_backends = [DrfDjangoFilterBackend]
+        filterset_fields = ["year"]
+
+    with pytest.raises(ImproperlyConfigured, match=r"ninja_viewsets.filters.DjangoFilterBackend"):
+        DefaultRouter().register("books", Books)
+
+
+def test_search_fields_string_is_one_field(serve, data):
+    class Books(ReadOnlyModelViewSet):
+        queryset = Book.objects.all()
+        output_schema = BookRow
+        search_fields = "title"  # type: ignore[assignment]
+        ordering = "title"
+
+    client, _ = serve(("books", Books))
+    assert plain_titles(client.get("/api/books/?search=dune")) == ["Children of Dune", "Dune"]
