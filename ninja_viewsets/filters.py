@@ -31,9 +31,11 @@ from asgiref.sync import sync_to_async
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, FieldError, ImproperlyConfigured
+from django.core.signals import setting_changed
 from django.db import connections, models
 from django.db.models import Model, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
+from django.dispatch import receiver
 from django.utils.text import smart_split, unescape_string_literal
 from ninja import Query
 from pydantic import BaseModel
@@ -410,11 +412,23 @@ class UnaccentedSearchFilter(SearchFilter):
 # -- ordering ---------------------------------------------------------------------------------
 
 
+_user_backends: list[bool] = []  # whether NINJA_VIEWSETS sets DEFAULT_FILTER_BACKENDS
+
+
+@receiver(setting_changed)
+def _reset(*, setting: str, **kwargs: Any) -> None:
+    if setting == "NINJA_VIEWSETS":
+        _user_backends.clear()
+
+
 def _opted_in(view: Any) -> bool:
     """DRF's OrderingFilter was listed by the user: on the viewset or in the settings."""
     if getattr(view, "filter_backends", None) is not None:
         return True
-    return "DEFAULT_FILTER_BACKENDS" in (getattr(settings, "NINJA_VIEWSETS", None) or {})
+    if not _user_backends:
+        user = getattr(settings, "NINJA_VIEWSETS", None) or {}
+        _user_backends.append("DEFAULT_FILTER_BACKENDS" in user)
+    return _user_backends[0]
 
 
 _schema_fields_cache: dict[tuple[type[Model], Any], tuple[str, ...]] = {}
@@ -545,6 +559,8 @@ class OrderingFilter(BaseFilterBackend):
     def filter_queryset(self, request: HttpRequest, queryset: QuerySet[Any], view: Any) -> Any:
         if not _is_collection(view):
             return queryset
+        if getattr(view, "ordering", None) is None and not self._accepts_param(view):
+            return queryset  # nothing to order by (the common unconfigured list)
         ordering = self.get_ordering(request, queryset, view)
         return queryset.order_by(*ordering) if ordering else queryset
 

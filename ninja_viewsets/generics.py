@@ -144,7 +144,9 @@ class GenericAPIView:
                 self._filtering = False
         for backend_class in self.get_filter_backends():
             result = backend_class().filter_queryset(self.request, queryset, self)
-            queryset = await result if inspect.isawaitable(result) else result
+            if not isinstance(result, QuerySet) and inspect.isawaitable(result):
+                result = await result
+            queryset = result
         return queryset
 
     def get_pagination_class(self) -> Any:
