@@ -451,6 +451,8 @@ def schema_ordering_fields(model: type[Model], schema: Any) -> tuple[str, ...]:
         path = (source or name).replace(".", LOOKUP_SEP)
         if _orderable(model, path) and path not in found:
             found.append(path)
+    if len(_schema_fields_cache) > 1000:  # schemas made per call must not grow it forever
+        _schema_fields_cache.clear()
     result = _schema_fields_cache[key] = tuple(found)
     return result
 
