@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from ninja_viewsets._ninja import NOT_SET, Param
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
-from ninja_viewsets.filters import check_backend
+from ninja_viewsets.filters import check_backend, query_names
 from ninja_viewsets.generics import PAGINATION_PARAM, GenericAPIView
 from ninja_viewsets.nesting import without_fields
 from ninja_viewsets.pagination import paged_schema
@@ -133,12 +133,7 @@ def _collection_params(view: Any, taken: set[str]) -> tuple[list[inspect.Paramet
         backend = backend_class()
         declared = getattr(backend, "get_query_parameters", None)
         for name, (annotation, default) in (declared(view) if declared else {}).items():
-            if name in owners:
-                raise ImproperlyConfigured(
-                    f"{type(view).__name__}.filter_backends: {backend_class.__name__} and "
-                    f"{owners[name]} both declare the query parameter {name!r}; rename one."
-                )
-            owners[name] = backend_class.__name__
+            _claim(view, owners, query_names(name, annotation, default), backend_class.__name__)
             params.append(_kw(name, annotation, default))
     paginator_class = view.get_pagination_class()
     paginator = paginator_class() if paginator_class is not None else None
@@ -148,6 +143,8 @@ def _collection_params(view: Any, taken: set[str]) -> tuple[list[inspect.Paramet
                 f"{type(view).__name__}.pagination_class = {paginator_class.__name__} is not "
                 f"async: subclass ninja_viewsets.pagination.AsyncPaginationBase."
             )
+        names = query_names(PAGINATION_PARAM, paginator.Input, None)
+        _claim(view, owners, names, paginator_class.__name__)
         params.append(_kw(PAGINATION_PARAM, paginator.Input, Query(...)))
     clash = taken & {p.name for p in params}
     if clash:
@@ -156,6 +153,18 @@ def _collection_params(view: Any, taken: set[str]) -> tuple[list[inspect.Paramet
             f"for filtering, search, ordering and pagination; rename them."
         )
     return params, paginator
+
+
+def _claim(view: Any, owners: dict[str, str], names: list[str], owner: str) -> None:
+    """Each query parameter of a list has one owner (a filter backend or the paginator)."""
+    for name in names:
+        if name in owners:
+            raise ImproperlyConfigured(
+                f"{type(view).__name__}.filter_backends: {owner} and {owners[name]} both read "
+                f"the query parameter {name!r}; rename one (a FilterSchema field, a backend's "
+                f"parameter, or the SEARCH_PARAM / ORDERING_PARAM setting)."
+            )
+        owners[name] = owner
 
 
 def build_spec(

@@ -103,6 +103,15 @@ def _python_name(query_name: str) -> tuple[str, dict[str, Any]]:
     return name, ({"alias": query_name} if name != query_name else {})
 
 
+def query_names(name: str, annotation: Any, default: Any) -> list[str]:
+    """The query string names one declared parameter reads: a schema's fields (Ninja
+    flattens them), else its alias or name."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [info.alias or field for field, info in annotation.model_fields.items()]
+    alias = getattr(default, "alias", None)
+    return [alias if isinstance(alias, str) else name]
+
+
 def _class_queryset(view: Any) -> QuerySet[Any] | None:
     """The viewset's ``queryset`` attribute (its annotations are known at ``register()``)."""
     queryset = getattr(type(view), "queryset", None)

@@ -636,7 +636,7 @@ def test_backend_configuration_errors_raise_at_register(db):
         filter_backends = [SearchFilter, Clash]
         search_fields = ["title"]
 
-    with pytest.raises(ImproperlyConfigured, match="Clash and SearchFilter both declare"):
+    with pytest.raises(ImproperlyConfigured, match="Clash and SearchFilter both read"):
         DefaultRouter().register("books", Books)
 
     class NotABackend:
@@ -936,3 +936,49 @@ def test_search_fields_string_is_one_field(serve, data):
 
     client, _ = serve(("books", Books))
     assert plain_titles(client.get("/api/books/?search=dune")) == ["Children of Dune", "Dune"]
+
+
+def test_one_query_parameter_one_owner_checked_at_register(db, settings):
+    class SearchField(FilterSchema):
+        search: str | None = None
+
+    class Books(ReadOnlyModelViewSet):
+        queryset = Book.objects.all()
+        output_schema = BookRow
+        filter_schema = SearchField
+        search_fields = ["title"]
+
+    with pytest.raises(ImproperlyConfigured, match="SearchFilter and FilterSchemaBackend"):
+        DefaultRouter().register("books", Books)
+
+    settings.NINJA_VIEWSETS = {"ORDERING_PARAM": "page"}
+
+    class Paged(ReadOnlyModelViewSet):
+        queryset = Book.objects.all()
+        output_schema = BookRow
+        ordering_fields = ["year"]
+        pagination_class = PageNumberPagination
+
+    with pytest.raises(ImproperlyConfigured, match="'page'"):
+        DefaultRouter().register("paged", Paged)
+
+
+def test_backend_subclass_param_names(serve, data):
+    class Q(SearchFilter):
+        search_param = "q"
+
+    class Sort(OrderingFilter):
+        ordering_param = "sort"
+
+    class Books(ReadOnlyModelViewSet):
+        queryset = Book.objects.all()
+        output_schema = BookRow
+        filter_backends = [Q, Sort]
+        search_fields = ["title"]
+        ordering_fields = ["year"]
+
+    client, _ = serve(("books", Books))
+    assert plain_titles(client.get("/api/books/?q=dune&sort=-year")) == [
+        "Children of Dune", "Dune",
+    ]  # fmt: skip
+    assert client.get("/api/books/?sort=nope").json()["detail"][0]["loc"] == ["query", "sort"]
