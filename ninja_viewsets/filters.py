@@ -56,6 +56,7 @@ __all__ = [
     "SearchFilter",
     "UnaccentedSearchFilter",
     "normalize_ordering",
+    "ordering_choices",
     "search_smart_split",
 ]
 
@@ -72,6 +73,16 @@ class InvalidQueryParameter(ValidationFailed):
         super().__init__(
             [{"type": "value_error", "loc": ["query", name], "msg": message, "input": value}]
         )
+
+
+def ordering_choices(model: type[Model], ordering_fields: Sequence[str] | str) -> list[str]:
+    """The field names an ``ordering_fields`` setting names (``"__all__"``: every concrete
+    model field). Queryset annotations: see ``OrderingFilter.get_valid_fields``."""
+    if ordering_fields == "__all__":
+        return [f.name for f in model._meta.concrete_fields]
+    if isinstance(ordering_fields, str):
+        return [ordering_fields]
+    return [item if isinstance(item, str) else item[0] for item in ordering_fields]
 
 
 def normalize_ordering(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
