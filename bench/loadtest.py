@@ -390,7 +390,9 @@ def run() -> int:
         f"{platform.python_version()}",
         "postgres": str(pg_version).split()[0],
         "max_connections": str(max_connections),
-        "pool": f"`{json.dumps(pool)}` per worker" if pool else "psycopg_pool missing",
+        "pool": f"`{json.dumps(pool, default=lambda f: f.__qualname__)}` per worker"
+        if pool
+        else "psycopg_pool missing",
         "tracebacks": tracebacks,
     }
     REPORT.parent.mkdir(parents=True, exist_ok=True)
