@@ -176,8 +176,15 @@ def token(url: str) -> str:
         data=json.dumps({"username": "demo", "password": "demo"}).encode(),
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return str(json.loads(r.read())["token"])
+    for attempt in range(3):  # the first request may find workers still starting (busy host)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return str(json.loads(r.read())["token"])
+        except OSError:
+            if attempt == 2:
+                raise
+            time.sleep(2)
+    raise AssertionError("unreachable")
 
 
 def wrk(url: str, clients: int, seconds: float, args: list[str]) -> dict[str, Any]:
