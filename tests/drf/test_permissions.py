@@ -252,14 +252,6 @@ def test_does_not_have_delete_permissions(client, users):
     assert as_user(client, users, "disallowed").delete(url).status_code == 403
 
 
-OPTIONS_METADATA = pytest.mark.xfail(
-    strict=True,
-    reason="OPTIONS answers the view's name and description, not yet DRF's metadata with "
-    "`actions` for the methods the user may call (issue 13, routers item: OPTIONS metadata)",
-)
-
-
-@OPTIONS_METADATA
 def test_options_permitted(client, users):
     """DRF test_permissions.py ModelPermissionsIntegrationTests.test_options_permitted."""
     as_user(client, users, "permitted")
@@ -282,7 +274,6 @@ def test_options_disallowed(client, users):
     assert "actions" not in response.json()
 
 
-@OPTIONS_METADATA
 def test_options_updateonly(client, users):
     """DRF test_permissions.py ModelPermissionsIntegrationTests.test_options_updateonly."""
     as_user(client, users, "updateonly")
