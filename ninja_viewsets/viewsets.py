@@ -35,7 +35,7 @@ from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction, acall
 from ninja_viewsets._auth import ANONYMOUS, challenge
 from ninja_viewsets._compat import respond, split_status
-from ninja_viewsets._ninja import NOT_SET
+from ninja_viewsets._ninja import NOT_SET, exception_handlers, is_streaming, result_to_response
 from ninja_viewsets._planning import (
     EMPTY_PLAN,
     QueryPlan,
@@ -258,6 +258,8 @@ class ViewSetMixin:
     ) -> HttpResponseBase:
         """Call the action and render what it returns."""
         handler = getattr(self, spec.action)
+        if spec.response_param is not None:  # the handler's own HttpResponse parameter
+            params[spec.response_param] = self.response
         transaction = self.write_transaction
         if transaction is not None and not _is_library(handler):
             await transaction.begin()  # user code may write through the async ORM
@@ -589,7 +591,12 @@ def to_response(request: HttpRequest, result: Any, response: HttpResponse | None
     an action typed ``-> BookOut``), an error (4xx, 5xx) as plain JSON.
     """
     operation = current_operation.get()
-    if operation is None or response is None or isinstance(result, HttpResponseBase):
+    if (
+        operation is None
+        or response is None
+        or isinstance(result, HttpResponseBase)
+        or is_streaming(operation)  # an async generator: Ninja streams it
+    ):
         return result
     status, body = split_status(result)
     models = operation.response_models
@@ -607,13 +614,13 @@ def to_response(request: HttpRequest, result: Any, response: HttpResponse | None
     if isinstance(rendered, HttpResponseBase):
         return rendered
     # Ninja's own rendering (no fast path applies), here so that its errors are ours
-    return operation._result_to_response(request, rendered, response)
+    return result_to_response(operation, request, rendered, response)
 
 
 def _ninja_handler(exc: Exception) -> tuple[Any, type] | None:
     """The handler the operation's ``NinjaAPI`` has for ``exc`` and the class it is keyed by."""
     operation = current_operation.get()
-    handlers = getattr(getattr(operation, "api", None), "_exception_handlers", None) or {}
+    handlers = exception_handlers(getattr(operation, "api", None))
     for klass in type(exc).__mro__:
         if klass in handlers:
             return handlers[klass], klass
