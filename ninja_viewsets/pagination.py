@@ -411,6 +411,14 @@ def _as_fields(ordering: Sequence[str] | str | None) -> tuple[str, ...]:
     return (ordering,) if isinstance(ordering, str) else tuple(ordering)
 
 
+def _ordering_choices(model: type[Model], ordering_fields: Sequence[str] | str) -> list[str]:
+    """The fields a viewset's ``ordering_fields`` lets clients order by (``"__all__"``: every
+    concrete field)."""
+    if ordering_fields == "__all__":
+        return [f.name for f in model._meta.concrete_fields]
+    return list(_as_fields(ordering_fields))
+
+
 def _nullable_part(model: type[Model], path: str) -> str | None:
     """The first nullable field on ``path`` (``author__name``), or ``None``."""
     current: Any = model
@@ -500,9 +508,7 @@ class CursorPagination(_Configured, AsyncPaginationBase):
             (f"{type(self).__name__}.ordering", _as_fields(self.ordering))
         ]
         if getattr(view, "ordering_fields", None):
-            from ninja_viewsets.filters import ordering_choices
-
-            choices = ordering_choices(model, view.ordering_fields)
+            choices = _ordering_choices(model, view.ordering_fields)
             sources.append((f"{type(view).__name__}.ordering_fields", choices))
             sources.append((f"{type(view).__name__}.ordering", _as_fields(view.ordering)))
         for where, fields in sources:
@@ -525,9 +531,7 @@ class CursorPagination(_Configured, AsyncPaginationBase):
         """
         fields: list[str] = list(self._backend_ordering(request, queryset, view))
         if not fields and view is not None and getattr(view, "ordering_fields", None):
-            from ninja_viewsets.filters import ordering_choices
-
-            choices = ordering_choices(queryset.model, view.ordering_fields)
+            choices = _ordering_choices(queryset.model, view.ordering_fields)
             raw = request.GET.get("ordering", "")
             fields = [t.strip() for t in raw.split(",") if t.strip().lstrip("-") in choices]
             fields = [t for t in fields if not t.startswith("--")]
