@@ -507,7 +507,17 @@ class CursorPagination(_Configured, AsyncPaginationBase):
         sources: list[tuple[str, Sequence[str]]] = [
             (f"{type(self).__name__}.ordering", _as_fields(self.ordering))
         ]
-        if getattr(view, "ordering_fields", None):
+        backend = self._ordering_backend(view)
+        if backend is not None and hasattr(backend, "get_valid_fields"):
+            # the fields a client may order by, as that backend decides (its `ordering_fields`,
+            # or its default: the output schema's)
+            try:
+                valid = backend().get_valid_fields(view.get_queryset(), view)
+            except ImproperlyConfigured:
+                valid = []
+            sources.append((f"{type(view).__name__}'s {backend.__name__} fields", valid))
+            sources.append((f"{type(view).__name__}.ordering", _as_fields(view.ordering)))
+        elif getattr(view, "ordering_fields", None):
             choices = _ordering_choices(model, view.ordering_fields)
             sources.append((f"{type(view).__name__}.ordering_fields", choices))
             sources.append((f"{type(view).__name__}.ordering", _as_fields(view.ordering)))
@@ -546,12 +556,23 @@ class CursorPagination(_Configured, AsyncPaginationBase):
         return fields
 
     @staticmethod
-    def _backend_ordering(
-        request: HttpRequest, queryset: QuerySet[Any], view: Any
-    ) -> Sequence[str]:
+    def _ordering_backend(view: Any) -> Any:
         """DRF's contract: the first of the view's filter backends with ``get_ordering()``."""
         if view is None:
+            return None
+        if hasattr(view, "get_filter_backends"):
+            backends = view.get_filter_backends()
+        else:
+            backends = getattr(view, "filter_backends", None) or ()
+        return next((b for b in backends if hasattr(b, "get_ordering")), None)
+
+    def _backend_ordering(
+        self, request: HttpRequest, queryset: QuerySet[Any], view: Any
+    ) -> Sequence[str]:
+        backend = self._ordering_backend(view)
+        if backend is None:
             return ()
+        return _as_fields(backend().get_ordering(request, queryset, view))
         if hasattr(view, "get_filter_backends"):
             backends = view.get_filter_backends()
         else:
