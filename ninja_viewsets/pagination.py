@@ -510,12 +510,15 @@ class CursorPagination(_Configured, AsyncPaginationBase):
         backend = self._ordering_backend(view)
         if backend is not None and hasattr(backend, "get_valid_fields"):
             # the fields a client may order by, as that backend decides (its `ordering_fields`,
-            # or its default: the output schema's)
-            try:
-                valid = backend().get_valid_fields(view.get_queryset(), view)
-            except ImproperlyConfigured:
-                valid = []
-            sources.append((f"{type(view).__name__}'s {backend.__name__} fields", valid))
+            # or its default: the output schema's), when it lets clients order at all
+            instance = backend()
+            accepts = getattr(instance, "_accepts_param", None)
+            if accepts is None or accepts(view):
+                try:
+                    valid = instance.get_valid_fields(view.get_queryset(), view)
+                except ImproperlyConfigured:
+                    valid = []
+                sources.append((f"{type(view).__name__}'s {backend.__name__} fields", valid))
             sources.append((f"{type(view).__name__}.ordering", _as_fields(view.ordering)))
         elif getattr(view, "ordering_fields", None):
             choices = _ordering_choices(model, view.ordering_fields)
