@@ -20,6 +20,7 @@ from typing import Any, NamedTuple, TypeVar, cast
 from uuid import UUID
 
 import ninja
+import ninja.errors
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from ninja import NinjaAPI, Router, Schema
@@ -28,6 +29,7 @@ from ninja.constants import NOT_SET
 from ninja.operation import AsyncOperation, Operation, PathView, ResponseObject
 from ninja.pagination import LimitOffsetPagination, PageNumberPagination, PaginationBase
 from ninja.params.models import Param
+from ninja.params.models import Path as PathParam
 from ninja.renderers import BaseRenderer, JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.signature import is_async
@@ -46,6 +48,7 @@ __all__ = [
     "AsyncClientBase",
     "Internal",
     "Param",
+    "PathParam",
     "ResponseObject",
     "SeamOperation",
     "SeamPathView",
@@ -53,7 +56,7 @@ __all__ = [
     "Unrepresentable",
     "default_page_size",
     "default_throttle_rates",
-    "exception_handlers",
+    "exception_handler_of",
     "is_async",
     "is_default_json",
     "is_stream",
@@ -139,6 +142,14 @@ class SeamOperation(AsyncOperation):
     all answer the same schema; they share one wrapper per response type, process-wide.
     The wrappers are immutable once built (Ninja's own ``clone()`` shares models too)."""
 
+    async def _run_authentication(self, request: HttpRequest) -> HttpResponse | None:  # type: ignore[override]
+        error = await super()._run_authentication(request)
+        self.authenticated(request)
+        return error
+
+    def authenticated(self, request: HttpRequest) -> None:
+        """Called after Ninja's authentication, before its throttles (override)."""
+
     async def run(self, request: HttpRequest, **kw: Any) -> HttpResponseBase:  # type: ignore[override]
         """Ninja's run; a streaming operation's endpoint is awaited first (it runs the viewset:
         authentication, permissions, throttles) and answers either the action's async generator,
@@ -213,9 +224,18 @@ def result_to_response(
     return operation._result_to_response(request, result, response)
 
 
-def exception_handlers(api: Any) -> dict[type[Exception], Any]:
-    """The exception handlers of a ``NinjaAPI`` (``add_exception_handler``), by class."""
-    return dict(getattr(api, "_exception_handlers", None) or {})
+def exception_handler_of(api: NinjaAPI, exc: Exception) -> tuple[Any, bool, bool] | None:
+    """The handler ``api`` has for ``exc``: ``(handler, catch_all, ninja_default)``, or ``None``.
+
+    ``catch_all``: it is the handler for every ``Exception`` (a specific type has none);
+    ``ninja_default``: one of those every ``NinjaAPI`` starts with (``ninja.errors``).
+    """
+    handler = api._lookup_exception_handler(exc)
+    if handler is None:
+        return None
+    catch_all = handler is api._lookup_exception_handler(Exception())
+    func = getattr(handler, "func", handler)  # Ninja's defaults are partial(..., api=api)
+    return handler, catch_all, getattr(func, "__module__", None) == ninja.errors.__name__
 
 
 # -- rendering: Ninja's response wrapper and Schema internals ----------------------------------
@@ -528,6 +548,24 @@ SEAM: tuple[Internal, ...] = (
     ),
     Internal(
         AsyncOperation,
+        "_run_authentication",
+        "an anonymous request's auth is None before Ninja's throttles run",
+        "a hook after authentication on Operation",
+    ),
+    Internal(
+        NinjaAPI,
+        "_lookup_exception_handler",
+        "hand an exception to the handler the user added with add_exception_handler",
+        "a public NinjaAPI.get_exception_handler(exc)",
+    ),
+    Internal(
+        ninja.errors,
+        "_default_exception",
+        "tell Ninja's default handlers (module ninja.errors) from the user's",
+        "a marker on Ninja's default exception handlers",
+    ),
+    Internal(
+        AsyncOperation,
         "_async_stream_response",
         "stream an action's async generator after the viewset's checks answered",
         "an awaitable endpoint allowed for SSE[T] / JSONL[T] in AsyncOperation.run",
@@ -562,12 +600,6 @@ SEAM: tuple[Internal, ...] = (
         "_result_to_response",
         "render an action's result by Ninja's own path inside the viewset (its errors are ours)",
         "a public Operation.render_result(request, result, temporal_response)",
-    ),
-    Internal(
-        NinjaAPI,
-        "_exception_handlers",
-        "find the API's handler for an exception raised in a viewset",
-        "a public NinjaAPI.get_exception_handler(exc)",
     ),
     Internal(
         Schema,
