@@ -177,7 +177,7 @@ class GenericAPIView(Generic[_MT]):
             self._filtering = True
             try:
                 result = self.filter_queryset(queryset)
-                return await result if inspect.isawaitable(result) else result  # type: ignore[no-any-return]
+                return await result if inspect.isawaitable(result) else result
             finally:
                 self._filtering = False
         for backend_class in self.get_filter_backends():
