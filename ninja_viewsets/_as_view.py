@@ -70,11 +70,9 @@ def build_view(
     async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         return await callback(request, *args, **kwargs)
 
-    view.cls = viewset  # type: ignore[attr-defined]
-    view.initkwargs = initkwargs  # type: ignore[attr-defined]
-    view.actions = actions  # type: ignore[attr-defined]
-    view.csrf_exempt = True  # type: ignore[attr-defined]
-    view.login_required = False  # type: ignore[attr-defined]
+    view.__dict__.update(  # DRF's view attributes: resolve(url).func.cls, ...
+        cls=viewset, initkwargs=initkwargs, actions=actions, csrf_exempt=True, login_required=False
+    )
     view.__name__ = viewset.__name__
     view.__doc__ = viewset.__doc__
     return view

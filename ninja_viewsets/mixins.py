@@ -21,7 +21,7 @@ an error answer or an exception leaves the database as it was.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import router
@@ -35,6 +35,18 @@ from ninja_viewsets._compat import respond
 from ninja_viewsets._planning import plan_queryset
 from ninja_viewsets.exceptions import NUL_MESSAGE, field_errors
 from ninja_viewsets.generics import _etag_matches
+
+if TYPE_CHECKING:  # the class a mixin is mixed into: a generic viewset
+    from ninja_viewsets.generics import GenericAPIView
+    from ninja_viewsets.viewsets import ViewSetMixin
+
+    class _Host(ViewSetMixin, GenericAPIView[Any]):
+        """What the mixins may use of ``self``: a ``GenericViewSet``'s attributes."""
+
+        paginator: Any
+
+else:
+    _Host = object
 
 __all__ = [
     "CreateModelMixin",
@@ -170,19 +182,19 @@ def _detail_url(view: Any, instance: Any) -> str | None:
         return None
 
 
-class ListModelMixin:
+class ListModelMixin(_Host):
     """``GET {prefix}/``: 200 with the (filtered) objects."""
 
     async def list(self, request: HttpRequest, **kwargs: Any) -> Any:
-        queryset = await self.afilter_queryset(self.get_queryset())  # type: ignore[attr-defined]
-        queryset = plan_queryset(queryset, self.response_plan, columns=True)  # type: ignore[attr-defined]
-        page = await self.paginate_queryset(queryset)  # type: ignore[attr-defined]
+        queryset = await self.afilter_queryset(self.get_queryset())
+        queryset = plan_queryset(queryset, self.response_plan, columns=True)
+        page = await self.paginate_queryset(queryset)
         if page is not None:
             return page
         return [obj async for obj in queryset]
 
 
-class CreateModelMixin:
+class CreateModelMixin(_Host):
     """``POST {prefix}/``: validate ``input_schema``, ``perform_create``, 201 with the object."""
 
     saved_object: Any = None  # what the library's perform_create saved in this request
@@ -191,20 +203,20 @@ class CreateModelMixin:
         if type(self).perform_create is CreateModelMixin.perform_create:
             instance = await self.perform_create(payload)
         else:  # the user's hook: DRF's way (no return) saves through super().perform_create()
-            if self.write_transaction is not None:  # type: ignore[attr-defined]
-                await self.write_transaction.begin()  # type: ignore[attr-defined]
+            if self.write_transaction is not None:
+                await self.write_transaction.begin()
             instance = await acall(self.perform_create, payload)
             if instance is None:
                 instance = self.saved_object
             if instance is None:
                 raise _returned_none(self, "perform_create", "Model.objects.acreate(...)")
-        if self.optimistic_concurrency:  # type: ignore[attr-defined]
-            self.set_etag(instance)  # type: ignore[attr-defined]
+        if self.optimistic_concurrency:
+            self.set_etag(instance)
         response = getattr(self, "response", None)
         if response is not None:
             for header, value in self.get_success_headers(instance).items():
                 response[header] = value
-        return respond(201, await self.refetch(instance))  # type: ignore[attr-defined]
+        return respond(201, await self.refetch(instance))
 
     def get_success_headers(self, instance: Any) -> dict[str, str]:
         """Headers of the 201: ``Location``, the new object's URL, when the viewset has a
@@ -218,18 +230,18 @@ class CreateModelMixin:
         ``values`` set more fields, as DRF's ``serializer.save(owner=request.user)``:
         ``await super().perform_create(data, owner=self.request.user)``.
         """
-        model = self.get_queryset().model  # type: ignore[attr-defined]
+        model = self.get_queryset().model
         concrete, many = model_values(model, data)
         nesting = getattr(self, "nesting", None)
         if nesting is not None:  # the parent comes from the URL, never from the body
             fk = model._meta.get_field(nesting.fk_name)
             concrete.pop(fk.name, None)
-            concrete[fk.attname] = self.parent_object.pk  # type: ignore[attr-defined]
+            concrete[fk.attname] = self.parent_object.pk
         if values:
             _merge(model, concrete, many, values)
         check_strings(self, model, concrete)
         manager = model._default_manager
-        transaction = self.write_transaction  # type: ignore[attr-defined]
+        transaction = self.write_transaction
         if transaction is not None:  # the request's transaction begins with this hop
 
             def write() -> Any:
@@ -250,13 +262,13 @@ class CreateModelMixin:
         return instance
 
 
-class RetrieveModelMixin:
+class RetrieveModelMixin(_Host):
     """``GET {prefix}/{lookup}/``: 200 with the object, 404 when missing."""
 
     async def retrieve(self, request: HttpRequest, **kwargs: Any) -> Any:
-        instance = await self.get_object()  # type: ignore[attr-defined]
-        if self.optimistic_concurrency:  # type: ignore[attr-defined]
-            etag = self.set_etag(instance)  # type: ignore[attr-defined]
+        instance = await self.get_object()
+        if self.optimistic_concurrency:
+            etag = self.set_etag(instance)
             if _etag_matches(request.headers.get("If-None-Match", ""), etag):
                 not_modified = HttpResponseNotModified()
                 not_modified["ETag"] = etag
@@ -264,20 +276,20 @@ class RetrieveModelMixin:
         return instance
 
 
-class UpdateModelMixin:
+class UpdateModelMixin(_Host):
     """``PUT`` validates the whole body, ``PATCH`` only what is sent; never creates."""
 
     partial: bool = False
 
     async def update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         self.partial = bool(kwargs.pop("partial", False))
-        transaction = self.write_transaction  # type: ignore[attr-defined]
-        if transaction is not None and self.optimistic_concurrency:  # type: ignore[attr-defined]
+        transaction = self.write_transaction
+        if transaction is not None and self.optimistic_concurrency:
             await transaction.begin()  # write_guard()'s lock nests in it
         overridden = type(self).perform_update is not UpdateModelMixin.perform_update
-        async with self.write_guard():  # type: ignore[attr-defined]
-            instance = await self.get_object()  # type: ignore[attr-defined]
-            self.check_preconditions(instance)  # type: ignore[attr-defined]
+        async with self.write_guard():
+            instance = await self.get_object()
+            self.check_preconditions(instance)
             if not overridden:
                 instance = await self.perform_update(instance, payload)
             else:
@@ -285,9 +297,9 @@ class UpdateModelMixin:
                     await transaction.begin()
                 saved = await acall(self.perform_update, instance, payload)
                 instance = instance if saved is None else saved  # DRF's way: no return
-        if self.optimistic_concurrency:  # type: ignore[attr-defined]
-            self.set_etag(instance)  # type: ignore[attr-defined]
-        return await self.reload_relations(instance, stale=overridden)  # type: ignore[attr-defined]
+        if self.optimistic_concurrency:
+            self.set_etag(instance)
+        return await self.reload_relations(instance, stale=overridden)
 
     async def partial_update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         return await self.update(request, payload, partial=True, **kwargs)
@@ -305,7 +317,7 @@ class UpdateModelMixin:
         for attr, value in concrete.items():
             setattr(instance, attr, value)
         fields = list(concrete)
-        transaction = self.write_transaction  # type: ignore[attr-defined]
+        transaction = self.write_transaction
         if transaction is not None:  # the request's transaction begins with this hop
 
             def write() -> None:
@@ -328,16 +340,16 @@ class UpdateModelMixin:
         return instance
 
 
-class DestroyModelMixin:
+class DestroyModelMixin(_Host):
     """``DELETE {prefix}/{lookup}/``: 204 with an empty body."""
 
     async def destroy(self, request: HttpRequest, **kwargs: Any) -> Any:
-        transaction = self.write_transaction  # type: ignore[attr-defined]
-        if transaction is not None and self.optimistic_concurrency:  # type: ignore[attr-defined]
+        transaction = self.write_transaction
+        if transaction is not None and self.optimistic_concurrency:
             await transaction.begin()  # write_guard()'s lock nests in it
-        async with self.write_guard():  # type: ignore[attr-defined]
-            instance = await self.get_object()  # type: ignore[attr-defined]
-            self.check_preconditions(instance)  # type: ignore[attr-defined]
+        async with self.write_guard():
+            instance = await self.get_object()
+            self.check_preconditions(instance)
             if type(self).perform_destroy is DestroyModelMixin.perform_destroy:
                 await self.perform_destroy(instance)
             else:
@@ -347,7 +359,7 @@ class DestroyModelMixin:
         return respond(204, None)
 
     async def perform_destroy(self, instance: Any) -> None:
-        transaction = self.write_transaction  # type: ignore[attr-defined]
+        transaction = self.write_transaction
         if transaction is not None:
             await transaction.run(instance.delete)
         else:

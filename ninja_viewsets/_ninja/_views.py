@@ -118,7 +118,7 @@ def restoring_path_views(router: Router) -> Iterator[None]:
 
 def operation_of(endpoint: Callable[..., Any]) -> Operation:
     """The Ninja operation ``add_api_operation`` built for ``endpoint``."""
-    return cast(Operation, endpoint._ninja_operation)  # type: ignore[attr-defined]
+    return cast(Operation, vars(endpoint)["_ninja_operation"])
 
 
 _response_models: dict[tuple[Any, str], type[Schema] | None] = {}
@@ -195,7 +195,7 @@ class SeamPathView(PathView):
         self.is_async = True
         operation = self.operation_class(path, methods, view_func, **options)
         self.operations.append(operation)
-        view_func._ninja_operation = operation  # type: ignore[attr-defined]  # as Ninja's
+        vars(view_func)["_ninja_operation"] = operation  # as Ninja's
         return operation
 
     def clone(self) -> PathView:  # called by django-ninja >= 1.6
