@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from ninja import NinjaAPI, Router, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.operation import AsyncOperation, Operation, PathView
 from pydantic import BaseModel
 
@@ -36,6 +37,7 @@ def test_every_internal_of_the_seam_exists(owner, name, why, hook, since):
         PathView: router.path_operations["/x"],
         NinjaAPI: NinjaAPI(urls_namespace="seam-check"),
         Operation: router.path_operations["/x"].operations[0],
+        type(ninja_settings): ninja_settings,
     }
     assert hasattr(instances[owner], name), f"{owner.__name__}.{name} is gone: {why}"
 

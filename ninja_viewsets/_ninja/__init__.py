@@ -14,12 +14,18 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+import ninja.constants
 import ninja.errors
+import ninja.params.models
+import ninja.signature
 from ninja import NinjaAPI, Router, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.constants import NOT_SET
 from ninja.operation import AsyncOperation, Operation, PathView, ResponseObject
 from ninja.params.models import Param
 from ninja.params.models import Path as PathParam
+from ninja.schema import DjangoGetter
+from ninja.testing import TestAsyncClient, TestClient
 
 from ninja_viewsets._ninja._json import (
     LEAF_SCHEMAS,
@@ -219,5 +225,59 @@ SEAM: tuple[Internal, ...] = (
         "_ninja_resolvers",
         "a schema with resolve_<field> methods needs validation",
         "a public Schema.resolvers()",
+    ),
+    Internal(
+        DjangoGetter,
+        "_obj",
+        "a patch schema's validator checks the raw input Ninja's Schema wrapped",
+        "a public DjangoGetter.obj (or the raw input in the validation context)",
+    ),
+    Internal(
+        Schema,
+        "__pydantic_core_schema__",
+        "rewrite the wrapper's core schema (dict shapes of pydantic-core) to write Ninja's JSON",
+        "Ninja writing JSON with pydantic-core (to_json) itself",
+    ),
+    Internal(
+        type(ninja_settings),
+        "DEFAULT_THROTTLE_RATES",
+        "Ninja's default throttle rates, read rather than copied",
+        "a documented ninja.conf.settings",
+    ),
+    Internal(
+        type(ninja_settings),
+        "PAGINATION_PER_PAGE",
+        "CursorPagination's default page size, as Ninja's paginators",
+        "a documented ninja.conf.settings",
+    ),
+    Internal(
+        ninja.signature,
+        "is_async",
+        "the same async test as PathView.add_operation",
+        "the same function exported",
+    ),
+    Internal(
+        ninja.constants,
+        "NOT_SET",
+        "tell an operation option left unset (auth=NOT_SET) from None",
+        "NOT_SET exported from ninja",
+    ),
+    Internal(
+        ninja.params.models,
+        "Param",
+        "tell a Query/Path/Form default from a plain one",
+        "Param exported from ninja.params",
+    ),
+    Internal(
+        TestClient,
+        "_call",
+        "the sync test client drives async views, the async one calls sync views",
+        "TestClient / TestAsyncClient calling either kind of view",
+    ),
+    Internal(
+        TestAsyncClient,
+        "_call",
+        "the async test client calls sync views (a user's plain function on a router)",
+        "TestAsyncClient calling sync views",
     ),
 )
