@@ -159,17 +159,22 @@ class SimpleRouter(Router):
         nesting: Nesting | None = None,
         top: bool = True,
     ) -> RegisteredViewSet:
+        too_late = ImproperlyConfigured(
+            f"Cannot register {viewset.__name__} under {prefix!r}: the API's URLs were "
+            f"already built (api.urls was read, e.g. by the URLconf). Register every "
+            f"viewset before `api.urls` is read: at import time, next to the router."
+        )
+        # Ninja 1.6+ freezes a mounted router once api.urls is read (ConfigError below);
+        # on 1.5 nothing stops it, but the views it built would never see the new routes
+        if any(getattr(view, "urls_built", False) for view in self.path_operations.values()):
+            raise too_late
         plan = self.plan(prefix, viewset, basename, nesting=nesting)
         try:
             self.apply(plan)
-        except ConfigError as exc:  # Ninja freezes its routers once api.urls is read
+        except ConfigError as exc:
             if "frozen" not in str(exc):
                 raise
-            raise ImproperlyConfigured(
-                f"Cannot register {viewset.__name__} under {prefix!r}: the API's URLs were "
-                f"already built (api.urls was read, e.g. by the URLconf). Register every "
-                f"viewset before `api.urls` is read: at import time, next to the router."
-            ) from None
+            raise too_late from None
         handle = RegisteredViewSet(self, prefix, viewset, basename, nesting)
         handle.top = top
         self.registry.append(handle)
