@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from pydantic import BaseModel
 
+from ninja_viewsets._auth import anonymous_as_none
 from ninja_viewsets._ninja import SeamOperation, SeamPathView
 from ninja_viewsets.exceptions import APIException, MethodNotAllowed, ParseError, RequestTooLarge
 from ninja_viewsets.renderers import current_operation
@@ -66,6 +67,9 @@ def _field_info(schema: type[BaseModel]) -> dict[str, Any]:
 class ViewSetOperation(SeamOperation):
     """The operation of one routed method: Ninja's async operation, its response wrappers
     shared process-wide (see ``_ninja.SeamOperation``)."""
+
+    def authenticated(self, request: HttpRequest) -> None:
+        anonymous_as_none(request)  # request.auth None for Ninja's throttles (see _auth)
 
 
 class ViewSetPathView(SeamPathView):

@@ -218,7 +218,7 @@ def without_fields(schema: type[BaseModel], names: set[str]) -> type[BaseModel]:
             if name not in drop
         }
         suffix = "".join(n.title().replace("_", "") for n in sorted(drop))
-        _without_cache[key] = create_model(  # type: ignore[call-overload]
+        _without_cache[key] = create_model(
             f"{schema.__name__}Without{suffix}",
             __config__=schema.model_config,
             **fields,

@@ -126,9 +126,7 @@ def _field(name: str, query_param: str, default: Any, description: str) -> Any:
 
 
 def _input_schema(cls: type, fields: dict[str, Any]) -> type[Schema]:
-    schema: type[Schema] = create_model(  # type: ignore[call-overload]
-        f"{cls.__name__}Input", __base__=Schema, **fields
-    )
+    schema: type[Schema] = create_model(f"{cls.__name__}Input", __base__=Schema, **fields)
     return schema
 
 
@@ -181,7 +179,7 @@ class PageNumberPagination(_Configured, ninja_pagination.PageNumberPagination):
     def build_input(cls) -> type[Schema]:
         page_type: Any = Annotated[int, Field(ge=1)]
         if cls.last_page_strings:
-            page_type = page_type | Literal[cls.last_page_strings]  # type: ignore[valid-type]
+            page_type = page_type | Literal[cls.last_page_strings]
         fields: dict[str, Any] = {
             "page": (
                 Annotated[page_type, _page_validator(tuple(cls.last_page_strings))],
@@ -553,7 +551,7 @@ class CursorPagination(_Configured, AsyncPaginationBase):
         if not fields:
             fields = list(_as_fields(self.ordering))
         names = {f.lstrip("-") for f in fields}
-        if not names & {"pk", queryset.model._meta.pk.name}:  # type: ignore[union-attr]
+        if not names & {"pk", queryset.model._meta.pk.name}:
             last_desc = fields[-1].startswith("-") if fields else True
             fields.append("-pk" if last_desc else "pk")
         return fields

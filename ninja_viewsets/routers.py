@@ -365,7 +365,7 @@ class SimpleRouter(Router):
         for route in self.routes:
             if isinstance(route, DynamicRoute):
                 for extra in extra_actions:
-                    if extra.detail == route.detail:  # type: ignore[attr-defined]
+                    if extra.detail == route.detail:
                         routes.append(self._dynamic(route, extra))
             else:
                 routes.append(route)
