@@ -144,7 +144,7 @@ class SimpleRateThrottle(BaseThrottle, NinjaSimpleRateThrottle):
     ) -> str | None:
         raise NotImplementedError(".get_cache_key() must be overridden")
 
-    def get_ident(self, request: HttpRequest) -> str:  # type: ignore[override]
+    def get_ident(self, request: HttpRequest) -> str:
         """The client's address (see :func:`client_ip`)."""
         return client_ip(request)
 
