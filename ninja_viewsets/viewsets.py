@@ -43,6 +43,7 @@ from ninja_viewsets._planning import (
     load_relations,
     plan_queryset,
 )
+from ninja_viewsets._schemas import unique_field_error
 from ninja_viewsets._signature import RESPONSE_PARAM
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.decorators import is_action
@@ -218,7 +219,7 @@ class ViewSetMixin:
         except DjangoPermissionDenied as exc:
             return self.handle_exception(PermissionDenied(str(exc) or None))
         except IntegrityError as exc:  # a constraint of the database refused the write
-            return self.handle_exception(conflict_from(exc))
+            return self.handle_exception(unique_field_error(self, exc, spec) or conflict_from(exc))
         except (DataError, OverflowError):  # a value its column cannot hold (SQLite: Overflow)
             return self.handle_exception(ValueOutOfRange())
         except (OperationalError, InterfaceError) as exc:

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "ninja",
     "tests.testapp",
+    "tests.schemasapp",
     "library",
 ]
 MIDDLEWARE = [
