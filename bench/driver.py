@@ -44,15 +44,46 @@ PIDFILE = OUT / "pids"
 PY = sys.executable
 
 STACKS = ["nv", "ref", "drf", "adrf", "extra"]
-SCENARIOS = ["list", "retrieve", "create", "update"]
-# list URL and detail URL template of each stack
+# the nested resource (items: a foreign key the library plans), then the flat one (movies: six
+# columns, no relation: what the abstraction itself costs); destroy last, on its own pool
+SCENARIOS = [
+    "list",
+    "retrieve",
+    "create",
+    "update",
+    "flat-list",
+    "flat-retrieve",
+    "flat-create",
+    "flat-update",
+    "flat-destroy",
+]
+# (list URL, detail URL template) of each stack, per resource
 URLS = {
-    "nv": ("/nv/items/", "/nv/items/%d/"),
-    "ref": ("/ref/items/", "/ref/items/%d/"),
-    "drf": ("/drf/items/", "/drf/items/%d/"),
-    "adrf": ("/adrf/items/", "/adrf/items/%d/"),
-    "extra": ("/extra/items/", "/extra/items/%d"),
+    stack: {
+        resource: (
+            f"/{stack}/{resource}/",
+            f"/{stack}/{resource}/%d" + ("" if stack == "extra" else "/"),
+        )
+        for resource in ("items", "movies")
+    }
+    for stack in STACKS
 }
+# rows per stack that `manage.py tidy --pool` creates for the destroy runs (more than one run
+# can delete: ~1,500 req/s at most here)
+POOL = int(os.environ.get("BENCH_DESTROY_POOL", "8000"))
+POOL_BASE = 10_000_000  # as app/management/commands/tidy.py
+
+
+def resource_of(scenario: str) -> tuple[str, str]:
+    """``("movies", "list")`` for ``flat-list``, ``("items", "list")`` for ``list``."""
+    if scenario.startswith("flat-"):
+        return "movies", scenario.removeprefix("flat-")
+    return "items", scenario
+
+
+def pool_start(stack: str) -> int:
+    return POOL_BASE + STACKS.index(stack) * POOL
+
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
 DURATION = int(os.environ.get("BENCH_DURATION", "2"))
@@ -211,7 +242,8 @@ def pin(cpus: set[int]) -> Any:
 
 
 def wrk(base: str, stack: str, scenario: str, duration: int) -> dict[str, float]:
-    list_path, detail = URLS[stack]
+    resource, kind = resource_of(scenario)
+    list_path, detail = URLS[stack][resource]
     cmd = [
         "wrk",
         "-t",
@@ -224,15 +256,23 @@ def wrk(base: str, stack: str, scenario: str, duration: int) -> dict[str, float]
         "--timeout",
         "10s",
     ]
-    if scenario == "list":
+    flat = resource == "movies"
+    if kind == "list":
         cmd += [f"{base}{list_path}?page=2"]
-    elif scenario == "retrieve":
+    elif kind == "retrieve":
         cmd += ["-s", str(BENCH / "lua/retrieve.lua"), f"{base}{list_path}", "--", detail]
-    elif scenario == "create":
+    elif kind == "create" and flat:
+        cmd += ["-s", str(BENCH / "lua/movie_create.lua"), f"{base}{list_path}"]
+    elif kind == "create":
         prefix = f"{stack}-{os.getpid()}-{next(_run_ids)}"
         cmd += ["-s", str(BENCH / "lua/create.lua"), f"{base}{list_path}", "--", prefix]
-    elif scenario == "update":
-        cmd += ["-s", str(BENCH / "lua/patch.lua"), f"{base}{list_path}", "--", detail]
+    elif kind == "update":
+        script = "lua/movie_patch.lua" if flat else "lua/patch.lua"
+        cmd += ["-s", str(BENCH / script), f"{base}{list_path}", "--", detail]
+    elif kind == "destroy":
+        start = str(pool_start(stack))
+        cmd += ["-s", str(BENCH / "lua/destroy.lua"), f"{base}{list_path}", "--", detail, start]
+        cmd += [str(THREADS)]
     else:
         raise ValueError(scenario)
     proc = subprocess.run(
@@ -264,10 +304,15 @@ def round_order(rnd: int) -> list[str]:
     return order[::-1] if rnd % 2 else order
 
 
-def tidy() -> None:
-    """Back to the seeded data set (app/management/commands/tidy.py), before each round."""
+def tidy(*, pool: int = 0) -> None:
+    """Back to the seeded data set (app/management/commands/tidy.py), before each round;
+    ``pool``: then add that many movies per stack for the destroy runs."""
     subprocess.run(
-        [PY, "manage.py", "tidy"], cwd=BENCH, check=True, capture_output=True, timeout=120
+        [PY, "manage.py", "tidy", "--pool", str(pool)],
+        cwd=BENCH,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
 
 
@@ -278,6 +323,8 @@ def phase_load() -> tuple[dict, dict]:
         log(f"load server up on :{server.port} (pid {server.proc.pid}) in {ready:.1f}s")
         if WARMUP:
             for scenario in SCENARIOS:
+                if scenario == "flat-destroy":
+                    tidy(pool=POOL)
                 for stack in STACKS:
                     wrk(server.base, stack, scenario, WARMUP)
                     server.wait_idle()
@@ -287,6 +334,8 @@ def phase_load() -> tuple[dict, dict]:
             order = round_order(rnd)
             tidy()
             for scenario in SCENARIOS:
+                if scenario == "flat-destroy":  # a fresh pool per stack, after the rest
+                    tidy(pool=POOL)
                 for stack in order:
                     cpu_before = server.cpu_seconds()
                     r = wrk(server.base, stack, scenario, DURATION)
@@ -303,7 +352,7 @@ def phase_load() -> tuple[dict, dict]:
                     if r["drain_s"] > 1:
                         flag += f"  (drained {r['drain_s']:.0f}s)"
                     log(
-                        f"round {rnd + 1}/{ROUNDS} {scenario:8} {stack:5} "
+                        f"round {rnd + 1}/{ROUNDS} {scenario:13} {stack:5} "
                         f"{r['rps']:8.1f} req/s  {r['cpu_ms_per_request']:5.2f} CPU ms/req  "
                         f"p50 {r.get('p50_ms', 0):6.2f} ms  "
                         f"p99 {r.get('p99_ms', 0):6.2f} ms{flag}"
@@ -327,7 +376,10 @@ def _request(base: str, method: str, path: str, body: dict | None = None):
 
 def _shape(scenario: str, payload) -> dict:
     """What the response holds: item fields, nested category fields, page size."""
-    if scenario == "list":
+    _, kind = resource_of(scenario)
+    if kind == "destroy":
+        return {"body": payload}
+    if kind == "list":
         items = payload.get("items", payload.get("results"))
         envelope = sorted(k for k in payload if k not in ("items", "results"))
         item = items[0] if items else {}
@@ -340,36 +392,48 @@ def _shape(scenario: str, payload) -> dict:
     return {"fields": sorted(payload), "category": sorted(payload.get("category") or {})}
 
 
+def _count_request(base: str, stack: str, scenario: str, i: int):
+    """One request of ``scenario`` for the count pass (the i-th of its samples)."""
+    resource, kind = resource_of(scenario)
+    list_path, detail = URLS[stack][resource]
+    flat = resource == "movies"
+    if kind == "list":
+        return _request(base, "GET", list_path + "?page=2")
+    if kind == "retrieve":
+        return _request(base, "GET", detail % (10 + i))
+    if kind == "create" and flat:
+        body = {"title": "Counted", "year": 2001, "rating": 7.5, "genre": "drama"}
+        return _request(base, "POST", list_path, body)
+    if kind == "create":
+        body = {
+            "name": "Counted",
+            "sku": f"count-{stack}-{os.getpid()}-{i}",
+            "price": "3.10",
+            "quantity": 1,
+            "active": True,
+            "description": "count pass",
+            "category_id": 2,
+        }
+        return _request(base, "POST", list_path, body)
+    if kind == "update":
+        body = {"rating": 2.5 + i} if flat else {"quantity": 7 + i}
+        return _request(base, "PATCH", detail % (20 + i), body)
+    # destroy: the end of this stack's pool (the load's runs start at its beginning)
+    return _request(base, "DELETE", detail % (pool_start(stack) + POOL - 1 - i))
+
+
 def phase_counts(samples: int = 5) -> dict:
+    tidy(pool=POOL)
     server = Server("count", STACKS, count=True)
     try:
         server.wait_ready("/ref/items/1/")
         counts: dict[str, dict] = {}
         for stack in STACKS:
-            list_path, detail = URLS[stack]
             counts[stack] = {}
             for scenario in SCENARIOS:
                 queries, hops, statuses, shape = [], [], [], None
                 for i in range(samples):
-                    if scenario == "list":
-                        st, headers, body = _request(server.base, "GET", list_path + "?page=2")
-                    elif scenario == "retrieve":
-                        st, headers, body = _request(server.base, "GET", detail % (10 + i))
-                    elif scenario == "create":
-                        body_in = {
-                            "name": "Counted",
-                            "sku": f"count-{stack}-{os.getpid()}-{i}",
-                            "price": "3.10",
-                            "quantity": 1,
-                            "active": True,
-                            "description": "count pass",
-                            "category_id": 2,
-                        }
-                        st, headers, body = _request(server.base, "POST", list_path, body_in)
-                    else:
-                        st, headers, body = _request(
-                            server.base, "PATCH", detail % (20 + i), {"quantity": 7 + i}
-                        )
+                    st, headers, body = _count_request(server.base, stack, scenario, i)
                     statuses.append(st)
                     queries.append(int(headers.get("X-Bench-Queries", -1)))
                     hops.append(int(headers.get("X-Bench-Hops", -1)))
@@ -396,10 +460,11 @@ def phase_counts(samples: int = 5) -> dict:
 
 def phase_memory() -> dict:
     result = {}
+    tidy(pool=POOL)  # each stack deletes from its own part of the pool
     for stack in STACKS:
         server = Server(f"mem-{stack}", [stack])
         try:
-            ready = server.wait_ready(URLS[stack][1] % 1)
+            ready = server.wait_ready(URLS[stack]["items"][1] % 1)
             before = server.memory_kb()
             for scenario in SCENARIOS:
                 wrk(server.base, stack, scenario, MEM_DURATION)

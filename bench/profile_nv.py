@@ -35,18 +35,35 @@ django.setup()
 
 from django.test import AsyncClient  # noqa: E402
 
-SCENARIOS = ["list", "retrieve", "create", "update"]
-URLS = {"nv": ("/nv/items/", "/nv/items/%d/"), "ref": ("/ref/items/", "/ref/items/%d/")}
+SCENARIOS = [
+    "list",
+    "retrieve",
+    "create",
+    "update",
+    "flat-list",
+    "flat-retrieve",
+    "flat-create",
+    "flat-update",
+]
+URLS = {
+    stack: {r: (f"/{stack}/{r}/", f"/{stack}/{r}/%d/") for r in ("items", "movies")}
+    for stack in ("nv", "ref")
+}
 _counter = iter(range(1, 10**9))
 
 
 async def one(client: AsyncClient, stack: str, scenario: str) -> None:
-    list_path, detail = URLS[stack]
+    flat = scenario.startswith("flat-")
+    list_path, detail = URLS[stack]["movies" if flat else "items"]
+    scenario = scenario.removeprefix("flat-")
     i = next(_counter)
     if scenario == "list":
         r = await client.get(list_path + "?page=2")
     elif scenario == "retrieve":
         r = await client.get(detail % (i % 1000 + 1))
+    elif scenario == "create" and flat:
+        body = {"title": "p", "year": 2000, "rating": 1.5, "genre": "drama"}
+        r = await client.post(list_path, json.dumps(body), content_type="application/json")
     elif scenario == "create":
         body = {
             "name": "p",
@@ -61,7 +78,7 @@ async def one(client: AsyncClient, stack: str, scenario: str) -> None:
     else:
         r = await client.patch(
             detail % (i % 1000 + 1),
-            json.dumps({"quantity": i % 50}),
+            json.dumps({"rating": i % 10 + 0.5} if flat else {"quantity": i % 50}),
             content_type="application/json",
         )
     assert r.status_code in (200, 201), (stack, scenario, r.status_code, r.content[:200])
@@ -118,6 +135,10 @@ def library_share(stats: pstats.Stats, n: int) -> dict:
             "retrieve_item",
             "create_item",
             "partial_update_item",
+            "list_movies",
+            "retrieve_movie",
+            "create_movie",
+            "partial_update_movie",
         ):
             entry += ct
     return {

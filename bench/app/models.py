@@ -22,3 +22,16 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.sku
+
+
+class Movie(models.Model):
+    """The flat resource: six columns, no relation (what the abstraction itself costs)."""
+
+    title = models.CharField(max_length=200)
+    year = models.IntegerField()
+    rating = models.FloatField()
+    genre = models.CharField(max_length=50)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.title

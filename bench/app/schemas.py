@@ -48,3 +48,35 @@ class ItemPatch(Schema):
 class ItemPage(Schema):
     items: list[ItemOut]
     count: int
+
+
+class MovieOut(Schema):
+    """The flat resource: no relation for the library to plan."""
+
+    id: int
+    title: str
+    year: int
+    rating: float
+    genre: str
+    created: datetime
+
+
+class MovieIn(Schema):
+    title: str
+    year: int
+    rating: float
+    genre: str
+
+
+class MoviePatch(Schema):
+    """Every field of MovieIn, optional (for ninja-extra's patch_schema)."""
+
+    title: str | None = None
+    year: int | None = None
+    rating: float | None = None
+    genre: str | None = None
+
+
+class MoviePage(Schema):
+    items: list[MovieOut]
+    count: int

@@ -5,7 +5,7 @@ from adrf.routers import DefaultRouter
 from rest_framework import pagination
 from rest_framework import serializers as drf_serializers
 
-from app.models import Category, Item
+from app.models import Category, Item, Movie
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -48,5 +48,18 @@ class ItemViewSet(viewsets.ModelViewSet):
         serializer.instance = await Item.objects.select_related("category").aget(pk=instance.pk)
 
 
+class MovieSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Movie
+        fields = ["id", "title", "year", "rating", "genre", "created"]
+
+
+class MovieViewSet(viewsets.ModelViewSet):
+    queryset = Movie.objects.order_by("id")
+    serializer_class = MovieSerializer
+    pagination_class = Page20
+
+
 router = DefaultRouter()
 router.register("items", ItemViewSet)
+router.register("movies", MovieViewSet)

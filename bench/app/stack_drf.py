@@ -2,7 +2,7 @@
 
 from rest_framework import pagination, routers, serializers, viewsets
 
-from app.models import Category, Item
+from app.models import Category, Item, Movie
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -47,5 +47,18 @@ class ItemViewSet(viewsets.ModelViewSet):
         serializer.instance = Item.objects.select_related("category").get(pk=instance.pk)
 
 
+class MovieSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Movie
+        fields = ["id", "title", "year", "rating", "genre", "created"]
+
+
+class MovieViewSet(viewsets.ModelViewSet):
+    queryset = Movie.objects.order_by("id")
+    serializer_class = MovieSerializer
+    pagination_class = Page20
+
+
 router = routers.DefaultRouter()
 router.register("items", ItemViewSet)
+router.register("movies", MovieViewSet)

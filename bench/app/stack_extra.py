@@ -17,8 +17,8 @@ from ninja_extra.pagination import PageNumberPaginationExtra
 from ninja_extra.schemas import PaginatedResponseSchema
 from ninja_extra.shortcuts import get_object_or_exception
 
-from app.models import Item
-from app.schemas import ItemIn, ItemOut, ItemPatch
+from app.models import Item, Movie
+from app.schemas import ItemIn, ItemOut, ItemPatch, MovieIn, MovieOut, MoviePatch
 
 
 class ItemService(ModelService):
@@ -59,5 +59,25 @@ class ItemController(ModelControllerBase):
     )
 
 
+@api_controller("/movies")
+class MovieController(ModelControllerBase):
+    """The flat resource: ninja-extra's stock ModelService (nothing to load with the row)."""
+
+    model_config = ModelConfig(
+        model=Movie,
+        async_routes=True,
+        allowed_routes=["create", "find_one", "update", "patch", "delete", "list"],
+        create_schema=MovieIn,
+        retrieve_schema=MovieOut,
+        update_schema=MovieIn,
+        patch_schema=MoviePatch,
+        pagination=ModelPagination(
+            klass=PageNumberPaginationExtra,
+            paginator_kwargs={"page_size": 20},
+            pagination_schema=PaginatedResponseSchema,
+        ),
+    )
+
+
 api = NinjaExtraAPI(urls_namespace="extra", docs_url=None)
-api.register_controllers(ItemController)
+api.register_controllers(ItemController, MovieController)

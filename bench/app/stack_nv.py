@@ -2,8 +2,8 @@
 
 from ninja import NinjaAPI
 
-from app.models import Item
-from app.schemas import ItemIn, ItemOut
+from app.models import Item, Movie
+from app.schemas import ItemIn, ItemOut, MovieIn, MovieOut
 from ninja_viewsets import DefaultRouter, ModelViewSet
 from ninja_viewsets.pagination import PageNumberPagination
 
@@ -15,7 +15,17 @@ class ItemViewSet(ModelViewSet):
     pagination_class = PageNumberPagination  # page size 20 (NINJA_PAGINATION_PER_PAGE)
 
 
+class MovieViewSet(ModelViewSet):
+    """The flat resource: nothing to plan, so this measures the abstraction itself."""
+
+    queryset = Movie.objects.order_by("id")
+    output_schema = MovieOut
+    input_schema = MovieIn
+    pagination_class = PageNumberPagination
+
+
 router = DefaultRouter()
 router.register("items", ItemViewSet)
+router.register("movies", MovieViewSet)
 api = NinjaAPI(urls_namespace="nv", docs_url=None)
 api.add_router("/", router)
