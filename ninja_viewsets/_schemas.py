@@ -42,12 +42,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     WithJsonSchema,
     create_model,
     model_validator,
 )
 from pydantic_core import PydanticCustomError, PydanticUndefined
-from pydantic_core.core_schema import ValidationInfo
 
 __all__ = [
     "DERIVED",
@@ -222,19 +222,19 @@ def _check_upload(fld: models.FileField) -> Callable[[Any], Any]:
 
 
 def _file_url(value: Any, info: ValidationInfo) -> Any:
-    """A stored file as its URL (absolute when the request is known, as DRF answers)."""
-    if isinstance(value, str):
-        return value or None
-    if not value:  # an empty FieldFile
+    """A stored file as its URL, absolute when the request is known (as DRF answers).
+
+    Ninja reads a ``FieldFile`` as its ``url`` already (``None`` when empty)."""
+    if not isinstance(value, str):
+        if not value or not getattr(value, "name", None):  # an empty FieldFile
+            return None
+        value = value.url
+    if not value:
         return None
-    name = getattr(value, "name", None)
-    if not name:
-        return None
-    url = value.url if hasattr(value, "storage") else str(name)
     request = (info.context or {}).get("request")
     if request is not None and hasattr(request, "build_absolute_uri"):
-        return request.build_absolute_uri(url)
-    return url
+        return request.build_absolute_uri(value)
+    return value
 
 
 _FILE_URL = Annotated[str, BeforeValidator(_file_url)]

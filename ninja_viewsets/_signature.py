@@ -21,6 +21,7 @@ from ninja.params.models import Param
 from pydantic import BaseModel
 
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
+from ninja_viewsets._uploads import multipart_openapi, upload_body
 from ninja_viewsets.filters import check_search_fields, ordering_choices
 from ninja_viewsets.generics import (
     FILTERS_PARAM,
@@ -76,6 +77,7 @@ class OperationSpec:
     description: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     body: str | None = None  # the parameter read from the JSON body, if any
+    uploads: bool = False  # the body may also be multipart/form-data (file fields)
 
 
 def _is_library_method(func: Any) -> bool:
@@ -193,6 +195,7 @@ def _standard_spec(
 ) -> OperationSpec:
     params = [_kw(name, tp) for name, tp in path_types.items()]
     output = view.get_output_schema()
+    uploads = None
     paginator = None
     if action == "list":
         extra, paginator = _collection_params(view, set(path_types))
@@ -204,7 +207,13 @@ def _standard_spec(
         if nesting is not None and model is not None:  # the parent comes from the URL
             fk = model._meta.get_field(nesting.fk_name)
             body = without_fields(body, {fk.name, fk.attname})
-        params.append(_kw("payload", body))
+        uploads = upload_body(body)
+        if uploads is None:
+            params.append(_kw("payload", body))
+        else:  # file fields: JSON or multipart/form-data, both documented
+            params.append(_kw("payload", body, uploads))
+            given = options.get("openapi_extra") or {}
+            options["openapi_extra"] = {**multipart_openapi(body), **given}
     response: Any = {
         "list": list[output],  # type: ignore[valid-type]
         "create": {201: output},
@@ -230,6 +239,7 @@ def _standard_spec(
         description=description,
         options=options,
         body="payload" if action in ("create", "update", "partial_update") else None,
+        uploads=uploads is not None,
     )
 
 

@@ -45,6 +45,7 @@ from ninja_viewsets._planning import (
 )
 from ninja_viewsets._schemas import unique_field_error
 from ninja_viewsets._signature import RESPONSE_PARAM
+from ninja_viewsets._uploads import is_multipart
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.decorators import is_action
 from ninja_viewsets.exceptions import (
@@ -200,7 +201,8 @@ class ViewSetMixin:
         self.response_plan = spec.response_plan
         apply_scope(self)
         try:
-            if spec.body is not None and request.body:
+            multipart = spec.uploads and is_multipart(request)  # a body with files
+            if spec.body is not None and not multipart and request.body:
                 self.check_media_type(request)
             await self.initial(request)
             handler = getattr(self, spec.action)
