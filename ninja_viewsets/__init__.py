@@ -14,6 +14,7 @@ api = NinjaAPI()
 api.add_router("/", router)
 """
 
+from ninja_viewsets._schemas import FileURL
 from ninja_viewsets.decorators import action
 from ninja_viewsets.routers import DefaultRouter, SimpleRouter
 from ninja_viewsets.viewsets import (
@@ -27,6 +28,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DefaultRouter",
+    "FileURL",
     "GenericViewSet",
     "ModelViewSet",
     "ReadOnlyModelViewSet",

@@ -51,6 +51,7 @@ from pydantic_core import PydanticCustomError, PydanticUndefined
 
 __all__ = [
     "DERIVED",
+    "FileURL",
     "derived_input",
     "derived_output",
     "file_fields",
@@ -237,7 +238,10 @@ def _file_url(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
-_FILE_URL = Annotated[str, BeforeValidator(_file_url)]
+FileURL = Annotated[str, BeforeValidator(_file_url)]
+"""A ``FileField`` / ``ImageField`` in a response: the file's URL, absolute as DRF answers it
+(``cover: FileURL | None``: ``None`` when no file is stored)."""
+_FILE_URL = FileURL
 
 
 # -- one field, input and output -------------------------------------------------------------
@@ -362,21 +366,41 @@ def _create(name: str, model: type[Model], fields: dict[str, Any], doc: str) -> 
     return schema  # type: ignore[no-any-return]
 
 
+_derived_names: dict[str, type[Model]] = {}  # every name a derived schema took, its model
+
+
+def derived_name(model: type[Model], kind: str) -> str:
+    """The component name of a derived schema, drf-spectacular's way: ``Book`` (output),
+    ``BookRequest`` (input), ``PatchedBookRequest`` (partial update). Another app's model of the
+    same name gets its app label in front (``ShopBook``), so two never share a component."""
+    base = model._meta.object_name or model.__name__
+    prefix = "Patched" if kind == "patch" else ""
+    suffix = "Request" if kind in ("input", "patch") else ""
+    name = f"{prefix}{base}{suffix}"
+    if _derived_names.setdefault(name, model) is not model:
+        label = model._meta.app_label.title().replace("_", "")
+        name = f"{prefix}{label}{base}{suffix}"
+        _derived_names.setdefault(name, model)
+    return name
+
+
 @cache
 def derived_output(model: type[Model]) -> type[Schema]:
     """Every field of ``model`` (many-to-many as key lists), as responses carry them."""
     fields = {fld.name: _output_field(fld) for fld in _output_fields(model)}
-    name = model._meta.object_name
-    return _create(f"{name}Out", model, fields, f"A {model._meta.verbose_name}.")
+    name = derived_name(model, "output")
+    return _create(name, model, fields, f"A {model._meta.verbose_name}.")
 
 
 @cache
 def derived_input(model: type[Model]) -> type[Schema]:
     """The writable fields of ``model``, validated as the model validates them."""
     fields = {fld.name: _input_field(fld) for fld in writable_fields(model)}
-    name = model._meta.object_name
     return _create(
-        f"{name}In", model, fields, f"The writable fields of a {model._meta.verbose_name}."
+        derived_name(model, "input"),
+        model,
+        fields,
+        f"The writable fields of a {model._meta.verbose_name}.",
     )
 
 
@@ -407,11 +431,13 @@ def patch_schema_for(schema: type[BaseModel]) -> type[BaseModel]:
         optional.default_factory = None
         fields[name] = (info.annotation, optional)
     validators: dict[str, Any] = {"_object_only": model_validator(mode="before")(_object_only)}
+    model = schema.__dict__.get(DERIVED)
+    name = derived_name(model, "patch") if model is not None else f"{schema.__name__}Patch"
     patch = create_model(  # type: ignore[call-overload]
-        f"{schema.__name__}Patch", __base__=schema, __validators__=validators, **fields
+        name, __base__=schema, __validators__=validators, **fields
     )
-    if is_derived(schema):
-        setattr(patch, DERIVED, getattr(schema, DERIVED))
+    if model is not None:
+        setattr(patch, DERIVED, model)
     _patch_cache[schema] = patch
     return patch  # type: ignore[no-any-return]
 

@@ -213,7 +213,7 @@ def _standard_spec(
         else:  # file fields: JSON or multipart/form-data, both documented
             params.append(_kw("payload", body, uploads))
             given = options.get("openapi_extra") or {}
-            options["openapi_extra"] = {**multipart_openapi(body), **given}
+            options = {**options, "openapi_extra": {**multipart_openapi(body), **given}}
     response: Any = {
         "list": list[output],  # type: ignore[valid-type]
         "create": {201: output},

@@ -142,6 +142,15 @@ def upload_body(schema: type[BaseModel]) -> Any:
 
 
 def multipart_openapi(schema: type[BaseModel]) -> dict[str, Any]:
-    """``openapi_extra`` documenting the multipart body beside the JSON one."""
-    ref = {"$ref": f"#/components/schemas/{schema.__name__}"}
-    return {"requestBody": {"content": {MULTIPART: {"schema": ref}}}}
+    """``openapi_extra`` documenting the multipart body beside the JSON one.
+
+    Inline, not a second ``$ref`` to the JSON body's component: client generators tell the two
+    bodies apart by their schema (``openapi-python-client`` makes a ``...Body`` model of it).
+    """
+    body = schema.model_json_schema(ref_template="#/components/schemas/{model}", mode="validation")
+    body.pop("$defs", None)  # nested schemas: components, as the JSON body documents them
+    for prop in body.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None:  # as Ninja documents the JSON body
+            del prop["default"]
+    body["title"] = f"{schema.__name__}Form"
+    return {"requestBody": {"content": {MULTIPART: {"schema": body}}}}

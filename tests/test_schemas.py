@@ -251,3 +251,63 @@ def test_ticket_unknown_status(client, db):
     assert "status" in errors_at(r)
     r = client.post("/api/tickets/", {"status": "open", "title": "T"})
     assert r.status_code == 201, r
+
+
+# -- names -------------------------------------------------------------------------------------
+
+
+def test_derived_names_read_like_drf_spectacular():
+    names = openapi()["components"]["schemas"]
+    assert {"Gadget", "GadgetRequest", "PatchedGadgetRequest", "Ticket", "TicketRequest"} <= set(
+        names
+    )
+
+
+def test_a_user_schema_named_as_a_derived_one_once_was_simply_works(client, db):
+    """A user's ``TicketOut`` for one viewset beside a derived-schema viewset of the model."""
+    from ninja import Schema
+
+    class TicketOut(Schema):
+        id: int
+        title: str
+
+    class Summaries(ModelViewSet):
+        queryset = Ticket.objects.order_by("id")
+        output_schema = TicketOut
+
+    local = SimpleRouter()
+    local.register("summaries", Summaries, basename="summary")
+    local.register("tickets", Tickets)
+    local_api = NinjaAPI(urls_namespace="test_schemas_names")
+    local_api.add_router("/", local)
+    schemas = local_api.get_openapi_schema(path_prefix="")["components"]["schemas"]
+    assert schemas["TicketOut"]["properties"].keys() == {"id", "title"}
+    assert "status" in schemas["Ticket"]["properties"]
+
+
+def test_two_models_of_one_name_in_two_apps_get_two_components():
+    from library.models import Book as LibraryBook
+    from tests.testapp.models import Book as AppBook
+
+    class AppBooks(ModelViewSet):
+        queryset = AppBook.objects.all()
+
+    class LibraryBooks(ModelViewSet):
+        queryset = LibraryBook.objects.all()
+
+    local = SimpleRouter()
+    local.register("a", AppBooks)
+    local.register("b", LibraryBooks, basename="librarybook")
+    local_api = NinjaAPI(urls_namespace="test_schemas_two_apps")
+    local_api.add_router("/", local)
+    doc = local_api.get_openapi_schema(path_prefix="")
+    refs = {
+        op["responses"][200]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        for url, op in [
+            ("/a/{pk}/", doc["paths"]["/a/{pk}/"]["get"]),
+            ("/b/{pk}/", doc["paths"]["/b/{pk}/"]["get"]),
+        ]
+    }
+    assert len(refs) == 2
+    props = [set(doc["components"]["schemas"][r]["properties"]) for r in sorted(refs)]
+    assert {"isbn", "owner", "cover"} & (props[0] ^ props[1])  # each documents its own model

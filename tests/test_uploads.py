@@ -9,10 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import path
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema, UploadedFile
 from PIL import Image
 
-from ninja_viewsets import ModelViewSet, SimpleRouter
+from ninja_viewsets import FileURL, ModelViewSet, SimpleRouter
 from tests.schemasapp.models import Attachment, Gadget
 
 MULTIPART = "multipart/form-data"
@@ -26,9 +26,29 @@ class Gadgets(ModelViewSet):
     queryset = Gadget.objects.order_by("id")
 
 
+class AttachmentOut(Schema):
+    id: int
+    document: FileURL
+    image: FileURL | None
+
+
+class AttachmentIn(Schema):
+    title: str
+    document: UploadedFile
+
+
+class ExplicitAttachments(ModelViewSet):
+    """The user's own schemas: ``UploadedFile`` in, ``FileURL`` out."""
+
+    queryset = Attachment.objects.order_by("id")
+    output_schema = AttachmentOut
+    input_schema = AttachmentIn
+
+
 router = SimpleRouter()
 router.register("attachments", Attachments)
 router.register("gadgets", Gadgets)
+router.register("explicit", ExplicitAttachments, basename="explicit")
 api = NinjaAPI(urls_namespace="test_uploads")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls)]
@@ -66,6 +86,10 @@ def send_form(client, method: str, url: str, data: dict):
 # -- OpenAPI -----------------------------------------------------------------------------------
 
 
+def strip_defaults(props: dict) -> dict:
+    return {k: {n: v for n, v in p.items() if n != "default"} for k, p in props.items()}
+
+
 @pytest.mark.parametrize(
     ("url", "method"),
     [
@@ -78,9 +102,13 @@ def test_openapi_documents_json_and_multipart(url, method):
     schema = api.get_openapi_schema()
     content = schema["paths"][url][method]["requestBody"]["content"]
     assert set(content) == {"application/json", MULTIPART}
-    ref = content[MULTIPART]["schema"]["$ref"]
-    assert content["application/json"]["schema"]["$ref"] == ref
-    props = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]["properties"]
+    ref = content["application/json"]["schema"]["$ref"]
+    component = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    form = content[MULTIPART]["schema"]  # inline: generators tell the two bodies apart
+    assert form["title"] == component["title"] + "Form"
+    assert strip_defaults(form["properties"]) == strip_defaults(component["properties"])
+    assert form.get("required") == component.get("required")
+    props = form["properties"]
     assert props["document"] == {"type": "string", "format": "binary", "title": "Document"}
     image = [b for b in props["image"]["anyOf"] if b.get("type") != "null"]
     assert image == [{"type": "string", "format": "binary"}]  # Swagger UI: a file picker
@@ -117,6 +145,20 @@ def test_create_with_files_stores_them_through_the_storage(client, db, media):
     r = client.get(f"/api/attachments/{obj.pk}/")
     assert r.status_code == 200 and r.json() == body
     assert client.get("/api/attachments/").json() == [body]
+
+
+def test_explicit_schemas_upload_and_answer_the_url(client, db, media):
+    content = api.get_openapi_schema()["paths"]["/api/explicit/"]["post"]["requestBody"]
+    assert set(content["content"]) == {"application/json", MULTIPART}
+    r = post_form(client, "/api/explicit/", {"title": "T", "document": text()})
+    assert r.status_code == 201, r
+    obj = Attachment.objects.get()
+    assert r.json() == {
+        "id": obj.pk,
+        "document": f"http://testserver/media/{obj.document.name}",
+        "image": None,
+    }
+    assert (media / obj.document.name).read_bytes() == b"hello"
 
 
 def test_optional_file_may_be_left_out(client, db):

@@ -57,7 +57,7 @@ if os.environ.get("REDIS_URL"):
 USE_TZ = True
 STATIC_URL = "static/"
 MEDIA_URL = "media/"
-MEDIA_ROOT = BASE_DIR / "media"  # uploads (book covers)
+MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media")  # uploads (book covers)
 
 NINJA_VIEWSETS = {
     "DEFAULT_PERMISSION_CLASSES": ["ninja_viewsets.permissions.AllowAny"],

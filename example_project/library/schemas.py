@@ -6,6 +6,8 @@ from datetime import datetime
 
 from ninja import Field, FilterSchema, Schema, UploadedFile
 
+from ninja_viewsets import FileURL
+
 
 class AuthorOut(Schema):
     id: int
@@ -30,7 +32,7 @@ class BookOut(Schema):
     author: AuthorOut
     tags: list[TagOut]
     created: datetime
-    cover: str | None = None  # the file's URL
+    cover: FileURL | None = None  # the file's URL
 
 
 class BookIn(Schema):
