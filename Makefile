@@ -71,10 +71,11 @@ docs: install ## Build the documentation site with mkdocs --strict (into site/)
 	@$(PY) -c "import material, mkdocstrings_handlers.python" 2>/dev/null || $(PIP) install -q mkdocs-material "mkdocstrings[python]"
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
-lint: install ## ruff (lint + format check) and mypy
+lint: install ## ruff (lint + format check), mypy and the import-linter contracts (pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: ## Benchmark against the peers in one run; writes bench/RESULTS.md (see bench/README.md)
 	bash bench/run.sh

@@ -14,6 +14,7 @@ api = NinjaAPI()
 api.add_router("/", router)
 """
 
+from ninja_viewsets import _as_view  # noqa: F401  # registers ViewSet.as_view()'s builder
 from ninja_viewsets._schemas import FileURL
 from ninja_viewsets.decorators import action
 from ninja_viewsets.routers import DefaultRouter, SimpleRouter

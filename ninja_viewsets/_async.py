@@ -10,7 +10,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.db import transaction
 
-__all__ = ["aatomic", "acall", "is_async"]
+__all__ = ["RequestTransaction", "aatomic", "acall", "is_async"]
 
 
 def is_async(func: Callable[..., Any]) -> bool:
@@ -50,3 +50,64 @@ async def aatomic(using: str | None = None) -> AsyncIterator[None]:
         raise
     else:
         await sync_to_async(atomic.__exit__)(None, None, None)
+
+
+class RequestTransaction:
+    """The transaction of one write request, begun lazily and ended with its response.
+
+    The viewset opens it before the action and ends it after rendering: committed when the
+    response is a success, rolled back on a 4xx/5xx or an exception. It begins with the first
+    write: the library's own hooks begin it in the same thread hop as their statement
+    (:meth:`run`); user code (an overridden action or hook) gets it begun before it runs
+    (:meth:`begin`). A request that never writes never begins it, and costs no hop.
+
+    Every step runs in Django's thread-sensitive ORM thread, the one the async ORM uses for the
+    whole request, so the queries in between belong to the transaction.
+    """
+
+    __slots__ = ("_atomic", "using")
+
+    def __init__(self, using: str | None) -> None:
+        self.using = using
+        self._atomic: Any = None
+
+    @property
+    def begun(self) -> bool:
+        return self._atomic is not None
+
+    def _begin(self) -> None:
+        if self._atomic is None:
+            atomic = transaction.atomic(using=self.using)
+            atomic.__enter__()
+            self._atomic = atomic
+
+    async def begin(self) -> None:
+        """Begin now (before user code that may write through the async ORM)."""
+        if self._atomic is None:
+            await sync_to_async(self._begin)()
+
+    async def run(self, func: Callable[..., Any], /, *args: Any) -> Any:
+        """``func(*args)`` (sync ORM code) in the ORM thread, the transaction begun first, in
+        the same hop: one thread hop per write, as the async ORM's own ``acreate`` takes."""
+
+        def call() -> Any:
+            self._begin()
+            return func(*args)
+
+        return await sync_to_async(call)()
+
+    async def end(self, exc: BaseException | None = None, *, rollback: bool = False) -> None:
+        """Commit, or roll back on ``exc`` or ``rollback`` (a response that is an error)."""
+        atomic, self._atomic = self._atomic, None
+        if atomic is None:
+            return
+
+        def finish() -> None:
+            if exc is not None:
+                atomic.__exit__(type(exc), exc, exc.__traceback__)
+                return
+            if rollback:
+                transaction.set_rollback(True, using=self.using)
+            atomic.__exit__(None, None, None)
+
+        await sync_to_async(finish)()

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpRequest
-from ninja.constants import NOT_SET
+
+from ninja_viewsets._ninja import NOT_SET
 
 __all__ = ["ANONYMOUS", "Unauthenticated", "challenge", "with_fallback"]
 

@@ -29,6 +29,8 @@ from django.db import models
 from django.db.models import Model, Prefetch, QuerySet
 from pydantic import BaseModel
 
+from ninja_viewsets._ninja import schema_resolvers
+
 __all__ = ["EMPTY_PLAN", "QueryPlan", "get_plan", "load_relations", "plan_queryset"]
 
 
@@ -89,7 +91,7 @@ def _is_schema(tp: Any) -> bool:
 
 
 def _has_resolvers(schema: type[BaseModel]) -> bool:
-    return bool(getattr(schema, "_ninja_resolvers", None)) or any(
+    return bool(schema_resolvers(schema)) or any(
         name.startswith("resolve_") for name in dir(schema)
     )
 

@@ -49,6 +49,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, PydanticUndefined
 
+from ninja_viewsets._ninja import unwrap_getter
+
 __all__ = [
     "DERIVED",
     "FileURL",
@@ -411,7 +413,7 @@ _patch_cache: dict[type[BaseModel], type[BaseModel]] = {}
 
 def _object_only(cls: type[BaseModel], data: Any) -> Any:
     """A patch is a JSON object: every field being optional, ``[]`` would pass as ``{}``."""
-    raw = getattr(data, "_obj", data)  # Ninja's Schema wraps the input (DjangoGetter) first
+    raw = unwrap_getter(data)  # Ninja's Schema wraps the input (DjangoGetter) first
     if not isinstance(raw, dict):
         raise PydanticCustomError("model_type", "Input should be an object")
     return data
@@ -450,17 +452,18 @@ _UNIQUE_COLUMNS = (
 )
 
 
-def unique_field_error(view: Any, error: Exception, spec: Any) -> Any:
+def unique_field_error(view: Any, error: Exception) -> Any:
     """A 422 at the field when ``error`` is the violation of one unique field written through
     a derived body schema (its fields are the model's), else ``None``: several columns
-    (``unique_together``) and the user's own schemas stay the caller's 409.
+    (``unique_together``) and the user's own schemas stay the 409 of the exception handler.
     """
     from ninja_viewsets.exceptions import ValidationFailed
 
-    body = next((p for p in spec.parameters if p.name == spec.body), None)
+    body = getattr(view, "body_param", None)
+    payload = (getattr(view, "params", None) or {}).get(body) if body else None
     get_model = getattr(view, "get_model", None)
     model = get_model() if get_model is not None else None
-    if model is None or body is None or not is_derived(body.annotation):
+    if model is None or payload is None or not is_derived(type(payload)):
         return None
     for pattern in _UNIQUE_COLUMNS:
         match = pattern.search(str(error))
@@ -477,6 +480,6 @@ def unique_field_error(view: Any, error: Exception, spec: Any) -> Any:
             "field_label": capfirst(fld.verbose_name),
         }
         return ValidationFailed(
-            [{"type": "unique", "loc": ["body", body.name, fld.name], "msg": str(message)}]
+            [{"type": "unique", "loc": ["body", body, fld.name], "msg": str(message)}]
         )
     return None

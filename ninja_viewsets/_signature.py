@@ -16,10 +16,9 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from ninja import Query
-from ninja.constants import NOT_SET
-from ninja.params.models import Param
 from pydantic import BaseModel
 
+from ninja_viewsets._ninja import NOT_SET, Param
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
 from ninja_viewsets._uploads import multipart_openapi, upload_body
 from ninja_viewsets.filters import check_search_fields, ordering_choices
@@ -32,7 +31,6 @@ from ninja_viewsets.generics import (
 )
 from ninja_viewsets.nesting import without_fields
 from ninja_viewsets.pagination import paged_schema
-from ninja_viewsets.renderers import render
 
 __all__ = ["STANDARD_ACTIONS", "OperationSpec", "build_spec", "make_endpoint"]
 
@@ -167,13 +165,17 @@ def build_spec(
     path_types: dict[str, Any],
     initkwargs: dict[str, Any],
     options: dict[str, Any],
+    *,
+    probe: Any = None,
 ) -> OperationSpec:
-    """Describe the operation that runs ``viewset.<action>`` on a route with ``path_types``."""
+    """Describe the operation that runs ``viewset.<action>`` on a route with ``path_types``
+    (``probe``: the viewset instance configured for ``action``, when the caller has one)."""
     handler = getattr(viewset, action, None)
     if handler is None or not callable(handler):
         raise ImproperlyConfigured(f"{viewset.__name__} has no method {action!r} to route.")
-    probe = viewset(**initkwargs)
-    probe.action = action
+    if probe is None:
+        probe = viewset(**initkwargs)
+        probe.action = action
     generic = isinstance(probe, GenericAPIView)
     description = inspect.getdoc(handler) if not _is_library_method(handler) else None
     if (
@@ -354,8 +356,7 @@ def make_endpoint(
     """A fresh ``async def`` for Ninja: one new viewset instance per request."""
 
     async def endpoint(request: HttpRequest, **params: Any) -> Any:
-        view = viewset(**initkwargs)
-        return render(request, await view.run(request, spec, params), view.response)
+        return await viewset(**initkwargs).run(request, spec, params)
 
     endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [_REQUEST, *spec.parameters, _RESPONSE]

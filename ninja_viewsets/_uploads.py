@@ -17,9 +17,9 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from ninja.errors import HttpError
-from ninja.params.models import BodyModel, Param
 from pydantic import BaseModel
 
+from ninja_viewsets._ninja import BodyModel, Param
 from ninja_viewsets._schemas import file_fields
 from ninja_viewsets.conf import get_setting
 

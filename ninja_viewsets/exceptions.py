@@ -1,16 +1,37 @@
-"""Errors that become ``{"detail": ...}`` responses.
+"""Errors that become ``{"detail": ...}`` responses, and the handler that turns them into one.
 
 Raise them from actions, hooks or permissions. The viewset turns them into JSON responses
-itself, so they work on any ``NinjaAPI`` without registering exception handlers.
+itself, so they work on any ``NinjaAPI`` without registering exception handlers:
+
+    from ninja_viewsets.exceptions import ValidationError
+
+    async def perform_create(self, data):
+        if data.end < data.start:
+            raise ValidationError({"end": "must be after start"})  # 422 at that field
+        return await super().perform_create(data)
+
+``exception_handler(exc, context)`` is the default of ``NINJA_VIEWSETS["EXCEPTION_HANDLER"]``
+(DRF's ``EXCEPTION_HANDLER``): a project's own handler may call it and adjust its answer.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError, DataError, IntegrityError, InterfaceError
+from django.http import Http404, HttpResponse, JsonResponse
+
+logger = logging.getLogger("ninja_viewsets")
 
 __all__ = [
     "APIException",
+    "AuthenticationFailed",
     "Conflict",
     "MethodNotAllowed",
     "NotAuthenticated",
@@ -21,9 +42,14 @@ __all__ = [
     "RequestTooLarge",
     "ServiceUnavailable",
     "UnsupportedMediaType",
+    "ValidationError",
     "ValidationFailed",
     "ValueOutOfRange",
     "conflict_from",
+    "database_unavailable",
+    "exception_handler",
+    "field_errors",
+    "is_retryable",
 ]
 
 
@@ -57,6 +83,14 @@ class NotAuthenticated(APIException):
     status_code = 401
     default_detail = "Authentication credentials were not provided."
     default_code = "not_authenticated"
+
+
+class AuthenticationFailed(APIException):
+    """401: credentials were presented and are wrong (DRF's ``AuthenticationFailed``)."""
+
+    status_code = 401
+    default_detail = "Incorrect authentication credentials."
+    default_code = "authentication_failed"
 
 
 class PermissionDenied(APIException):
@@ -106,8 +140,8 @@ class ServiceUnavailable(APIException):
     default_detail = "The database is unavailable; try again later."
     default_code = "service_unavailable"
 
-    def __init__(self, detail: Any = None) -> None:
-        super().__init__(detail, headers={"Retry-After": "5"})
+    def __init__(self, detail: Any = None, *, code: str | None = None) -> None:
+        super().__init__(detail, code=code, headers={"Retry-After": "5"})
 
 
 class ValidationFailed(APIException):
@@ -120,6 +154,67 @@ class ValidationFailed(APIException):
 
     def body(self) -> dict[str, Any]:
         return {"detail": self.detail}
+
+
+class ValidationError(ValidationFailed):
+    """422 with each message at its field, DRF's ``serializers.ValidationError`` for hooks.
+
+    ``detail`` is a message, a list of messages (about the whole body) or a mapping
+    ``{field: message or [messages]}``; ``"non_field_errors"`` / Django's ``NON_FIELD_ERRORS``
+    name the whole body. Each message lands at ``["body", <body parameter>, field]`` in Ninja's
+    error shape (at ``[field]`` when the action has no body)::
+
+        raise ValidationError({"title": "Already taken.", "isbn": ["Not an ISBN."]})
+        # 422 {"detail": [{"type": "invalid", "loc": ["body", "payload", "title"],
+        #                  "msg": "Already taken."}, ...]}
+    """
+
+    def __init__(
+        self, detail: str | Sequence[str] | Mapping[str, Any], *, code: str = "invalid"
+    ) -> None:
+        self.fields: dict[str | None, list[tuple[str, str]]] = {}
+        if isinstance(detail, Mapping):
+            for name, messages in detail.items():
+                key = None if name in (NON_FIELD_ERRORS, "non_field_errors") else str(name)
+                for message in [messages] if isinstance(messages, str) else list(messages):
+                    self.fields.setdefault(key, []).append((str(message), code))
+        else:
+            for message in [detail] if isinstance(detail, str) else list(detail):
+                self.fields.setdefault(None, []).append((str(message), code))
+        super().__init__(self.errors(()))
+
+    @classmethod
+    def from_django(cls, error: DjangoValidationError) -> ValidationError:
+        """A Django ``ValidationError`` (``full_clean()``, a model's ``clean()``) by field."""
+        result = cls([])
+        if hasattr(error, "error_dict"):
+            items = [
+                (None if name == NON_FIELD_ERRORS else name, errors)
+                for name, errors in error.error_dict.items()
+            ]
+        else:
+            items = [(None, error.error_list)]
+        for name, errors in items:
+            for item in errors:
+                message = " ".join(str(m) for m in DjangoValidationError([item]).messages)
+                result.fields.setdefault(name, []).append((message, item.code or "invalid"))
+        result.detail = result.errors(())
+        return result
+
+    def errors(self, prefix: Sequence[str]) -> list[dict[str, Any]]:
+        """Ninja's error items, each ``loc`` under ``prefix`` (``("body", "payload")``)."""
+        return [
+            {"type": code, "loc": [*prefix, *([name] if name else [])], "msg": message}
+            for name, messages in self.fields.items()
+            for message, code in messages
+        ]
+
+
+def field_errors(errors: Sequence[tuple[str, str, str]], prefix: Sequence[str]) -> ValidationFailed:
+    """A 422 from ``(field, type, message)`` triples, each at ``[*prefix, field]``."""
+    return ValidationFailed(
+        [{"type": kind, "loc": [*prefix, name], "msg": message} for name, kind, message in errors]
+    )
 
 
 class ValueOutOfRange(ValidationFailed):
@@ -169,3 +264,115 @@ def conflict_from(error: Exception) -> Conflict:
     if "not null" in lowered or "null value" in lowered:
         return Conflict("A required value is missing.", code="not_null")
     return Conflict()
+
+
+# -- database errors ---------------------------------------------------------------------------
+#
+# Only an unavailable database is a 503: the connection lost or refused, the server shutting
+# down or out of connections, a timeout, a lock not granted in time. A missing table or column
+# or bad SQL is a bug: a 500, logged with its traceback. Deadlocks and serialization failures
+# are transient: the request's transaction is retried once (see ViewSetMixin.run), then 503.
+
+_UNAVAILABLE_STATES = ("08", "53", "57P01", "57P02", "57P03", "57014", "55P03", "58")
+_RETRY_STATES = ("40001", "40P01")
+_UNAVAILABLE_WORDS = (
+    "connection",
+    "could not connect",
+    "server closed",
+    "terminat",
+    "timeout",
+    "timed out",
+    "database is locked",
+    "table is locked",
+    "unable to open database",
+    "disk i/o error",
+    "too many clients",
+    "lock wait",
+    "gone away",
+)
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    cause: BaseException | None = error
+    while cause is not None:
+        state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+        if isinstance(state, str):
+            return state
+        cause = cause.__cause__
+    return None
+
+
+def is_retryable(error: BaseException) -> bool:
+    """A deadlock or serialization failure: the transaction may succeed when run again."""
+    if not isinstance(error, DatabaseError):
+        return False
+    state = _sqlstate(error)
+    if state is not None:
+        return state in _RETRY_STATES
+    message = str(error).lower()
+    return "deadlock" in message or "could not serialize" in message
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """The database cannot be reached or did not answer in time (not a bug in the query)."""
+    if isinstance(error, InterfaceError):  # the connection is closed / unusable
+        return True
+    if not isinstance(error, DatabaseError) or isinstance(error, IntegrityError | DataError):
+        return False
+    if is_retryable(error):
+        return True  # still failing after the retry: transient contention
+    state = _sqlstate(error)
+    if state is not None:
+        return state.startswith(_UNAVAILABLE_STATES)
+    message = str(error).lower()
+    return any(word in message for word in _UNAVAILABLE_WORDS)
+
+
+_NUL = "NUL (0x00)"  # psycopg: "A string literal cannot contain NUL (0x00) characters."
+NUL_MESSAGE = "Null characters are not allowed."
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse | None:
+    """The response for ``exc``, or ``None`` when it is not one of the known kinds (a 500).
+
+    The default ``NINJA_VIEWSETS["EXCEPTION_HANDLER"]``. ``context`` holds ``view`` (the viewset
+    instance), ``request``, ``args`` and ``kwargs``, as DRF's. A project handler may call this one
+    first and change or replace its answer::
+
+        def handler(exc, context):
+            response = exception_handler(exc, context)
+            if response is not None:
+                response["X-Request-Id"] = context["request"].headers.get("X-Request-Id", "")
+            return response
+    """
+    view = context.get("view")
+    action = f"{type(view).__name__}.{getattr(view, 'action', None)}"
+    body = getattr(view, "body_param", None)
+    prefix: tuple[str, ...] = ("body", body) if body else ()
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError.from_django(exc)
+    elif isinstance(exc, ObjectDoesNotExist | Http404):
+        exc = NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = PermissionDenied(str(exc) or None)
+    elif isinstance(exc, IntegrityError):  # a constraint of the database refused the write
+        exc = conflict_from(exc)
+    elif isinstance(exc, DataError | OverflowError):  # SQLite: OverflowError
+        exc = ValueOutOfRange()
+    elif isinstance(exc, ValueError) and _NUL in str(exc):
+        exc = ValidationFailed(
+            [{"type": "null_characters", "loc": list(prefix), "msg": NUL_MESSAGE}]
+        )
+    elif isinstance(exc, DatabaseError):
+        if not database_unavailable(exc):
+            return None  # a bug (missing table or column, bad SQL): a logged 500
+        logger.warning("database unavailable in %s: %s", action, exc)
+        exc = ServiceUnavailable()
+    if not isinstance(exc, APIException):
+        return None
+    if isinstance(exc, ValidationError):
+        exc.detail = exc.errors(prefix)
+    response = JsonResponse(exc.body(), status=exc.status_code)
+    for header, value in exc.headers.items():
+        response[header] = value
+    return response

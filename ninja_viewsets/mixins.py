@@ -11,11 +11,16 @@ Override a hook to change a side effect, an action to change the whole behaviour
 
     async def perform_create(self, data):
         return await Book.objects.acreate(owner=self.request.user, **data.model_dump())
+
+    async def perform_create(self, data):  # DRF's serializer.save(owner=...), no return
+        await super().perform_create(data, owner=self.request.user)
+
+A write request runs its action, hooks and rendering in one transaction (``atomic_writes``):
+an error answer or an exception leaves the database as it was.
 """
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
@@ -27,6 +32,7 @@ from pydantic import BaseModel
 from ninja_viewsets._async import aatomic, acall
 from ninja_viewsets._compat import respond
 from ninja_viewsets._planning import plan_queryset
+from ninja_viewsets.exceptions import NUL_MESSAGE, field_errors
 from ninja_viewsets.generics import _etag_matches
 
 __all__ = [
@@ -35,6 +41,7 @@ __all__ = [
     "ListModelMixin",
     "RetrieveModelMixin",
     "UpdateModelMixin",
+    "missing_related",
     "model_values",
 ]
 
@@ -73,16 +80,78 @@ def model_values(
     return concrete, many
 
 
-def _hook_transaction(view: Any, hook: str, mixin: type) -> AbstractAsyncContextManager[None]:
-    """A transaction around an overridden ``perform_*`` hook (its writes: all or nothing).
+def _field(model: type[Model], name: str) -> Any:
+    """The model field a schema key names (its name, or a foreign key's ``attname``)."""
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return next((f for f in model._meta.concrete_fields if f.attname == name), None)
 
-    The library's own hooks make one statement, or open their own transaction, so they need
-    none (and the common path stays free of extra thread hops).
-    """
-    if getattr(type(view), hook) is getattr(mixin, hook) or not view.atomic_writes:
-        return nullcontext()
-    model = view.get_queryset().model
-    return aatomic(using=router.db_for_write(model))
+
+def _merge(
+    model: type[Model], concrete: dict[str, Any], many: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """Add a hook's extra ``values`` (``owner=request.user``) over the validated data."""
+    for name, value in values.items():
+        fld = _field(model, name)
+        if fld is None:
+            raise ImproperlyConfigured(f"{name!r} is not a field of {model.__name__}.")
+        if fld.many_to_many:
+            many[fld.name] = value
+            continue
+        concrete.pop(fld.name, None)
+        concrete.pop(fld.attname, None)
+        concrete[name] = value
+
+
+def check_strings(view: Any, model: type[Model], concrete: dict[str, Any]) -> None:
+    """422 at the field, before the write, for a string its column cannot store: one over
+    the field's ``max_length`` (PostgreSQL refuses it without naming the column; SQLite would
+    store it), or one with a NUL character (refused by PostgreSQL; by DRF everywhere)."""
+    errors = []
+    for name, value in concrete.items():
+        if not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            errors.append((name, "null_characters", NUL_MESSAGE))
+            continue
+        max_length = getattr(_field(model, name), "max_length", None)
+        if max_length is not None and len(value) > max_length:
+            message = f"Ensure this value has at most {max_length} characters."
+            errors.append((name, "string_too_long", message))
+    if errors:
+        raise field_errors(errors, ("body", getattr(view, "body_param", None) or "payload"))
+
+
+async def missing_related(model: type[Model], data: BaseModel) -> list[tuple[str, str, str]]:
+    """``(field, type, message)`` for each foreign key or many-to-many id in ``data`` that names
+    no row (asked after the database refused a write for a foreign key)."""
+    errors = []
+    for name, value in data.model_dump(exclude_unset=True).items():
+        fld = _field(model, name)
+        if fld is None or not fld.is_relation or value is None or isinstance(value, Model):
+            continue
+        related = fld.related_model._base_manager
+        if fld.many_to_many:
+            ids = list(value)
+            found = {pk async for pk in related.filter(pk__in=ids).values_list("pk", flat=True)}
+            missing = [pk for pk in ids if pk not in found]
+        elif fld.concrete:
+            target = fld.target_field.attname
+            missing = [] if await related.filter(**{target: value}).aexists() else [value]
+        else:
+            continue
+        for pk in missing:
+            errors.append((name, "does_not_exist", f'Invalid pk "{pk}" - object does not exist.'))
+    return errors
+
+
+def _returned_none(view: Any, hook: str, example: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(
+        f"{type(view).__name__}.{hook}() returned None: return the object it saved "
+        f"(`return await {example}`), or save through `await super().{hook}(...)`, whose "
+        f"object then is the response. The write was rolled back."
+    )
 
 
 class ListModelMixin:
@@ -100,15 +169,29 @@ class ListModelMixin:
 class CreateModelMixin:
     """``POST {prefix}/``: validate ``input_schema``, ``perform_create``, 201 with the object."""
 
+    saved_object: Any = None  # what the library's perform_create saved in this request
+
     async def create(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
-        async with _hook_transaction(self, "perform_create", CreateModelMixin):
+        if type(self).perform_create is CreateModelMixin.perform_create:
+            instance = await self.perform_create(payload)
+        else:  # the user's hook: DRF's way (no return) saves through super().perform_create()
+            if self.write_transaction is not None:  # type: ignore[attr-defined]
+                await self.write_transaction.begin()  # type: ignore[attr-defined]
             instance = await acall(self.perform_create, payload)
+            if instance is None:
+                instance = self.saved_object
+            if instance is None:
+                raise _returned_none(self, "perform_create", "Model.objects.acreate(...)")
         if self.optimistic_concurrency:  # type: ignore[attr-defined]
             self.set_etag(instance)  # type: ignore[attr-defined]
         return respond(201, await self.refetch(instance))  # type: ignore[attr-defined]
 
-    async def perform_create(self, data: BaseModel) -> Any:
-        """Save a new object from validated ``data`` and return it (M2M in one transaction)."""
+    async def perform_create(self, data: BaseModel, **values: Any) -> Any:
+        """Save a new object from validated ``data`` and return it (M2M in one transaction).
+
+        ``values`` set more fields, as DRF's ``serializer.save(owner=request.user)``:
+        ``await super().perform_create(data, owner=self.request.user)``.
+        """
         model = self.get_queryset().model  # type: ignore[attr-defined]
         concrete, many = model_values(model, data)
         nesting = getattr(self, "nesting", None)
@@ -116,12 +199,28 @@ class CreateModelMixin:
             fk = model._meta.get_field(nesting.fk_name)
             concrete.pop(fk.name, None)
             concrete[fk.attname] = self.parent_object.pk  # type: ignore[attr-defined]
-        if not many:  # one INSERT: atomic by itself
-            return await model._default_manager.acreate(**concrete)
-        async with aatomic(using=router.db_for_write(model)):
-            instance = await model._default_manager.acreate(**concrete)
-            for name, value in many.items():
-                await getattr(instance, name).aset(value)
+        if values:
+            _merge(model, concrete, many, values)
+        check_strings(self, model, concrete)
+        manager = model._default_manager
+        transaction = self.write_transaction  # type: ignore[attr-defined]
+        if transaction is not None:  # the request's transaction begins with this hop
+
+            def write() -> Any:
+                instance = manager.create(**concrete)
+                for name, value in many.items():
+                    getattr(instance, name).set(value)
+                return instance
+
+            instance = await transaction.run(write)
+        elif not many:  # one INSERT: atomic by itself
+            instance = await manager.acreate(**concrete)
+        else:
+            async with aatomic(using=router.db_for_write(model)):
+                instance = await manager.acreate(**concrete)
+                for name, value in many.items():
+                    await getattr(instance, name).aset(value)
+        self.saved_object = instance
         return instance
 
 
@@ -146,33 +245,60 @@ class UpdateModelMixin:
 
     async def update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         self.partial = bool(kwargs.pop("partial", False))
+        transaction = self.write_transaction  # type: ignore[attr-defined]
+        if transaction is not None and self.optimistic_concurrency:  # type: ignore[attr-defined]
+            await transaction.begin()  # write_guard()'s lock nests in it
+        overridden = type(self).perform_update is not UpdateModelMixin.perform_update
         async with self.write_guard():  # type: ignore[attr-defined]
             instance = await self.get_object()  # type: ignore[attr-defined]
             self.check_preconditions(instance)  # type: ignore[attr-defined]
-            async with _hook_transaction(self, "perform_update", UpdateModelMixin):
-                instance = await acall(self.perform_update, instance, payload)
+            if not overridden:
+                instance = await self.perform_update(instance, payload)
+            else:
+                if transaction is not None:
+                    await transaction.begin()
+                saved = await acall(self.perform_update, instance, payload)
+                instance = instance if saved is None else saved  # DRF's way: no return
         if self.optimistic_concurrency:  # type: ignore[attr-defined]
             self.set_etag(instance)  # type: ignore[attr-defined]
-        overridden = type(self).perform_update is not UpdateModelMixin.perform_update
         return await self.reload_relations(instance, stale=overridden)  # type: ignore[attr-defined]
 
     async def partial_update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         return await self.update(request, payload, partial=True, **kwargs)
 
-    async def perform_update(self, instance: Any, data: BaseModel) -> Any:
-        """Write validated ``data`` onto ``instance`` (only the sent fields on PATCH)."""
-        concrete, many = model_values(type(instance), data, partial=self.partial)
+    async def perform_update(self, instance: Any, data: BaseModel, **values: Any) -> Any:
+        """Write validated ``data`` onto ``instance`` (only the sent fields on PATCH).
+
+        ``values`` set more fields: ``await super().perform_update(instance, data, editor=user)``.
+        """
+        model = type(instance)
+        concrete, many = model_values(model, data, partial=self.partial)
+        if values:
+            _merge(model, concrete, many, values)
+        check_strings(self, model, concrete)
         for attr, value in concrete.items():
             setattr(instance, attr, value)
-        if not many:  # one UPDATE: atomic by itself
-            if concrete:
-                await instance.asave(update_fields=list(concrete))
-            return instance
-        async with aatomic(using=router.db_for_write(type(instance))):
-            if concrete:
-                await instance.asave(update_fields=list(concrete))
-            for name, value in many.items():
-                await getattr(instance, name).aset(value)
+        fields = list(concrete)
+        transaction = self.write_transaction  # type: ignore[attr-defined]
+        if transaction is not None:  # the request's transaction begins with this hop
+
+            def write() -> None:
+                if fields:
+                    instance.save(update_fields=fields)
+                for name, value in many.items():
+                    getattr(instance, name).set(value)
+
+            if fields or many:
+                await transaction.run(write)
+        elif not many:  # one UPDATE: atomic by itself
+            if fields:
+                await instance.asave(update_fields=fields)
+        else:
+            async with aatomic(using=router.db_for_write(model)):
+                if fields:
+                    await instance.asave(update_fields=fields)
+                for name, value in many.items():
+                    await getattr(instance, name).aset(value)
         return instance
 
 
@@ -180,12 +306,23 @@ class DestroyModelMixin:
     """``DELETE {prefix}/{lookup}/``: 204 with an empty body."""
 
     async def destroy(self, request: HttpRequest, **kwargs: Any) -> Any:
+        transaction = self.write_transaction  # type: ignore[attr-defined]
+        if transaction is not None and self.optimistic_concurrency:  # type: ignore[attr-defined]
+            await transaction.begin()  # write_guard()'s lock nests in it
         async with self.write_guard():  # type: ignore[attr-defined]
             instance = await self.get_object()  # type: ignore[attr-defined]
             self.check_preconditions(instance)  # type: ignore[attr-defined]
-            async with _hook_transaction(self, "perform_destroy", DestroyModelMixin):
+            if type(self).perform_destroy is DestroyModelMixin.perform_destroy:
+                await self.perform_destroy(instance)
+            else:
+                if transaction is not None:
+                    await transaction.begin()
                 await acall(self.perform_destroy, instance)
         return respond(204, None)
 
     async def perform_destroy(self, instance: Any) -> None:
-        await instance.adelete()
+        transaction = self.write_transaction  # type: ignore[attr-defined]
+        if transaction is not None:
+            await transaction.run(instance.delete)
+        else:
+            await instance.adelete()

@@ -25,7 +25,6 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F, Model, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
-from ninja.conf import settings as ninja_settings
 from ninja.pagination import (
     AsyncPaginationBase,
     LimitOffsetPagination,
@@ -35,6 +34,7 @@ from ninja.pagination import (
 from pydantic import BaseModel
 
 from ninja_viewsets._async import acall
+from ninja_viewsets._ninja import default_page_size, ninja_page_methods
 from ninja_viewsets.exceptions import APIException
 from ninja_viewsets.filters import InvalidQueryParameter
 
@@ -121,12 +121,6 @@ def check_position(pagination: Any, paginator: Any) -> None:
         )
 
 
-_NINJA_PAGE_METHODS = {
-    (cls.paginate_queryset, cls.apaginate_queryset)
-    for cls in (PageNumberPagination, LimitOffsetPagination)
-}
-
-
 async def apaginate(
     paginator: AsyncPaginationBase, queryset: QuerySet[Any], pagination: Any, request: HttpRequest
 ) -> Any:
@@ -138,8 +132,7 @@ async def apaginate(
     ``page``/``offset`` past what a database can address is a 422 first.
     """
     check_position(pagination, paginator)
-    cls = type(paginator)
-    if (cls.paginate_queryset, cls.apaginate_queryset) in _NINJA_PAGE_METHODS:
+    if ninja_page_methods(type(paginator)):
         return await acall(_page_now, paginator, queryset, pagination, request)
     return await paginator.apaginate_queryset(queryset, pagination=pagination, request=request)
 
@@ -160,7 +153,7 @@ class CursorPagination(AsyncPaginationBase):
     """
 
     ordering: Sequence[str] = ("-pk",)
-    page_size: int = ninja_settings.PAGINATION_PER_PAGE
+    page_size: int = default_page_size()
     items_attribute = "results"
 
     class Input(Schema):

@@ -34,118 +34,41 @@ import types
 import typing
 from collections.abc import Callable
 from contextvars import ContextVar
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from operator import attrgetter
-from typing import Any, NamedTuple
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Manager, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from ninja import Schema
-from ninja.operation import ResponseObject
-from ninja.renderers import JSONRenderer
-from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel
-from pydantic_core import SchemaSerializer, core_schema
 
 from ninja_viewsets._compat import NATIVE_STATUS, split_status
+from ninja_viewsets._ninja import (
+    LEAF_SCHEMAS,
+    RESPONSE_PREFIX,
+    ResponseObject,
+    is_default_json,
+    json_serializer,
+    list_schema,
+    ninja_validators_only,
+    nullable_schema,
+    plain_serializer,
+    record_schema,
+    response_annotation,
+    schema_resolvers,
+)
 from ninja_viewsets.conf import get_setting
+
+if TYPE_CHECKING:
+    from pydantic_core import SchemaSerializer
 
 __all__ = ["current_operation", "render"]
 
 #: The Ninja operation serving the current request (set by the viewset URL's dispatch).
 current_operation: ContextVar[Any] = ContextVar("ninja_viewsets_operation", default=None)
 
-# Django's own text for these (what NinjaJSONEncoder writes), not pydantic's.
-_django_format: Callable[[Any], Any] = DjangoJSONEncoder().default
-_TEMPORAL = {
-    kind: core_schema.plain_serializer_function_ser_schema(_django_format, when_used="json")
-    for kind in ("datetime", "time", "timedelta")
-}
-# Leaf types whose pydantic JSON is what json.dumps(NinjaJSONEncoder) writes for them.
-_SAME_JSON = {
-    "str", "int", "float", "bool", "none", "decimal", "date", "uuid", "literal", "url",
-    "multi-host-url", "definition-ref",
-}  # fmt: skip
-# Nodes holding other schemas under these keys (validators, containers, defaults...).
-_CONTAINERS = {
-    "model", "model-fields", "model-field", "computed-field", "definitions", "list", "tuple",
-    "set", "frozenset", "dict", "nullable", "default", "union", "tagged-union", "function-before",
-    "function-after", "function-wrap", "lax-or-strict", "json-or-python", "chain",
-    "custom-error",
-}  # fmt: skip
-# Keys holding values, not schemas (a default may be a dict with a "type" key).
-_VERBATIM = {"metadata", "ref", "function", "default", "default_factory", "generic_origin"}
 Convert = Callable[[Any], Any]  # a response body to plain data (the direct path)
-# NaN / Infinity, as json.dumps writes them
-_INF_NAN: core_schema.CoreConfig = {"ser_json_inf_nan": "constants"}
-
-
-class _Unsupported(Exception):
-    """The schema has a node whose JSON may differ from Ninja's: keep Ninja's renderer."""
-
-
-def _rewrite(node: Any) -> Any:
-    """``node`` with Django's temporal formats; raises ``_Unsupported`` for unknown nodes."""
-    if isinstance(node, list | tuple):
-        return type(node)(_rewrite(item) for item in node)
-    if not isinstance(node, dict):
-        return node
-    kind = node.get("type")
-    if kind is None:  # a mapping of fields / choices / config: rewrite its values
-        return {key: _rewrite(value) for key, value in node.items()}
-    if "serialization" in node:  # the user's own serializer: Ninja calls it in python mode
-        raise _Unsupported(kind)
-    if kind in _TEMPORAL:
-        return {**node, "serialization": _TEMPORAL[kind]}
-    if kind == "enum":  # str/int enums are their value in both; a plain Enum is str(member)
-        if node.get("sub_type") not in ("str", "int"):
-            raise _Unsupported(kind)
-        return node
-    if kind in _SAME_JSON:
-        return node
-    if kind not in _CONTAINERS:
-        raise _Unsupported(kind)
-    if kind in ("union", "tagged-union") and _names_a_model(node):
-        raise _Unsupported(kind)  # a union picks its model by class: see _stand_in()
-    out = {}
-    for key, value in node.items():
-        if key in _VERBATIM:
-            out[key] = value
-        elif key == "cls" and kind == "model":
-            out[key] = _stand_in(value)
-        elif key == "config":
-            out[key] = {**value, **_INF_NAN}
-        else:
-            out[key] = _rewrite(value)
-    return out
-
-
-def _stand_in(cls: type) -> type:
-    """A plain class standing for model ``cls`` in the rewritten schema.
-
-    pydantic-core reuses a complete model's own serializer for a ``model`` node naming its
-    class (the rewritten fields would be ignored); a node naming another class is built from
-    the schema. Outside unions the serializer does not check the value's class, so the
-    validated instances of ``cls`` serialize through it unchanged.
-    """
-    return _stand_ins.setdefault(cls, type(cls.__name__, (), {"__module__": cls.__module__}))
-
-
-_stand_ins: dict[type, type] = {}
-
-
-def _names_a_model(node: Any) -> bool:
-    if isinstance(node, dict):
-        if node.get("type") in ("model", "definition-ref", "dataclass", "typed-dict"):
-            return True
-        return any(_names_a_model(v) for k, v in node.items() if k not in _VERBATIM)
-    if isinstance(node, list | tuple):
-        return any(_names_a_model(v) for v in node)
-    return False
 
 
 class _Plan(NamedTuple):
@@ -164,26 +87,11 @@ def _plan(response_model: type[BaseModel]) -> _Plan:
         return _plans[response_model]
     except KeyError:
         pass
-    try:
-        schema = _rewrite(response_model.__pydantic_core_schema__)
-        serializer: SchemaSerializer | None = SchemaSerializer(schema, _INF_NAN)
-    except _Unsupported:
-        serializer = None
-    found = _plain(response_model.model_fields["response"].annotation) if serializer else None
-    direct = None if found is None else (found[0], SchemaSerializer(found[1], _INF_NAN))
+    serializer = json_serializer(response_model)
+    found = _plain(response_annotation(response_model)) if serializer else None
+    direct = None if found is None else (found[0], plain_serializer(found[1]))
     plan = _plans[response_model] = _Plan(serializer, direct)
     return plan
-
-
-def _default_json(renderer: Any) -> bool:
-    return (
-        type(renderer) is JSONRenderer
-        and renderer.encoder_class is NinjaJSONEncoder
-        and not renderer.json_dumps_params
-    )
-
-
-_PREFIX = b'{"response":'
 
 
 def render(request: HttpRequest, result: Any, response: HttpResponse | None) -> Any:
@@ -199,7 +107,7 @@ def render(request: HttpRequest, result: Any, response: HttpResponse | None) -> 
         or response is None
         or isinstance(result, HttpResponseBase)
         or not get_setting("JSON_RENDERING")
-        or not _default_json(operation.api.renderer)
+        or not is_default_json(operation.api.renderer)
     ):
         return result
     status, body = split_status(result)
@@ -231,10 +139,10 @@ def render(request: HttpRequest, result: Any, response: HttpResponse | None) -> 
         exclude_none=operation.exclude_none,
         context=context,
     )
-    if not content.startswith(_PREFIX):  # e.g. exclude_none dropped a None body
+    if not content.startswith(RESPONSE_PREFIX):  # e.g. exclude_none dropped a None body
         return result
     response.status_code = status
-    response.content = content[len(_PREFIX) : -1]
+    response.content = content[len(RESPONSE_PREFIX) : -1]
     return response
 
 
@@ -247,18 +155,6 @@ def render(request: HttpRequest, result: Any, response: HttpResponse | None) -> 
 # anything more (validators, resolvers, aliases, constraints, computed fields, custom config),
 # takes the validated path above instead.
 
-_LEAVES: dict[Any, Any] = {
-    int: core_schema.int_schema(),
-    str: core_schema.str_schema(),
-    bool: core_schema.bool_schema(),
-    float: core_schema.float_schema(),
-    Decimal: core_schema.decimal_schema(),
-    date: core_schema.date_schema(),
-    datetime: {"type": "datetime", "serialization": _TEMPORAL["datetime"]},
-    time: {"type": "time", "serialization": _TEMPORAL["time"]},
-    timedelta: {"type": "timedelta", "serialization": _TEMPORAL["timedelta"]},
-    UUID: core_schema.uuid_schema(),
-}
 # model_config keys that change nothing for a value of exactly the field's type.
 _INERT_CONFIG = {
     "from_attributes", "title", "json_schema_extra", "populate_by_name", "validate_by_name",
@@ -282,7 +178,7 @@ def _optional(annotation: Any) -> tuple[Any, bool]:
 def _plain(annotation: Any, seen: frozenset[Any] = frozenset()) -> tuple[Convert, Any] | None:
     """(converter to plain data, its serialization schema) for ``annotation``, or ``None``."""
     inner, optional = _optional(annotation)
-    if inner in _LEAVES:
+    if inner in LEAF_SCHEMAS:
         allowed = (inner, type(None)) if optional else (inner,)
 
         def leaf(value: Any) -> Any:
@@ -290,7 +186,7 @@ def _plain(annotation: Any, seen: frozenset[Any] = frozenset()) -> tuple[Convert
                 return value
             raise _Fallback
 
-        found: tuple[Convert, Any] | None = (leaf, _LEAVES[inner])
+        found: tuple[Convert, Any] | None = (leaf, LEAF_SCHEMAS[inner])
     elif typing.get_origin(inner) is list and len(typing.get_args(inner)) == 1:
         item = _plain(typing.get_args(inner)[0], seen)
         found = None if item is None else _list_of(*item)
@@ -305,7 +201,7 @@ def _plain(annotation: Any, seen: frozenset[Any] = frozenset()) -> tuple[Convert
     def nullable(value: Any) -> Any:
         return None if value is None else convert(value)
 
-    return nullable, core_schema.nullable_schema(schema)
+    return nullable, nullable_schema(schema)
 
 
 def _list_of(convert: Convert, schema: Any) -> tuple[Convert, Any]:
@@ -316,31 +212,17 @@ def _list_of(convert: Convert, schema: Any) -> tuple[Convert, Any]:
             return [convert(v) for v in value]
         raise _Fallback
 
-    return items, core_schema.list_schema(schema)
-
-
-def _ninja_root_validator_only(cls: type[BaseModel]) -> bool:
-    decorators = cls.__pydantic_decorators__
-    if (
-        decorators.validators
-        or decorators.field_validators
-        or decorators.root_validators
-        or decorators.field_serializers
-        or decorators.model_serializers
-        or decorators.computed_fields
-    ):
-        return False
-    return all(name == "_run_root_validator" for name in decorators.model_validators)
+    return items, list_schema(schema)
 
 
 def _schema(cls: type[BaseModel], seen: frozenset[Any]) -> tuple[Convert, Any] | None:
     if (
         not (issubclass(cls, Schema) or cls.model_config.get("from_attributes"))
-        or getattr(cls, "_ninja_resolvers", None)
+        or schema_resolvers(cls)
         or not set(cls.model_config) <= _INERT_CONFIG
         or cls.model_config.get("extra", "ignore") != "ignore"  # "forbid" refuses a dict's extras
         or cls.__pydantic_root_model__
-        or not _ninja_root_validator_only(cls)
+        or not ninja_validators_only(cls)
     ):
         return None
     fields: list[tuple[str, Convert]] = []
@@ -359,7 +241,7 @@ def _schema(cls: type[BaseModel], seen: frozenset[Any]) -> tuple[Convert, Any] |
         if found is None:
             return None
         fields.append((name, found[0]))
-        schemas[name] = core_schema.typed_dict_field(found[1])
+        schemas[name] = found[1]
     getters = [(name, attrgetter(name), convert) for name, convert in fields]
 
     def convert(value: Any) -> Any:
@@ -373,7 +255,7 @@ def _schema(cls: type[BaseModel], seen: frozenset[Any]) -> tuple[Convert, Any] |
         except AttributeError:
             raise _Fallback from None
 
-    return convert, core_schema.typed_dict_schema(schemas)
+    return convert, record_schema(schemas)
 
 
 def _direct_json(operation: Any, plan: _Plan, body: Any) -> bytes | None:

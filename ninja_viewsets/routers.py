@@ -16,32 +16,29 @@ The URL table is data (``routes``): list, list-level actions, detail, detail-lev
 that order, so ``/users/recent_users/`` never reaches ``retrieve``. Every method of one URL is
 registered on this router under one path string, with a unique operation id
 ``{basename}_{action}``, the url name ``{basename}-{url_name}`` and the tag ``basename``.
+
+``register()`` plans, then applies: the viewset is first resolved into a ``Plan`` (routes,
+operation specs, endpoints, OpenAPI errors, every configuration check) without touching Ninja,
+then the plan is added to Ninja in one step. A configuration error leaves the router (and the
+API it is mounted on) exactly as it was.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from inspect import getdoc
-from itertools import count
-from typing import Any, cast
+from typing import Any
 
-from asgiref.sync import sync_to_async
-from django.core.exceptions import (
-    ImproperlyConfigured,
-    RequestDataTooBig,
-    SuspiciousOperation,
-)
-from django.http import HttpRequest, HttpResponseBase, JsonResponse
-from ninja import NinjaAPI, Router, Schema
-from ninja.constants import NOT_SET
-from ninja.operation import AsyncOperation, Operation, PathView
-from ninja.params.models import Param
-from ninja.signature import is_async
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from ninja import Router
 from pydantic import BaseModel
 
-from ninja_viewsets._auth import with_fallback
+from ninja_viewsets._ninja import Param, operation_of, plant_path_view
+from ninja_viewsets._openapi import error_responses
+from ninja_viewsets._operations import ViewSetOperation, ViewSetPathView
+from ninja_viewsets._plans import ActionConfig, OperationPlan, PathPlan, Plan, resolve_action
 from ninja_viewsets._signature import (
     OPERATION_OPTIONS,
     STANDARD_ACTIONS,
@@ -51,24 +48,26 @@ from ninja_viewsets._signature import (
     schema_classes,
 )
 from ninja_viewsets.decorators import is_action, pretty_name
-from ninja_viewsets.exceptions import (
-    APIException,
-    MethodNotAllowed,
-    ParseError,
-    RequestTooLarge,
-)
 from ninja_viewsets.generics import lookup_type
 from ninja_viewsets.nesting import Nesting, RegisteredViewSet
-from ninja_viewsets.pagination import CursorPagination
-from ninja_viewsets.permissions import AllowAny
-from ninja_viewsets.renderers import current_operation
 from ninja_viewsets.viewsets import ViewSet
 
-__all__ = ["DefaultRouter", "DynamicRoute", "RegisteredViewSet", "Route", "SimpleRouter"]
+__all__ = [
+    "ActionConfig",
+    "DefaultRouter",
+    "DynamicRoute",
+    "OperationPlan",
+    "PathPlan",
+    "Plan",
+    "RegisteredViewSet",
+    "Route",
+    "SimpleRouter",
+    "ViewSetOperation",
+    "ViewSetPathView",
+]
 
-HTTP_METHOD_NAMES = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 _PATH_PARAM = re.compile(r"\{(?:\w+:)?(\w+)\}")
-_UUID_PARAM = re.compile(r"\{uuid:(\w+)\}", re.IGNORECASE)  # as Ninja's add_api_operation
+_VIEW_ATTRIBUTES = ("basename", "detail", "suffix", "name", "description")
 
 
 @dataclass(frozen=True)
@@ -131,12 +130,13 @@ class SimpleRouter(Router):
         self.registry: list[RegisteredViewSet] = []
         self._schema_names: dict[str, type[BaseModel]] = {}
 
-    # -- registration --------------------------------------------------------------------
+    # -- registration: plan, then apply --------------------------------------------------
 
     def register(
         self, prefix: str, viewset: type[Any], basename: str | None = None
     ) -> RegisteredViewSet:
-        """Route ``viewset`` under ``prefix``; configuration errors raise here, not later.
+        """Route ``viewset`` under ``prefix``; configuration errors raise here, not later,
+        and leave the router as it was.
 
         Returns a handle whose ``register(prefix, viewset, parent_query_lookup=...)`` nests
         another viewset under one object of this one (see ``ninja_viewsets.nesting``).
@@ -154,29 +154,179 @@ class SimpleRouter(Router):
         nesting: Nesting | None = None,
         top: bool = True,
     ) -> RegisteredViewSet:
+        plan = self.plan(prefix, viewset, basename, nesting=nesting)
+        self.apply(plan)
+        handle = RegisteredViewSet(self, prefix, viewset, basename, nesting)
+        handle.top = top
+        self.registry.append(handle)
+        return handle
+
+    def plan(
+        self, prefix: str, viewset: type[Any], basename: str, *, nesting: Nesting | None = None
+    ) -> Plan:
+        """Resolve ``viewset`` under ``prefix`` into a ``Plan``; raises on any configuration
+        error. Touches neither this router nor Ninja."""
         if any(r.basename == basename for r in self.registry):
             raise ImproperlyConfigured(
                 f'Router with basename "{basename}" is already registered. Please provide a '
                 f'unique basename for viewset "{viewset.__name__}".'
             )
+        schema_names = dict(self._schema_names)
+        paths = []
         for route in self.get_routes(viewset):
             mapping = self.get_method_map(viewset, route.mapping)
             if not mapping:
                 continue
-            path = self._format(route.url, prefix, viewset)
-            self.add_viewset_path(
-                viewset,
-                path,
-                mapping,
-                basename=basename,
-                url_name=route.name.format(basename=basename),
-                initkwargs={**route.initkwargs, "basename": basename, "detail": route.detail},
-                nesting=nesting,
+            paths.append(
+                self.plan_path(
+                    viewset,
+                    self._format(route.url, prefix, viewset),
+                    mapping,
+                    basename=basename,
+                    url_name=route.name.format(basename=basename),
+                    initkwargs={**route.initkwargs, "basename": basename, "detail": route.detail},
+                    nesting=nesting,
+                    schema_names=schema_names,
+                )
             )
-        handle = RegisteredViewSet(self, prefix, viewset, basename, nesting)
-        handle.top = top
-        self.registry.append(handle)
-        return handle
+        return Plan(viewset, basename, tuple(paths), schema_names)
+
+    def plan_path(
+        self,
+        viewset: type[Any],
+        path: str,
+        mapping: dict[str, str],
+        *,
+        basename: str | None,
+        url_name: str | None,
+        initkwargs: dict[str, Any],
+        nesting: Nesting | None = None,
+        schema_names: dict[str, type[BaseModel]],
+    ) -> PathPlan:
+        """The operations of every method of one URL (``mapping``: ``{method: action}``)."""
+        lookup, lookup_tp = self.get_lookup(viewset)
+        parents = {link.kwarg: link.type for link in nesting.links} if nesting else {}
+        path_types = {
+            name: (lookup_tp if name == lookup else parents.get(name, str))
+            for name in _PATH_PARAM.findall(path)
+        }
+        attributes, options = _split_initkwargs(viewset, initkwargs)
+        attributes["action_map"] = mapping
+        if nesting is not None:
+            attributes["nesting"] = nesting
+        ident = basename or viewset.__name__.lower()
+        operations = []
+        seen_actions: set[str] = set()
+        for method, action in mapping.items():
+            config = resolve_action(viewset, action, attributes)
+            spec = build_spec(
+                viewset, action, dict(path_types), attributes, dict(options), probe=config.instance
+            )
+            _check_schema_names(viewset, spec, schema_names)
+            # one action on several methods: the first keeps {basename}_{action}
+            suffix = f"_{method}" if action in seen_actions else ""
+            seen_actions.add(action)
+            operations.append(
+                self._plan_operation(
+                    viewset, method.upper(), spec, config, attributes, ident, url_name, suffix
+                )
+            )
+        return PathPlan(path, tuple(operations), viewset, attributes)
+
+    def _plan_operation(
+        self,
+        viewset: type[Any],
+        method: str,
+        spec: OperationSpec,
+        config: ActionConfig,
+        attributes: dict[str, Any],
+        ident: str,
+        url_name: str | None,
+        suffix: str,
+    ) -> OperationPlan:
+        options = dict(spec.options)
+        operation_id = options.pop("operation_id", f"{ident}_{spec.action}") + suffix
+        if "summary" in options:
+            summary = options.pop("summary")
+        elif is_action(getattr(viewset, spec.action, None)) and attributes.get("name"):
+            summary = attributes["name"]
+        else:
+            summary = pretty_name(spec.action)
+        extra = options.pop("openapi_extra", None) or {}
+        errors = error_responses(config, spec, method)
+        openapi_extra = {**extra, "responses": {**errors, **extra.get("responses", {})}}
+        if config.optional_credentials:  # anonymous requests reach the viewset: `{}`
+            openapi_extra["security"] = [*extra.get("security", []), {}]
+        options.update(
+            response=spec.response,
+            operation_id=operation_id,
+            summary=summary,
+            description=spec.description,
+            tags=options.pop("tags", [ident]),
+            url_name=url_name,
+            auth=config.auth,
+            openapi_extra=openapi_extra,
+        )
+        endpoint = make_endpoint(viewset, spec, attributes, name=operation_id)
+        return OperationPlan([method], endpoint, options, spec)
+
+    def apply(self, plan: Plan) -> None:
+        """Add ``plan``'s operations to Ninja, all or none."""
+        undo = [
+            (key, view, list(view.operations), view.__class__)
+            for key, view in self.path_operations.items()
+        ]
+        try:
+            for path in plan.paths:
+                self.apply_path(path)
+        except BaseException:
+            known = {key for key, *_ in undo}
+            for key in [k for k in self.path_operations if k not in known]:
+                del self.path_operations[key]
+            for _key, view, operations, cls in undo:
+                view.operations[:] = operations
+                view.__class__ = cls
+            raise
+        self._schema_names = plan.schema_names
+
+    def apply_path(self, plan: PathPlan) -> ViewSetPathView:
+        view = plant_path_view(self, plan.path, ViewSetPathView)
+        for operation in plan.operations:
+            self.add_api_operation(
+                plan.path, operation.methods, operation.endpoint, **operation.options
+            )
+            if operation_of(operation.endpoint) not in view.operations:  # pragma: no cover
+                raise AssertionError(f"Ninja put {plan.path!r} under another key")
+        view.set_fallback(plan.viewset, plan.attributes)
+        return view
+
+    def register_path(
+        self,
+        viewset: type[Any],
+        *,
+        detail: bool,
+        mapping: dict[str, str],
+        basename: str | None,
+        url_name: str | None,
+        initkwargs: dict[str, Any],
+    ) -> PathPlan:
+        """Route one URL (``/`` or ``/{lookup}``) of ``viewset``: what ``as_view()`` serves."""
+        lookup, _ = self.get_lookup(viewset)
+        path = "/{" + lookup + "}" if detail else "/"
+        schema_names = dict(self._schema_names)
+        plan = self.plan_path(
+            viewset,
+            path,
+            mapping,
+            basename=basename,
+            url_name=url_name,
+            initkwargs=initkwargs,
+            schema_names=schema_names,
+        )
+        self.apply(Plan(viewset, basename or "", (plan,), schema_names))
+        return plan
+
+    # -- the route table -----------------------------------------------------------------
 
     def get_default_basename(self, viewset: type[Any]) -> str:
         queryset = getattr(viewset, "queryset", None)
@@ -232,137 +382,7 @@ class SimpleRouter(Router):
         lookup, _ = self.get_lookup(viewset)
         url = template.replace("{prefix}", prefix).replace("{lookup}", "{" + lookup + "}")
         url = url.replace("{trailing_slash}", self.trailing_slash)
-        url = "/" + url.lstrip("/")
-        return url
-
-    # -- operations on Ninja -------------------------------------------------------------
-
-    def add_viewset_path(
-        self,
-        viewset: type[Any],
-        path: str,
-        mapping: dict[str, str],
-        *,
-        basename: str | None,
-        url_name: str | None,
-        initkwargs: dict[str, Any],
-        nesting: Nesting | None = None,
-    ) -> None:
-        """Register every method of one URL (``mapping``) as Ninja operations on ``path``."""
-        lookup, lookup_tp = self.get_lookup(viewset)
-        parents = {link.kwarg: link.type for link in nesting.links} if nesting else {}
-        path_types = {
-            name: (lookup_tp if name == lookup else parents.get(name, str))
-            for name in _PATH_PARAM.findall(path)
-        }
-        attributes, options = {}, {}
-        for key, value in initkwargs.items():
-            if key in OPERATION_OPTIONS or key == "paginate":
-                options[key] = value
-            elif key in ("basename", "detail", "suffix", "name", "description") or hasattr(
-                viewset, key
-            ):
-                attributes[key] = value
-            else:
-                raise TypeError(
-                    f"{viewset.__name__}: @action received {key!r}, which is neither an "
-                    f"attribute of the viewset nor an operation option "
-                    f"({', '.join(sorted(OPERATION_OPTIONS))})."
-                )
-        attributes["action_map"] = mapping
-        if nesting is not None:
-            attributes["nesting"] = nesting
-        if not mapping:
-            return
-        ident = basename or viewset.__name__.lower()
-        seen_actions: set[str] = set()
-        view = self._path_view(path)
-        for method, action in mapping.items():
-            spec = build_spec(viewset, action, dict(path_types), attributes, dict(options))
-            self._check_schema_names(viewset, spec)
-            methods = [method.upper()]
-            # one action on several methods: the first keeps {basename}_{action}
-            suffix = f"_{method}" if action in seen_actions else ""
-            seen_actions.add(action)
-            endpoint = self._add(
-                viewset, path, methods, spec, attributes, ident, url_name, suffix=suffix
-            )
-            if endpoint._ninja_operation not in view.operations:  # type: ignore[attr-defined]
-                raise AssertionError(f"Ninja put {path!r} under another key")  # pragma: no cover
-        view.set_fallback(viewset, attributes)
-
-    def _path_view(self, path: str) -> ViewSetPathView:
-        """The view that will hold ``path``'s operations, a ``ViewSetPathView`` before the first
-        one is added (so its operations are ``ViewSetOperation``s). Ninja keys views by its
-        own normalized path: ``{uuid:x}`` becomes ``{uuidstr:x}``."""
-        key = _UUID_PARAM.sub(r"{uuidstr:\1}", path)
-        view = self.path_operations.get(key)
-        if view is None:
-            view = self.path_operations[key] = ViewSetPathView()
-        elif not isinstance(view, ViewSetPathView):  # the user's own operations on this URL
-            view.__class__ = ViewSetPathView  # a PathView with a fallback; same state
-        return cast(ViewSetPathView, view)
-
-    def _add(
-        self,
-        viewset: type[Any],
-        path: str,
-        methods: list[str],
-        spec: OperationSpec,
-        attributes: dict[str, Any],
-        ident: str,
-        url_name: str | None,
-        *,
-        suffix: str = "",
-    ) -> Callable[..., Any]:
-        options = dict(spec.options)
-        operation_id = options.pop("operation_id", f"{ident}_{spec.action}") + suffix
-        if "summary" in options:
-            summary = options.pop("summary")
-        elif is_action(getattr(viewset, spec.action, None)) and attributes.get("name"):
-            summary = attributes["name"]
-        else:
-            summary = pretty_name(spec.action)
-        raw_auth = attributes.get("auth", getattr(viewset, "auth", NOT_SET))
-        auth = with_fallback(raw_auth)
-        tags = options.pop("tags", [ident])
-        errors = error_responses(viewset, spec, attributes, methods[0], raw_auth)
-        extra = options.pop("openapi_extra", None) or {}
-        options["openapi_extra"] = {**extra, "responses": {**errors, **extra.get("responses", {})}}
-        if auth not in (NOT_SET, None) and not attributes.get(
-            "authentication_required", getattr(viewset, "authentication_required", True)
-        ):  # anonymous requests reach the viewset: the credentials are optional (`{}`)
-            options["openapi_extra"]["security"] = [*extra.get("security", []), {}]
-        endpoint = make_endpoint(viewset, spec, attributes, name=operation_id)
-        self.add_api_operation(
-            path,
-            methods,
-            endpoint,
-            response=spec.response,
-            operation_id=operation_id,
-            summary=summary,
-            description=spec.description,
-            tags=tags,
-            url_name=url_name,
-            auth=auth,
-            **options,
-        )
-        return endpoint
-
-    def _check_schema_names(self, viewset: type[Any], spec: OperationSpec) -> None:
-        """OpenAPI keys components by class name: two different classes must not share one."""
-        classes = schema_classes(spec.response)
-        for param in spec.parameters:
-            if not isinstance(param.default, Param):  # query models are flattened: no component
-                classes += schema_classes(param.annotation)
-        for cls in classes:
-            known = self._schema_names.setdefault(cls.__name__, cls)
-            if known is not cls:
-                raise ImproperlyConfigured(
-                    f"{viewset.__name__}: two different schemas are named {cls.__name__!r} "
-                    f"({known.__module__}.{known.__qualname__} and {cls.__module__}."
-                    f"{cls.__qualname__}); OpenAPI would show only one. Rename one of them."
-                )
+        return "/" + url.lstrip("/")
 
     def urls_for(self, request: HttpRequest | None = None) -> Iterator[tuple[str, str]]:
         """``(prefix, list URL)`` of every registered viewset that has a list route."""
@@ -393,7 +413,7 @@ class DefaultRouter(SimpleRouter):
                 """The list URL of every resource of this API."""
                 return dict(router.urls_for(request))
 
-            view = self._path_view("/")
+            view = plant_path_view(self, "/", ViewSetPathView)
             self.add_api_operation(
                 "/",
                 ["GET"],
@@ -411,237 +431,38 @@ class APIRootView(ViewSet):
     """The list URL of every resource of this API."""
 
 
-def _error_body(description: str, *, validation: bool = False) -> dict[str, Any]:
-    detail: dict[str, Any] = (
-        {"type": "array", "items": {"type": "object"}} if validation else {"type": "string"}
-    )
-    properties: dict[str, Any] = {"detail": detail}
-    if not validation:
-        properties["code"] = {"type": "string"}
-    schema = {"type": "object", "properties": properties, "required": ["detail"]}
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def error_responses(
-    viewset: type[Any], spec: OperationSpec, attributes: dict[str, Any], method: str, auth: Any
-) -> dict[int, Any]:
-    """The error answers an operation can really give, for its OpenAPI ``responses``.
-
-    Documented inline (no component, no extra model), so registration stays cheap.
-    """
-    probe = viewset(**attributes)
-    probe.action = spec.action
-    generic = hasattr(probe, "get_queryset")
-    write = method in ("POST", "PUT", "PATCH", "DELETE")
-    result: dict[int, Any] = {}
-    if spec.parameters or spec.path_params:
-        result[422] = _error_body("Invalid parameters or body", validation=True)
-    bad_request = [
-        reason
-        for reason, applies in (
-            ("malformed request body", spec.body is not None),
-            ("invalid cursor", isinstance(spec.paginator, CursorPagination)),
-        )
-        if applies
-    ]
-    if bad_request:
-        result[400] = _error_body(" or ".join(bad_request).capitalize())
-    if spec.body is not None:
-        result[413] = _error_body("Request body over DATA_UPLOAD_MAX_MEMORY_SIZE")
-        result[415] = _error_body("Unsupported media type (send application/json)")
-    try:
-        permissions = probe.get_permissions()
-        may_deny = not all(isinstance(p, AllowAny) for p in permissions)
-    except Exception:  # get_permissions() reads the request: decided per request
-        may_deny = True
-    if may_deny or (auth is not NOT_SET and auth is not None):
-        result[401] = _error_body("Not authenticated")
-    if may_deny:
-        result[403] = _error_body("Permission denied")
-    if spec.path_params:
-        result[404] = _error_body("Not found")
-    if generic and write:
-        result[409] = _error_body("Conflicts with the stored data (a database constraint)")
-    if getattr(probe, "optimistic_concurrency", False):
-        if spec.action in ("update", "partial_update", "destroy"):
-            result[412] = _error_body("If-Match does not match the current ETag")
-        if spec.action == "retrieve":
-            result[304] = {"description": "Not modified (If-None-Match matches the ETag)"}
-    try:
-        throttled = bool(probe.get_throttles())
-    except Exception:  # get_throttles() reads the request
-        throttled = True
-    if throttled:
-        result[429] = _error_body("Throttled (see Retry-After)")
-    result[503] = _error_body("The database is unavailable (see Retry-After)")
-    return result
-
-
-_response_models: dict[tuple[Any, str], type[Schema] | None] = {}
-
-
-class ViewSetOperation(AsyncOperation):
-    """Ninja's async operation, sharing its response wrappers: Ninja builds one pydantic model
-    (``NinjaResponseSchema``, field ``response``) per status of every operation, about half of
-    an operation's registration time. A viewset's retrieve, create, update and partial update
-    all answer the same schema; they now share one wrapper per response type, process-wide.
-    The wrappers are immutable once built (Ninja's own ``clone()`` shares models too)."""
-
-    def _create_response_model(self, response_param: Any) -> type[Schema] | None:
-        # typing compares unions as sets (``A | B == B | A``); the repr keeps their order,
-        # which pydantic and the OpenAPI ``anyOf`` follow
-        key = (response_param, repr(response_param))
-        try:
-            return _response_models[key]
-        except KeyError:
-            model = _response_models[key] = super()._create_response_model(response_param)
-            return model
-        except TypeError:  # an unhashable annotation: Ninja's own, one per operation
-            return super()._create_response_model(response_param)
-
-
-class ViewSetPathView(PathView):
-    """A viewset URL's operations, and the answer for the methods it does not route.
-
-    ``HEAD`` runs the ``GET`` operation (no second operation, nothing in OpenAPI); ``OPTIONS``
-    answers the view's name and description; any other method is a JSON 405 with ``Allow``.
-    Only Ninja's public surface is used: ``get_view()`` (what ``Router.urls_paths`` mounts),
-    ``operations``, and each operation's ``methods`` and ``run()``.
-    """
-
-    fallback_viewset: type[Any]
-    fallback_attributes: dict[str, Any]
-    allow: tuple[str, ...]
-
-    def set_fallback(self, viewset: type[Any], attributes: dict[str, Any]) -> None:
-        self.fallback_viewset, self.fallback_attributes = viewset, attributes
-        methods = [m for op in self.operations for m in op.methods]
-        if "GET" in methods and "HEAD" not in methods:
-            methods.append("HEAD")
-        self.allow = tuple(dict.fromkeys([*methods, "OPTIONS"]))
-
-    def add_operation(
-        self, path: str, methods: list[str], view_func: Callable[..., Any], **options: Any
-    ) -> Operation:
-        """Ninja's ``PathView.add_operation``, with a ``ViewSetOperation`` for async functions
-        (every viewset endpoint); the user's own sync functions on this URL stay Ninja's."""
-        if not is_async(view_func):
-            return super().add_operation(path, methods, view_func, **options)
-        if options.get("url_name"):
-            self.url_name = options["url_name"]
-        self.is_async = True
-        operation = ViewSetOperation(path, methods, view_func, **options)
-        self.operations.append(operation)
-        view_func._ninja_operation = operation  # type: ignore[attr-defined]  # as Ninja's
-        return operation
-
-    def operation_for(self, method: str) -> Any:
-        """The Ninja operation serving ``method`` (``HEAD``: the ``GET`` one), or ``None``."""
-        for wanted in (method, "GET") if method == "HEAD" else (method,):
-            for operation in self.operations:
-                if wanted in operation.methods:
-                    return operation
-        return None
-
-    def get_view(self) -> Callable[..., Any]:
-        """The Django view of this URL (Ninja's public hook: ``Router.urls_paths`` calls it)."""
-        path_view = self
-
-        async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            return await path_view.dispatch(request, *args, **kwargs)
-
-        view.csrf_exempt = True  # type: ignore[attr-defined]  # as Ninja's: auth checks CSRF
-        return view
-
-    async def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        operation = self.operation_for(str(request.method))
-        if operation is None:
-            return self.fallback(request)
-        token = current_operation.set(operation)  # renderers.render() answers as it
-        try:
-            if operation.is_async:
-                return cast(HttpResponseBase, await operation.run(request, *args, **kwargs))
-            return cast(
-                HttpResponseBase, await sync_to_async(operation.run)(request, *args, **kwargs)
+def _split_initkwargs(
+    viewset: type[Any], initkwargs: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(viewset attributes, Ninja operation options)`` of a route's initkwargs."""
+    attributes, options = {}, {}
+    for key, value in initkwargs.items():
+        if key in OPERATION_OPTIONS or key == "paginate":
+            options[key] = value
+        elif key in _VIEW_ATTRIBUTES or hasattr(viewset, key):
+            attributes[key] = value
+        else:
+            raise TypeError(
+                f"{viewset.__name__}: @action received {key!r}, which is neither an "
+                f"attribute of the viewset nor an operation option "
+                f"({', '.join(sorted(OPERATION_OPTIONS))})."
             )
-        except SuspiciousOperation as exc:  # Ninja leaves these to Django's HTML pages
-            # Django refused the request while Ninja read it: a body over
-            # DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, ...
-            refused = RequestTooLarge() if isinstance(exc, RequestDataTooBig) else ParseError()
-            return self.error(refused)
-        finally:
-            current_operation.reset(token)
+    return attributes, options
 
-    def fallback(self, request: HttpRequest) -> HttpResponseBase:
-        """``OPTIONS``: the view's name and description; any other method: a JSON 405."""
-        if request.method == "OPTIONS":
-            viewset = self.fallback_viewset
-            response = JsonResponse(
-                {
-                    "name": viewset(**self.fallback_attributes).get_view_name(),
-                    "description": getdoc(viewset) or "",
-                }
+
+def _check_schema_names(
+    viewset: type[Any], spec: OperationSpec, known: dict[str, type[BaseModel]]
+) -> None:
+    """OpenAPI keys components by class name: two different classes must not share one."""
+    classes = schema_classes(spec.response)
+    for param in spec.parameters:
+        if not isinstance(param.default, Param):  # query models are flattened: no component
+            classes += schema_classes(param.annotation)
+    for cls in classes:
+        other = known.setdefault(cls.__name__, cls)
+        if other is not cls:
+            raise ImproperlyConfigured(
+                f"{viewset.__name__}: two different schemas are named {cls.__name__!r} "
+                f"({other.__module__}.{other.__qualname__} and {cls.__module__}."
+                f"{cls.__qualname__}); OpenAPI would show only one. Rename one of them."
             )
-            response["Allow"] = ", ".join(self.allow)
-            return response
-        return self.error(MethodNotAllowed(str(request.method), list(self.allow)))
-
-    def error(self, exc: APIException) -> HttpResponseBase:
-        """``exc`` as the viewset's own error response (its ``handle_exception``)."""
-        viewset = self.fallback_viewset(**self.fallback_attributes)
-        return cast(HttpResponseBase, viewset.handle_exception(exc))
-
-    def clone(self) -> ViewSetPathView:  # Ninja 1.7+ clones each URL's view per mounted API
-        cloned = cast(ViewSetPathView, super().clone())
-        cloned.__class__ = ViewSetPathView
-        cloned.fallback_viewset = self.fallback_viewset
-        cloned.fallback_attributes = self.fallback_attributes
-        cloned.allow = self.allow
-        return cloned
-
-
-_as_view_ids = count()
-
-
-def build_view(
-    viewset: type[Any], actions: dict[str, str], initkwargs: dict[str, Any]
-) -> Callable[..., Any]:
-    """``ViewSet.as_view(actions)``: the same operations, served by a private Ninja API."""
-    router = SimpleRouter()
-    detail = any(
-        a in ("retrieve", "update", "partial_update", "destroy")
-        or getattr(getattr(viewset, a, None), "detail", False)
-        for a in actions.values()
-    )
-    lookup, _ = router.get_lookup(viewset)
-    path = "/{" + lookup + "}" if detail else "/"
-    mapping = {m.lower(): a for m, a in actions.items()}
-    missing = [a for a in mapping.values() if not callable(getattr(viewset, a, None))]
-    if missing:
-        raise TypeError(f"{viewset.__name__} has no action(s) {missing} to bind.")
-    router.add_viewset_path(
-        viewset,
-        path,
-        mapping,
-        basename=initkwargs.get("basename"),
-        url_name="view",
-        initkwargs={"detail": None, **initkwargs},
-    )
-    ident = next(_as_view_ids)
-    api = NinjaAPI(
-        urls_namespace=f"ninja_viewsets_as_view_{ident}", docs_url=None, openapi_url=None
-    )
-    api.add_router("", router)
-    callback: Any = next(p.callback for p in api.urls[0] if getattr(p, "name", None) == "view")
-
-    async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        return await callback(request, *args, **kwargs)
-
-    view.cls = viewset  # type: ignore[attr-defined]
-    view.initkwargs = initkwargs  # type: ignore[attr-defined]
-    view.actions = actions  # type: ignore[attr-defined]
-    view.csrf_exempt = True  # type: ignore[attr-defined]
-    view.login_required = False  # type: ignore[attr-defined]
-    view.__name__ = viewset.__name__
-    view.__doc__ = viewset.__doc__
-    return view

@@ -20,15 +20,11 @@ sessions and CSRF.
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
-from ninja.testing import TestAsyncClient, TestClient
-from ninja.testing.client import NinjaResponse
+
+from ninja_viewsets._ninja import AsyncClientBase, SyncClientBase
 
 __all__ = ["APIClient", "AsyncAPIClient"]
 
@@ -48,44 +44,45 @@ class _ForceAuthMixin:
         self._forced_user = user
         self._forced_token = token
 
-    def _build_request(
-        self, method: str, path: str, data: dict[str, Any], request_params: Any
-    ) -> HttpRequest:
-        explicit_user = request_params.get("user", _UNSET)
-        request: Any = super()._build_request(  # type: ignore[misc]
-            method, path, data, request_params
-        )
-        user = explicit_user if explicit_user is not _UNSET else self._forced_user
-        request.user = user if user is not None else AnonymousUser()
-        request.auth = self._forced_token
+    def _request_params(self, request_params: dict[str, Any]) -> dict[str, Any]:
+        """The request attributes (Ninja's test clients set each ``request_params`` item on
+        the request): ``user`` (a real ``AnonymousUser`` rather than Ninja's ``Mock``), ``auth``
+        and the forced credentials ``ninja_viewsets`` auth honours."""
+        params = dict(request_params)
+        user = params.get("user", _UNSET)
+        if user is _UNSET:
+            user = self._forced_user
+        params["user"] = user if user is not None else AnonymousUser()
+        params.setdefault("auth", self._forced_token)
         if self._forced_user is not None or self._forced_token is not None:
-            request._viewset_forced_auth = self._forced_token or request.user
-
-        async def auser() -> Any:
-            return request.user
-
-        request.auser = auser
-        return request  # type: ignore[no-any-return]
+            params["_viewset_forced_auth"] = self._forced_token or params["user"]
+        return params
 
 
-class APIClient(_ForceAuthMixin, TestClient):
+class APIClient(_ForceAuthMixin, SyncClientBase):
     """Synchronous test client; works for sync and async viewsets alike."""
 
-    def _call(self, func: Callable[..., Any], request: HttpRequest, kwargs: dict[str, Any]) -> Any:
-        if inspect.iscoroutinefunction(func):
-            response = async_to_sync(func)(request, **kwargs)
-            return NinjaResponse(response)
-        return super()._call(func, request, kwargs)
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: dict[str, Any] | None = None,
+        json: Any = None,
+        **request_params: Any,
+    ) -> Any:
+        return super().request(method, path, data, json, **self._request_params(request_params))
 
 
-class AsyncAPIClient(_ForceAuthMixin, TestAsyncClient):
+class AsyncAPIClient(_ForceAuthMixin, AsyncClientBase):
     """Asynchronous test client (``await client.get(...)``)."""
 
-    async def _call(
-        self, func: Callable[..., Any], request: HttpRequest, kwargs: dict[str, Any]
+    async def request(  # type: ignore[override]
+        self,
+        method: str,
+        path: str,
+        data: dict[str, Any] | None = None,
+        json: Any = None,
+        **request_params: Any,
     ) -> Any:
-        if not inspect.iscoroutinefunction(func):
-            from asgiref.sync import sync_to_async
-
-            return NinjaResponse(await sync_to_async(func)(request, **kwargs))
-        return await super()._call(func, request, kwargs)
+        params = self._request_params(request_params)
+        return await super().request(method, path, data, json, **params)

@@ -32,6 +32,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from ninja.throttling import SimpleRateThrottle as NinjaSimpleRateThrottle
 
+from ninja_viewsets._ninja import default_throttle_rates
 from ninja_viewsets.exceptions import APIException
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ __all__ = [
 # Django 6 made BaseCache.aincr defer to the backend's atomic incr()
 _NATIVE_ATOMIC_AINCR = django.VERSION >= (6, 0)
 
-_NINJA_DEFAULT_RATES = {"auth": "10000/day", "user": "10000/day", "anon": "1000/day"}
+_NINJA_DEFAULT_RATES = default_throttle_rates()
 
 
 class Throttled(APIException):

@@ -22,20 +22,20 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ObjectDoesNotExist
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import DataError, IntegrityError, InterfaceError, OperationalError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError
+from django.db import router as db_router
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils.functional import classproperty
-from ninja.constants import NOT_SET
 
 from ninja_viewsets import mixins
-from ninja_viewsets._async import acall
+from ninja_viewsets._async import RequestTransaction, acall
 from ninja_viewsets._auth import ANONYMOUS, challenge
 from ninja_viewsets._compat import respond, split_status
+from ninja_viewsets._ninja import NOT_SET
 from ninja_viewsets._planning import (
     EMPTY_PLAN,
     QueryPlan,
@@ -49,24 +49,35 @@ from ninja_viewsets._uploads import is_multipart
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.decorators import is_action
 from ninja_viewsets.exceptions import (
-    APIException,
     NotAuthenticated,
-    NotFound,
     PermissionDenied,
-    ServiceUnavailable,
     UnsupportedMediaType,
-    ValueOutOfRange,
-    conflict_from,
+    field_errors,
+    is_retryable,
 )
 from ninja_viewsets.generics import GenericAPIView
 from ninja_viewsets.nesting import Nesting, apply_scope
 from ninja_viewsets.permissions import BasePermission
+from ninja_viewsets.renderers import current_operation, render
 from ninja_viewsets.throttling import Throttled
 
 if TYPE_CHECKING:
     from ninja_viewsets._signature import OperationSpec
 
 logger = logging.getLogger("ninja_viewsets")
+
+HTTP_METHOD_NAMES = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
+# ``as_view()``'s builder, from the router layer (``ninja_viewsets._as_view``, imported with the
+# package): registered there, so that this module never imports the routers.
+_view_builder: list[Callable[..., Callable[..., Any]]] = []
+
+
+def register_view_builder(
+    builder: Callable[..., Callable[..., Any]],
+) -> Callable[..., Callable[..., Any]]:
+    _view_builder[:] = [builder]
+    return builder
+
 
 __all__ = [
     "GenericViewSet",
@@ -90,6 +101,7 @@ class ViewSetMixin:
     throttle_classes: Sequence[Any] | None = None  # None: NINJA_VIEWSETS default
     throttle_scope: str | None = None  # for ScopedRateThrottle
     auth: Any = NOT_SET  # any Ninja auth; passed to every operation of this viewset
+    atomic_writes: bool = True  # a write request, its hooks and rendering: one transaction
 
     # route-level attributes, set by the router (or as_view initkwargs)
     basename: str | None = None
@@ -109,6 +121,8 @@ class ViewSetMixin:
     collection: bool = False
     object_plan: QueryPlan = EMPTY_PLAN
     response_plan: QueryPlan = EMPTY_PLAN
+    body_param: str | None = None  # the action's body parameter (error locations)
+    write_transaction: RequestTransaction | None = None  # while a write request runs
 
     def __init__(self, **kwargs: Any) -> None:
         for key, value in kwargs.items():
@@ -130,8 +144,6 @@ class ViewSetMixin:
                 "The `actions` argument must be provided when calling `.as_view()` on a "
                 "ViewSet. For example `.as_view({'get': 'list'})`"
             )
-        from ninja_viewsets.routers import HTTP_METHOD_NAMES, build_view
-
         for key in initkwargs:
             if key in HTTP_METHOD_NAMES:
                 raise TypeError(
@@ -148,7 +160,7 @@ class ViewSetMixin:
                 f"{cls.__name__}() received both `name` and `suffix`, which are mutually "
                 f"exclusive arguments."
             )
-        return build_view(cls, actions, initkwargs)
+        return _view_builder[0](cls, actions, initkwargs)
 
     @classmethod
     def get_extra_actions(cls) -> list[Callable[..., Any]]:
@@ -188,47 +200,98 @@ class ViewSetMixin:
 
     # -- one request ---------------------------------------------------------------------
 
-    async def run(self, request: HttpRequest, spec: OperationSpec, params: dict[str, Any]) -> Any:
-        """Authenticate, check permissions, call the action, make its result serializable."""
+    async def run(
+        self, request: HttpRequest, spec: OperationSpec, params: dict[str, Any]
+    ) -> HttpResponseBase:
+        """Authenticate, check permissions, call the action, render its response.
+
+        A write (``POST``, ``PUT``, ``PATCH``, ``DELETE``) runs the action, its hooks and the
+        rendering in one transaction (see :meth:`get_write_database`): an error response or an
+        exception rolls it back; a deadlock or serialization failure runs it once more. Every
+        exception becomes a response through :meth:`handle_exception`.
+        """
         self.request = request
         self.response = params.pop(RESPONSE_PARAM, None)
         self.kwargs = {name: params[name] for name in spec.path_params if name in params}
         self.action = spec.action
         self.params = params
+        self.body_param = spec.body
         self.collection = spec.collection
         self.paginator = spec.paginator
         self.object_plan = spec.object_plan
         self.response_plan = spec.response_plan
+        self.write_transaction = None
         apply_scope(self)
         try:
             multipart = spec.uploads and is_multipart(request)  # a body with files
             if spec.body is not None and not multipart and request.body:
                 self.check_media_type(request)
             await self.initial(request)
-            handler = getattr(self, spec.action)
-            if spec.accepts is None:
-                call_kwargs = params
-            else:
-                call_kwargs = {k: v for k, v in params.items() if k in spec.accepts}
-            result = await acall(handler, request, **call_kwargs)
-            if spec.finalize:
-                result = await self.finalize_result(result, spec)
-            return result
-        except APIException as exc:
-            return self.handle_exception(exc)
-        except ObjectDoesNotExist:
-            return self.handle_exception(NotFound())
-        except DjangoPermissionDenied as exc:
-            return self.handle_exception(PermissionDenied(str(exc) or None))
-        except IntegrityError as exc:  # a constraint of the database refused the write
-            return self.handle_exception(unique_field_error(self, exc, spec) or conflict_from(exc))
-        except (DataError, OverflowError):  # a value its column cannot hold (SQLite: Overflow)
-            return self.handle_exception(ValueOutOfRange())
-        except (OperationalError, InterfaceError) as exc:
-            logger.warning(
-                "database unavailable in %s.%s: %s", type(self).__name__, spec.action, exc
-            )
-            return self.handle_exception(ServiceUnavailable())
+            using = self.get_write_database() if request.method in _WRITES else None
+            if using is None:
+                return await self.respond(request, spec, params)
+            try:
+                return await self.respond_atomically(request, spec, params, using)
+            except DatabaseError as exc:
+                if not is_retryable(exc):
+                    raise
+                logger.warning(
+                    "%s.%s: %s; running the request's transaction again",
+                    type(self).__name__,
+                    spec.action,
+                    exc,
+                )
+                return await self.respond_atomically(request, spec, params, using)
+        except Exception as exc:
+            return await self.ahandle_exception(exc)
+
+    async def respond(
+        self, request: HttpRequest, spec: OperationSpec, params: dict[str, Any]
+    ) -> HttpResponseBase:
+        """Call the action and render what it returns."""
+        handler = getattr(self, spec.action)
+        transaction = self.write_transaction
+        if transaction is not None and not _is_library(handler):
+            await transaction.begin()  # user code may write through the async ORM
+        if spec.accepts is None:
+            call_kwargs = params
+        else:
+            call_kwargs = {k: v for k, v in params.items() if k in spec.accepts}
+        result = await acall(handler, request, **call_kwargs)
+        if spec.finalize:
+            result = await self.finalize_result(result, spec)
+        response: HttpResponseBase = to_response(request, result, self.response)
+        return response
+
+    async def respond_atomically(
+        self, request: HttpRequest, spec: OperationSpec, params: dict[str, Any], using: str
+    ) -> HttpResponseBase:
+        """:meth:`respond` in one transaction on ``using``, committed only on a success."""
+        transaction = self.write_transaction = RequestTransaction(using)
+        try:
+            response = await self.respond(request, spec, params)
+        except BaseException as exc:
+            self.write_transaction = None
+            await transaction.end(exc)
+            raise
+        self.write_transaction = None
+        await transaction.end(rollback=response.status_code >= 400)
+        return response
+
+    def get_write_database(self) -> str | None:
+        """The database alias of a write request's transaction; ``None``: no transaction.
+
+        ``atomic_writes = False`` opts out (each statement then commits on its own). Override to
+        pick another database than the router's ``db_for_write`` for the viewset's model.
+        """
+        if not self.atomic_writes:
+            return None
+        queryset = getattr(self, "queryset", None)
+        if queryset is None and hasattr(self, "get_queryset"):
+            queryset = self.get_queryset()
+        if queryset is None:
+            return DEFAULT_DB_ALIAS
+        return str(db_router.db_for_write(queryset.model))
 
     def check_media_type(self, request: HttpRequest) -> None:
         """415 when a body declares another type than JSON (``application/json``, ``*+json``).
@@ -302,12 +365,61 @@ class ViewSetMixin:
                 await load_relations([i for i in items if type(i) is model], plan)
         return result
 
-    def handle_exception(self, exc: APIException) -> HttpResponse:
-        """Turn an ``APIException`` into its JSON response."""
-        response = JsonResponse(exc.body(), status=exc.status_code)
-        for header, value in exc.headers.items():
-            response[header] = value
-        return response
+    def handle_exception(self, exc: Exception) -> HttpResponseBase:
+        """The response for ``exc``, or ``exc`` raised again for Ninja's own handlers.
+
+        Override to answer some exceptions yourself (call ``super()`` for the rest), or set
+        ``NINJA_VIEWSETS["EXCEPTION_HANDLER"]`` project-wide. In order:
+
+        - a handler added with ``api.add_exception_handler`` for the exception's type (or a
+          base class more specific than ``Exception``) receives it;
+        - ``NINJA_VIEWSETS["EXCEPTION_HANDLER"](exc, context)`` answers it, or returns ``None``;
+        - anything else is a server error: Ninja's handlers see it when ``DEBUG`` is on or the
+          API has a catch-all handler; otherwise a JSON 500 ``{"detail", "code":
+          "server_error"}``, logged at ERROR with its traceback.
+        """
+        found = _ninja_handler(exc)
+        if found is not None and found[1] is not Exception and not _is_ninja_default(found[0]):
+            raise exc
+        handler = get_setting("EXCEPTION_HANDLER")
+        context = {
+            "view": self,
+            "request": getattr(self, "request", None),
+            "args": self.args,
+            "kwargs": getattr(self, "kwargs", {}),
+        }
+        response: HttpResponseBase | None = handler(exc, context)
+        if response is not None:
+            return response
+        if found is not None and (found[1] is not Exception or not _is_ninja_default(found[0])):
+            raise exc  # Ninja's Http404 / HttpError handlers, or the API's catch-all
+        if settings.DEBUG:
+            raise exc  # Ninja's debug answer: the traceback
+        logger.error(
+            "Internal server error in %s.%s", type(self).__name__, self.action, exc_info=exc
+        )
+        return JsonResponse(
+            {"detail": "A server error occurred.", "code": "server_error"}, status=500
+        )
+
+    async def ahandle_exception(self, exc: Exception) -> HttpResponseBase:
+        """:meth:`handle_exception`, after naming the field of a foreign key that failed."""
+        if isinstance(exc, IntegrityError) and "foreign key" in str(exc).lower():
+            explained = await self.explain_integrity_error(exc)
+            if explained is not None:
+                exc = explained
+        elif isinstance(exc, IntegrityError):  # one unique field of a derived schema: its 422
+            exc = unique_field_error(self, exc) or exc
+        return self.handle_exception(exc)
+
+    async def explain_integrity_error(self, exc: IntegrityError) -> Exception | None:
+        """A 422 naming the fields whose related ids do not exist (after the write failed)."""
+        payload = self.params.get(self.body_param) if self.body_param else None
+        model = getattr(getattr(self, "queryset", None), "model", None)
+        if payload is None or model is None:
+            return None
+        errors = await mixins.missing_related(model, payload)
+        return field_errors(errors, ("body", str(self.body_param))) if errors else None
 
     # -- permissions ---------------------------------------------------------------------
 
@@ -442,6 +554,58 @@ def reverse_in_api(
         except NoReverseMatch:
             continue
     raise NoReverseMatch(f"Reverse for {name!r} not found in any URL namespace.")
+
+
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _is_library(handler: Any) -> bool:
+    return str(getattr(handler, "__module__", "")).startswith("ninja_viewsets.")
+
+
+def to_response(request: HttpRequest, result: Any, response: HttpResponse | None) -> Any:
+    """What an action returned, as the response Ninja would build (inside the transaction).
+
+    A ``Status(code, body)`` whose code the operation has no schema for is answered with
+    ``code``: a success rendered with the operation's success schema (``Status(202, obj)`` from
+    an action typed ``-> BookOut``), an error (4xx, 5xx) as plain JSON.
+    """
+    operation = current_operation.get()
+    if operation is None or response is None or isinstance(result, HttpResponseBase):
+        return result
+    status, body = split_status(result)
+    models = operation.response_models
+    if status is not None and status not in models and Ellipsis not in models:
+        response.status_code = status
+        if body is None:
+            return response
+        if status >= 400:  # an error body of the action's own making: plain JSON
+            return operation.api.create_response(request, body, temporal_response=response)
+        known = next((c for c in models if isinstance(c, int) and 200 <= c < 300), None)
+        rendered = to_response(request, respond(known or next(iter(models)), body), response)
+        rendered.status_code = status
+        return rendered
+    rendered = render(request, result, response)
+    if isinstance(rendered, HttpResponseBase):
+        return rendered
+    # Ninja's own rendering (no fast path applies), here so that its errors are ours
+    return operation._result_to_response(request, rendered, response)
+
+
+def _ninja_handler(exc: Exception) -> tuple[Any, type] | None:
+    """The handler the operation's ``NinjaAPI`` has for ``exc`` and the class it is keyed by."""
+    operation = current_operation.get()
+    handlers = getattr(getattr(operation, "api", None), "_exception_handlers", None) or {}
+    for klass in type(exc).__mro__:
+        if klass in handlers:
+            return handlers[klass], klass
+    return None
+
+
+def _is_ninja_default(handler: Any) -> bool:
+    """One of the handlers every ``NinjaAPI`` starts with (``ninja.errors``)."""
+    func = getattr(handler, "func", handler)
+    return str(getattr(func, "__module__", "")) == "ninja.errors"
 
 
 def _as_list(auth: Any) -> list[Any]:

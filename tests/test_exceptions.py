@@ -90,11 +90,19 @@ def test_unique_violation_on_create_and_update_is_409(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_missing_foreign_key_is_409_and_nothing_is_written(client):
+def test_missing_foreign_key_is_422_at_its_field_and_nothing_is_written(client):
     r = client.post("/api/books/", {"title": "Orphan", "author_id": 999999})
-    assert r.status_code == 409, r
-    assert r.json()["code"] == "foreign_key"
-    assert "999999" not in r.content.decode()  # no values, no SQL in the answer
+    assert r.status_code == 422, r
+    assert r.json() == {
+        "detail": [
+            {
+                "type": "does_not_exist",
+                "loc": ["body", "payload", "author_id"],
+                "msg": 'Invalid pk "999999" - object does not exist.',
+            }
+        ]
+    }
+    assert "SELECT" not in r.content.decode() and "constraint" not in r.content.decode()
     assert Book.objects.count() == 0
 
 
@@ -105,7 +113,10 @@ def test_object_with_m2m_is_created_whole_or_not_at_all(client):
     r = client.post(
         "/api/books/", {"title": "Half", "author_id": author.id, "tags": [tag.id, 999999]}
     )
-    assert r.status_code == 409, r
+    assert r.status_code == 422, r
+    assert [(e["loc"], e["msg"]) for e in r.json()["detail"]] == [
+        (["body", "payload", "tags"], 'Invalid pk "999999" - object does not exist.')
+    ]
     assert Book.objects.count() == 0  # the INSERT was rolled back with the failed M2M rows
     r = client.post("/api/books/", {"title": "Whole", "author_id": author.id, "tags": [tag.id]})
     assert r.status_code == 201
@@ -119,7 +130,8 @@ def test_m2m_update_is_atomic(client):
     book = Book.objects.create(title="Keep", author=author)
     book.tags.add(tag)
     r = client.patch(f"/api/books/{book.id}/", {"title": "Changed", "tags": [999999]})
-    assert r.status_code == 409, r
+    assert r.status_code == 422, r
+    assert r.json()["detail"][0]["loc"] == ["body", "payload", "tags"]
     book.refresh_from_db()
     assert book.title == "Keep" and list(book.tags.all()) == [tag]
 

@@ -335,19 +335,32 @@ def test_missing_queryset_without_basename_fails_at_register():
         SimpleRouter().register("things", NoQueryset)
 
 
-def test_missing_queryset_with_schemas_fails_on_request(client, db):
-    with pytest.raises(ImproperlyConfigured) as info:
-        client.get("/api/noqs/")
-    assert QUERYSET_FIX in str(info.value)
-    assert "NoQuerysetWithSchemas" in str(info.value)
-    with pytest.raises(ImproperlyConfigured, match="get_queryset"):
-        client.get("/api/noqs/1/")
+def logged_error(caplog: pytest.LogCaptureFixture) -> BaseException:
+    """The exception the viewset logged with its JSON 500 (DEBUG off)."""
+    record = next(r for r in caplog.records if r.name == "ninja_viewsets" and r.exc_info)
+    assert record.levelname == "ERROR"
+    assert record.exc_info is not None and record.exc_info[1] is not None
+    return record.exc_info[1]
 
 
-def test_input_field_that_is_not_a_model_field_names_the_fix(client, db):
-    with pytest.raises(ImproperlyConfigured) as info:
-        client.post("/api/notafield/", {"name": "a", "nickname": "b"})
-    assert "nickname" in str(info.value) and "perform_create()" in str(info.value)
+def test_missing_queryset_with_schemas_fails_on_request(client, db, caplog):
+    r = client.get("/api/noqs/")
+    assert r.status_code == 500
+    assert r.json() == {"detail": "A server error occurred.", "code": "server_error"}
+    error = logged_error(caplog)
+    assert isinstance(error, ImproperlyConfigured)
+    assert QUERYSET_FIX in str(error) and "NoQuerysetWithSchemas" in str(error)
+    caplog.clear()
+    assert client.get("/api/noqs/1/").status_code == 500
+    assert "get_queryset" in str(logged_error(caplog))
+
+
+def test_input_field_that_is_not_a_model_field_names_the_fix(client, db, caplog):
+    r = client.post("/api/notafield/", {"name": "a", "nickname": "b"})
+    assert r.status_code == 500
+    error = logged_error(caplog)
+    assert isinstance(error, ImproperlyConfigured)
+    assert "nickname" in str(error) and "perform_create()" in str(error)
     assert not Author.objects.exists()
 
 

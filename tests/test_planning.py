@@ -204,11 +204,19 @@ def test_dotted_alias_is_joined(client, db):
     assert queries == 1 and body[0]["author_name"] == "A0"
 
 
-def test_planning_can_be_switched_off(client, db):
+def test_planning_can_be_switched_off(client, db, caplog):
     make_library(1)
-    # nothing joins the author any more: reading it lazily fails on the event loop
-    with pytest.raises(Exception, match="SynchronousOnlyOperation"):
-        client.get("/api/unplanned/")
+    # nothing joins the author any more: reading it lazily fails on the event loop (a 500)
+    assert client.get("/api/unplanned/").status_code == 500
+    assert any(
+        "SynchronousOnlyOperation" in str(r.exc_info[1]) for r in caplog.records if r.exc_info
+    )
+
+
+def data_queries(ctx: CaptureQueriesContext) -> list[str]:
+    """The statements that read or write rows (not the request transaction's savepoints)."""
+    skip = ("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "ROLLBACK")
+    return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(skip)]
 
 
 def test_update_reads_the_relations_with_the_object(client, db):
@@ -217,12 +225,12 @@ def test_update_reads_the_relations_with_the_object(client, db):
     with CaptureQueriesContext(connection) as ctx:
         r = client.patch(f"/api/editable/{book.id}/", {"title": "New"})
     assert r.status_code == 200 and r.json()["author_name"] == "A0"
-    assert len(ctx) == 2  # SELECT ... JOIN author, UPDATE
+    assert len(data_queries(ctx)) == 2  # SELECT ... JOIN author, UPDATE
     other = Author.objects.get(name="A1")
     with CaptureQueriesContext(connection) as ctx:
         r = client.patch(f"/api/editable/{book.id}/", {"author_id": other.id})
     assert r.json()["author_name"] == "A1"  # the changed relation is loaded again
-    assert len(ctx) == 3
+    assert len(data_queries(ctx)) == 3
 
 
 def test_update_of_a_deep_schema_reloads_nothing_it_already_has(client, db):
@@ -231,10 +239,10 @@ def test_update_of_a_deep_schema_reloads_nothing_it_already_has(client, db):
     with CaptureQueriesContext(connection) as ctx:
         r = client.patch(f"/api/authors/{author.id}/", {"name": "Renamed"})
     assert r.status_code == 200 and len(r.json()["books"]) == 3
-    assert len(ctx) == 5  # author + books + tags + reviews, then the UPDATE
+    assert len(data_queries(ctx)) == 5  # author + books + tags + reviews, then the UPDATE
 
 
-def test_loaded_relations_are_not_fetched_again(client, db, monkeypatch):
+def test_loaded_relations_are_not_fetched_again(client, db, monkeypatch, caplog):
     import django.db.models
 
     make_library(1)
@@ -246,5 +254,6 @@ def test_loaded_relations_are_not_fetched_again(client, db, monkeypatch):
     monkeypatch.setattr(django.db.models, "aprefetch_related_objects", refuse)
     r = client.patch(f"/api/editable/{book.id}/", {"title": "Again"})
     assert r.status_code == 200 and r.json()["author_name"] == "A0"
-    with pytest.raises(AssertionError, match="prefetch called"):
-        client.patch(f"/api/editable/{book.id}/", {"author_id": Author.objects.create(name="B").id})
+    other = Author.objects.create(name="B").id
+    assert client.patch(f"/api/editable/{book.id}/", {"author_id": other}).status_code == 500
+    assert any("prefetch called" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)

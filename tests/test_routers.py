@@ -19,8 +19,8 @@ from ninja_viewsets import (
     ViewSet,
     action,
 )
+from ninja_viewsets._operations import ViewSetOperation
 from ninja_viewsets.pagination import CursorPagination
-from ninja_viewsets.routers import ViewSetOperation
 from tests.testapp.models import Author, Book, Document
 
 

@@ -1,0 +1,61 @@
+"""Private: ``ViewSet.as_view(actions)``, the same operations served by a private Ninja API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import count
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+
+from ninja_viewsets.routers import SimpleRouter
+from ninja_viewsets.viewsets import register_view_builder
+
+__all__ = ["build_view"]
+
+_DETAIL_ACTIONS = ("retrieve", "update", "partial_update", "destroy")
+_as_view_ids = count()
+
+
+@register_view_builder
+def build_view(
+    viewset: type[Any], actions: dict[str, str], initkwargs: dict[str, Any]
+) -> Callable[..., Any]:
+    """``ViewSet.as_view(actions)``: the same operations, served by a private Ninja API."""
+    mapping = {m.lower(): a for m, a in actions.items()}
+    missing = [a for a in mapping.values() if not callable(getattr(viewset, a, None))]
+    if missing:
+        raise TypeError(f"{viewset.__name__} has no action(s) {missing} to bind.")
+    detail = any(
+        a in _DETAIL_ACTIONS or getattr(getattr(viewset, a, None), "detail", False)
+        for a in actions.values()
+    )
+    router = SimpleRouter()
+    router.register_path(
+        viewset,
+        detail=detail,
+        mapping=mapping,
+        basename=initkwargs.get("basename"),
+        url_name="view",
+        initkwargs={"detail": None, **initkwargs},
+    )
+    api = NinjaAPI(
+        urls_namespace=f"ninja_viewsets_as_view_{next(_as_view_ids)}",
+        docs_url=None,
+        openapi_url=None,
+    )
+    api.add_router("", router)
+    callback: Any = next(p.callback for p in api.urls[0] if getattr(p, "name", None) == "view")
+
+    async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return await callback(request, *args, **kwargs)
+
+    view.cls = viewset  # type: ignore[attr-defined]
+    view.initkwargs = initkwargs  # type: ignore[attr-defined]
+    view.actions = actions  # type: ignore[attr-defined]
+    view.csrf_exempt = True  # type: ignore[attr-defined]
+    view.login_required = False  # type: ignore[attr-defined]
+    view.__name__ = viewset.__name__
+    view.__doc__ = viewset.__doc__
+    return view

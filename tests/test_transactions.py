@@ -1,0 +1,260 @@
+"""A write request and its response are one transaction: an error answer leaves no trace.
+
+Runs on SQLite and, with DATABASE_URL, on PostgreSQL. Each failure happens after the write: in
+the action, in a perform_* hook, or while the response is rendered.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.db import OperationalError
+from django.urls import path
+from ninja import NinjaAPI, Schema
+
+from ninja_viewsets import DefaultRouter, ModelViewSet, action
+from ninja_viewsets._compat import respond
+from ninja_viewsets.exceptions import Conflict
+from tests.testapp.models import Author, Tag
+
+
+class TagIn(Schema):
+    name: str
+
+
+class TagOut(Schema):
+    id: int
+    name: str
+
+
+class ExplodingOut(Schema):
+    """Rendering fails for one name: the write before it must be undone."""
+
+    id: int
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: Tag) -> str:
+        if obj.name.startswith("boom"):
+            raise ValueError("cannot render this tag")
+        return obj.name
+
+
+class TagViewSet(ModelViewSet):
+    queryset = Tag.objects.order_by("id")
+    input_schema = TagIn
+    output_schema = TagOut
+
+    async def perform_create(self, data: TagIn):
+        tag = await super().perform_create(data)
+        if data.name == "hook-500":
+            raise RuntimeError("the hook failed after saving")
+        if data.name == "hook-409":
+            raise Conflict("refused after saving")
+        return tag
+
+    async def perform_update(self, instance: Tag, data: TagIn):
+        tag = await super().perform_update(instance, data)
+        if tag.name == "hook-500":
+            raise RuntimeError("the hook failed after saving")
+        return tag
+
+    async def perform_destroy(self, instance: Tag) -> None:
+        await super().perform_destroy(instance)
+        if instance.name == "keep":
+            raise Conflict("this tag cannot go")
+
+    @action(detail=False, methods=["post"])
+    async def bulk(self, request, payload: list[TagIn]) -> list[TagOut]:
+        """Writes every tag; answers 400 (and writes nothing) when one of them is refused."""
+        tags = [await Tag.objects.acreate(name=item.name) for item in payload]
+        if any(t.name == "refused" for t in tags):
+            return respond(400, {"detail": "one tag was refused"})
+        return tags
+
+
+class RenderingViewSet(ModelViewSet):
+    queryset = Tag.objects.order_by("id")
+    input_schema = TagIn
+    output_schema = ExplodingOut
+
+
+class NonAtomicViewSet(ModelViewSet):
+    """Opted out: each statement commits on its own."""
+
+    queryset = Tag.objects.order_by("id")
+    input_schema = TagIn
+    output_schema = TagOut
+    atomic_writes = False
+
+    async def perform_create(self, data: TagIn):
+        await super().perform_create(data)
+        raise RuntimeError("after the write")
+
+
+ATTEMPTS: list[str] = []
+
+
+class SerializationFailure(OperationalError):
+    sqlstate = "40001"
+
+
+class RetriedViewSet(ModelViewSet):
+    """The first attempt loses a serialization race; the second one succeeds."""
+
+    queryset = Tag.objects.order_by("id")
+    input_schema = TagIn
+    output_schema = TagOut
+
+    async def perform_create(self, data: TagIn):
+        tag = await super().perform_create(data)
+        ATTEMPTS.append(data.name)
+        if data.name == "always" or len(ATTEMPTS) == 1:
+            raise SerializationFailure("could not serialize access due to concurrent update")
+        return tag
+
+
+class DrfStyleViewSet(ModelViewSet):
+    """Hooks written DRF's way: they save and return nothing."""
+
+    queryset = Author.objects.order_by("id")
+    input_schema = TagIn
+    output_schema = TagOut
+
+    async def perform_create(self, data: TagIn) -> None:
+        await super().perform_create(data, name=data.name.upper())  # serializer.save(name=...)
+
+    async def perform_update(self, instance: Author, data: TagIn) -> None:
+        instance.name = f"{data.name}!"
+        await instance.asave()
+
+
+class ForgetfulViewSet(ModelViewSet):
+    """A hook that saves by itself and forgets to return the object."""
+
+    queryset = Author.objects.order_by("id")
+    input_schema = TagIn
+    output_schema = TagOut
+
+    async def perform_create(self, data: TagIn) -> None:
+        await Author.objects.acreate(name=data.name)
+
+
+router = DefaultRouter()
+router.register("tags", TagViewSet)
+router.register("rendering", RenderingViewSet, basename="rendering")
+router.register("nonatomic", NonAtomicViewSet, basename="nonatomic")
+router.register("retried", RetriedViewSet, basename="retried")
+router.register("drf", DrfStyleViewSet, basename="drf")
+router.register("forgetful", ForgetfulViewSet, basename="forgetful")
+api = NinjaAPI(urls_namespace="transactions")
+api.add_router("/", router)
+urlpatterns = [path("api/", api.urls)]
+pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db(transaction=True)]
+
+
+def names() -> list[str]:
+    return sorted(Tag.objects.values_list("name", flat=True))
+
+
+def test_a_success_commits(client):
+    r = client.post("/api/tags/", {"name": "fine"})
+    assert r.status_code == 201, r
+    assert names() == ["fine"]
+
+
+def test_exception_in_a_hook_after_the_write_rolls_it_back(client, caplog):
+    r = client.post("/api/tags/", {"name": "hook-500"})
+    assert r.status_code == 500, r
+    assert r.json() == {"detail": "A server error occurred.", "code": "server_error"}
+    assert names() == []
+    assert any("the hook failed" in str(rec.exc_info[1]) for rec in caplog.records if rec.exc_info)
+
+
+def test_api_error_in_a_hook_after_the_write_rolls_it_back(client):
+    r = client.post("/api/tags/", {"name": "hook-409"})
+    assert r.status_code == 409, r
+    assert r.json() == {"detail": "refused after saving", "code": "conflict"}
+    assert names() == []
+
+
+def test_update_and_destroy_roll_back_with_their_error(client):
+    tag = Tag.objects.create(name="before")
+    r = client.patch(f"/api/tags/{tag.id}/", {"name": "hook-500"})
+    assert r.status_code == 500
+    assert names() == ["before"]
+    keep = Tag.objects.create(name="keep")
+    r = client.delete(f"/api/tags/{keep.id}/")
+    assert r.status_code == 409, r
+    assert names() == ["before", "keep"]
+    assert client.delete(f"/api/tags/{tag.id}/").status_code == 204
+    assert names() == ["keep"]
+
+
+def test_extra_action_answering_an_error_status_rolls_back(client):
+    r = client.post("/api/tags/bulk/", [{"name": "one"}, {"name": "refused"}])
+    assert r.status_code == 400, r
+    assert r.json() == {"detail": "one tag was refused"}
+    assert names() == []
+    r = client.post("/api/tags/bulk/", [{"name": "one"}, {"name": "two"}])
+    assert r.status_code == 200, r
+    assert names() == ["one", "two"]
+
+
+def test_failure_while_rendering_rolls_the_write_back(client):
+    r = client.post("/api/rendering/", {"name": "boom"})
+    assert r.status_code == 500, r
+    assert r.json()["code"] == "server_error"
+    assert names() == []
+    tag = Tag.objects.create(name="quiet")
+    r = client.put(f"/api/rendering/{tag.id}/", {"name": "boom-too"})
+    assert r.status_code == 500
+    assert names() == ["quiet"]
+    assert client.post("/api/rendering/", {"name": "calm"}).status_code == 201
+    assert names() == ["calm", "quiet"]
+
+
+def test_atomic_writes_false_opts_out(client):
+    r = client.post("/api/nonatomic/", {"name": "stays"})
+    assert r.status_code == 500
+    assert names() == ["stays"]
+
+
+def test_a_serialization_failure_is_retried_once(client):
+    ATTEMPTS.clear()
+    r = client.post("/api/retried/", {"name": "raced"})
+    assert r.status_code == 201, r
+    assert ATTEMPTS == ["raced", "raced"]
+    assert names() == ["raced"]  # the first attempt's row was rolled back
+
+
+def test_a_serialization_failure_twice_is_503(client, caplog):
+    ATTEMPTS.clear()
+    caplog.set_level(logging.WARNING, logger="ninja_viewsets")
+    r = client.post("/api/retried/", {"name": "always"})
+    assert r.status_code == 503, r
+    assert r.headers["Retry-After"] == "5"
+    assert ATTEMPTS == ["always", "always"]
+    assert names() == []
+
+
+def test_drf_style_hooks_without_return(client):
+    r = client.post("/api/drf/", {"name": "ada"})
+    assert r.status_code == 201, r
+    assert r.json()["name"] == "ADA"
+    assert list(Author.objects.values_list("name", flat=True)) == ["ADA"]
+    r = client.patch(f"/api/drf/{r.json()['id']}/", {"name": "grace"})
+    assert r.status_code == 200, r
+    assert r.json()["name"] == "grace!"
+
+
+def test_hook_that_forgets_to_return_is_a_500_naming_the_fix_and_rolls_back(client, caplog):
+    r = client.post("/api/forgetful/", {"name": "lost"})
+    assert r.status_code == 500, r
+    assert not Author.objects.exists()
+    logged = [str(rec.exc_info[1]) for rec in caplog.records if rec.exc_info]
+    assert any(
+        "ForgetfulViewSet.perform_create() returned None: return the object it saved" in m
+        for m in logged
+    ), logged
