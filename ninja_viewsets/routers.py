@@ -36,7 +36,7 @@ from ninja import Router
 from pydantic import BaseModel
 
 from ninja_viewsets._ninja import Param, operation_of, plant_path_view
-from ninja_viewsets._openapi import error_responses
+from ninja_viewsets._openapi import error_responses, operation_ident, standard_summary
 from ninja_viewsets._operations import ViewSetOperation, ViewSetPathView
 from ninja_viewsets._plans import ActionConfig, OperationPlan, PathPlan, Plan, resolve_action
 from ninja_viewsets._signature import (
@@ -245,13 +245,14 @@ class SimpleRouter(Router):
         suffix: str,
     ) -> OperationPlan:
         options = dict(spec.options)
-        operation_id = options.pop("operation_id", f"{ident}_{spec.action}") + suffix
+        default_id = f"{operation_ident(ident)}_{spec.action}"
+        operation_id = options.pop("operation_id", default_id) + suffix
         if "summary" in options:
             summary = options.pop("summary")
         elif is_action(getattr(viewset, spec.action, None)) and attributes.get("name"):
             summary = attributes["name"]
         else:
-            summary = pretty_name(spec.action)
+            summary = standard_summary(config, spec.action) or pretty_name(spec.action)
         extra = options.pop("openapi_extra", None) or {}
         errors = error_responses(config, spec, method)
         openapi_extra = {**extra, "responses": {**errors, **extra.get("responses", {})}}

@@ -311,3 +311,37 @@ def test_two_models_of_one_name_in_two_apps_get_two_components():
     assert len(refs) == 2
     props = [set(doc["components"]["schemas"][r]["properties"]) for r in sorted(refs)]
     assert {"isbn", "owner", "cover"} & (props[0] ^ props[1])  # each documents its own model
+
+
+# -- OpenAPI that reads well -------------------------------------------------------------------
+
+
+def test_standard_actions_are_summarised_from_verbose_names():
+    paths = openapi()["paths"]
+    assert paths["/api/gadgets/"]["get"]["summary"] == "List gadgets"
+    assert paths["/api/gadgets/"]["post"]["summary"] == "Create a gadget"
+    assert paths["/api/gadgets/{pk}/"]["get"]["summary"] == "Retrieve a gadget"
+    assert paths["/api/gadgets/{pk}/"]["put"]["summary"] == "Update a gadget"
+    assert paths["/api/gadgets/{pk}/"]["patch"]["summary"] == "Partially update a gadget"
+    assert paths["/api/gadgets/{pk}/"]["delete"]["summary"] == "Delete a gadget"
+
+
+def test_operation_ids_are_identifiers_everywhere():
+    """Nested basenames (``book-review``) included: ``book_review_list``."""
+    from library.api import api as example_api
+
+    ids = [
+        op["operationId"]
+        for item in example_api.get_openapi_schema(path_prefix="")["paths"].values()
+        for op in item.values()
+    ]
+    assert all(i.isidentifier() for i in ids), ids
+    assert {"book_review_list", "book_review_retrieve", "book_list"} <= set(ids)
+    assert len(ids) == len(set(ids))
+
+
+def test_validation_errors_are_typed_in_openapi():
+    response = openapi()["paths"]["/api/gadgets/"]["post"]["responses"][422]
+    item = response["content"]["application/json"]["schema"]["properties"]["detail"]["items"]
+    assert item["required"] == ["type", "loc", "msg"]
+    assert set(item["properties"]) == {"type", "loc", "msg"}
