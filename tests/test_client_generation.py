@@ -108,15 +108,16 @@ def models(lib: Any) -> Any:
 
 
 @pytest.fixture(scope="module")
-def client(lib: Any, server: tuple[str, Path]) -> Any:
+def client(lib: Any, server: tuple[str, Path]) -> Iterator[Any]:
     """A client authenticated with a bearer token obtained through the generated client."""
     m = models(lib)
-    anonymous = lib.Client(base_url=server[0])
-    token = op(lib, "token", "token_create").sync(
-        client=anonymous, body=m.TokenIn(username="demo", password="demo")
-    )
+    with lib.Client(base_url=server[0]) as anonymous:
+        token = op(lib, "token", "token_create").sync(
+            client=anonymous, body=m.TokenIn(username="demo", password="demo")
+        )
     assert isinstance(token, m.TokenOut), token
-    return lib.AuthenticatedClient(base_url=server[0], token=token.token)
+    with lib.AuthenticatedClient(base_url=server[0], token=token.token) as authenticated:
+        yield authenticated
 
 
 def test_the_document_is_valid_openapi(document):
