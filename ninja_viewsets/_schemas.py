@@ -21,6 +21,7 @@ What the input schema enforces before anything is written:
 from __future__ import annotations
 
 import copy
+import enum
 import re
 import types
 import typing
@@ -29,7 +30,7 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from django.core import validators as dj
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models import Model
 from django.utils.text import capfirst
@@ -54,6 +55,7 @@ from ninja_viewsets._ninja import unwrap_getter
 __all__ = [
     "DERIVED",
     "FileURL",
+    "check_component_names",
     "derived_input",
     "derived_output",
     "file_fields",
@@ -483,3 +485,60 @@ def unique_field_error(view: Any, error: Exception) -> Any:
             [{"type": "unique", "loc": ["body", body, fld.name], "msg": str(message)}]
         )
     return None
+
+
+# -- component names -------------------------------------------------------------------------
+
+
+@cache
+def _components_of(root: type[BaseModel]) -> tuple[type, ...]:
+    """``root`` and every model and enum its fields name, recursively: OpenAPI components."""
+    found: dict[type, None] = {}
+
+    def walk(tp: Any) -> None:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            if tp in found:
+                return
+            found[tp] = None
+            for info in tp.model_fields.values():
+                walk(info.annotation)
+        elif isinstance(tp, type) and issubclass(tp, enum.Enum):
+            found.setdefault(tp, None)
+        else:
+            for arg in typing.get_args(tp):
+                walk(arg)
+
+    walk(root)
+    return tuple(found)
+
+
+def _describe(cls: type) -> str:
+    model = cls.__dict__.get(DERIVED)
+    if model is not None:
+        return f"the schema derived from {model._meta.label} (no schema set on the viewset)"
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def check_component_names(
+    viewset: type[Any], roots: list[type[BaseModel]], known: dict[str, type]
+) -> None:
+    """OpenAPI keys components by class name: two different classes (models or enums, nested
+    ones included) must not share one, or one would silently document the other."""
+    for root in roots:
+        for cls in _components_of(root):
+            other = known.setdefault(cls.__name__, cls)
+            if other is cls:
+                continue
+            kind = "enums" if issubclass(cls, enum.Enum) else "schemas"
+            if is_derived(cls) or is_derived(other):
+                fix = (
+                    f"rename your class, or set `input_schema` / `output_schema` on "
+                    f"{viewset.__name__} instead of the derived one"
+                )
+            else:
+                fix = "rename one of them"
+            raise ImproperlyConfigured(
+                f"{viewset.__name__}: two different {kind} are named {cls.__name__!r}: "
+                f"{_describe(other)} and {_describe(cls)}; OpenAPI would document only one of "
+                f"them. Fix: {fix}."
+            )

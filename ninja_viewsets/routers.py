@@ -39,6 +39,7 @@ from ninja_viewsets._ninja import Param, operation_of, plant_path_view
 from ninja_viewsets._openapi import error_responses, operation_ident, standard_summary
 from ninja_viewsets._operations import ViewSetOperation, ViewSetPathView
 from ninja_viewsets._plans import ActionConfig, OperationPlan, PathPlan, Plan, resolve_action
+from ninja_viewsets._schemas import check_component_names
 from ninja_viewsets._signature import (
     OPERATION_OPTIONS,
     STANDARD_ACTIONS,
@@ -459,11 +460,4 @@ def _check_schema_names(
     for param in spec.parameters:
         if not isinstance(param.default, Param):  # query models are flattened: no component
             classes += schema_classes(param.annotation)
-    for cls in classes:
-        other = known.setdefault(cls.__name__, cls)
-        if other is not cls:
-            raise ImproperlyConfigured(
-                f"{viewset.__name__}: two different schemas are named {cls.__name__!r} "
-                f"({other.__module__}.{other.__qualname__} and {cls.__module__}."
-                f"{cls.__qualname__}); OpenAPI would show only one. Rename one of them."
-            )
+    check_component_names(viewset, classes, known)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from decimal import Decimal
 
 import pytest
@@ -345,3 +346,75 @@ def test_validation_errors_are_typed_in_openapi():
     item = response["content"]["application/json"]["schema"]["properties"]["detail"]["items"]
     assert item["required"] == ["type", "loc", "msg"]
     assert set(item["properties"]) == {"type", "loc", "msg"}
+
+
+# -- clashing names: errors that name both and the fix -------------------------------------------
+
+
+class _StatusA(enum.StrEnum):
+    ON = "on"
+
+
+class _StatusB(enum.StrEnum):
+    OFF = "off"
+
+
+_StatusA.__name__ = _StatusB.__name__ = "Status"  # two apps' enums of one name
+
+
+def test_two_user_enums_of_one_name_are_a_registration_error():
+    from ninja import Schema
+
+    class LampOut(Schema):
+        id: int
+        status: _StatusA
+
+    class SwitchOut(Schema):
+        id: int
+        status: _StatusB
+
+    class Lamps(ModelViewSet):
+        queryset = Ticket.objects.all()
+        output_schema = LampOut
+
+    class Switches(ModelViewSet):
+        queryset = Ticket.objects.all()
+        output_schema = SwitchOut
+
+    local = SimpleRouter()
+    local.register("lamps", Lamps, basename="lamp")
+    with pytest.raises(Exception) as raised:
+        local.register("switches", Switches, basename="switch")
+    message = str(raised.value)
+    assert "two different enums are named 'Status'" in message
+    assert "_StatusA" in message and "_StatusB" in message
+    assert "rename one of them" in message
+
+
+def test_a_user_class_named_as_a_derived_schema_names_both_and_the_fix(client, db):
+    from ninja import Schema
+
+    class Ticket(Schema):  # the name of the derived output schema of schemasapp.Ticket
+        id: int
+
+    class Mine(ModelViewSet):
+        queryset = Ticket_model().objects.order_by("id")
+        output_schema = Ticket
+
+    local = SimpleRouter()
+    local.register("tickets", Tickets)
+    with pytest.raises(Exception) as raised:
+        local.register("mine", Mine, basename="mine")
+    message = str(raised.value)
+    assert "the schema derived from schemasapp.Ticket" in message
+    assert "test_schemas" in message and "Ticket" in message
+    assert "set `input_schema` / `output_schema` on Mine" in message
+    # registration is all or nothing: the router serves what it had
+    local_api = NinjaAPI(urls_namespace="test_schemas_atomic")
+    local_api.add_router("/", local)
+    paths = local_api.get_openapi_schema(path_prefix="")["paths"]
+    assert "/tickets/" in paths and not any(p.startswith("/mine") for p in paths)
+
+
+def Ticket_model():
+    return Ticket
