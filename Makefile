@@ -23,7 +23,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MANAGE := cd example_project && ../$(PY) manage.py
 
-.PHONY: help install run serve-prod test test-e2e fuzz docs lint bench clean
+.PHONY: help install run serve-prod test test-e2e fuzz docs lint bench clean loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,12 +49,14 @@ test: install ## Run the whole suite on SQLite, then again on PostgreSQL when DA
 	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; \
 	  NINJA_VIEWSETS_SKIP_BROWSER=1 $(VENV)/bin/pytest -q; fi
 
-serve-prod: install ## Several uvicorn workers on PostgreSQL + Redis (DATABASE_URL, REDIS_URL; see docs/deployment.md)
+serve-prod: install ## Several uvicorn workers on PostgreSQL (pooled) + Redis (DATABASE_URL, REDIS_URL; see docs/deployment.md)
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://... (and REDIS_URL=redis://...)"; exit 1; }
+	@$(PY) -c "import psycopg_pool, redis" 2>/dev/null || $(PIP) install -q -e ".[prod]"
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed
-	cd example_project && DJANGO_DEBUG=0 ../$(VENV)/bin/uvicorn config.asgi:application \
-		--host 127.0.0.1 --port 8000 --workers $${WORKERS:-4} --no-access-log
+	cd example_project && DJANGO_DEBUG=0 WEB_CONCURRENCY=$${WORKERS:-4} ../$(VENV)/bin/uvicorn \
+		config.asgi:application --host 127.0.0.1 --port 8000 --workers $${WORKERS:-4} \
+		--no-access-log --timeout-graceful-shutdown 30
 
 test-e2e: install ## The Swagger UI browser test (installs Debian's chromium and Playwright if missing)
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium (apt-get)"; \
@@ -76,6 +78,13 @@ lint: install ## ruff (lint + format check), mypy and the import-linter contract
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+
+loadtest: install ## Production mode under load, pool vs no pool (DATABASE_URL=postgres://...); writes bench/LOADTEST.md
+	@$(PY) -c "import psycopg_pool" 2>/dev/null || $(PIP) install -q -e ".[prod]"
+	@command -v wrk >/dev/null || { echo "Installing wrk (apt-get)"; export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; } \
+	  || { echo "Could not install wrk: run 'sudo apt-get install wrk'"; exit 1; }
+	$(PY) bench/loadtest.py
 
 bench: ## Benchmark against the peers in one run; writes bench/RESULTS.md (see bench/README.md)
 	bash bench/run.sh

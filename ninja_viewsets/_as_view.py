@@ -18,6 +18,18 @@ _DETAIL_ACTIONS = ("retrieve", "update", "partial_update", "destroy")
 _as_view_ids = count()
 
 
+class _AsViewRouter(SimpleRouter):
+    """``as_view()``'s router: the URL kwargs arrive converted by the project's URLconf.
+
+    Without a ``queryset`` to type the lookup from, it keeps the converter's type
+    (``<int:pk>``: an int), as in DRF, instead of insisting on a string.
+    """
+
+    def get_lookup(self, viewset: type[Any]) -> tuple[str, Any]:
+        name, tp = super().get_lookup(viewset)
+        return (name, Any) if getattr(viewset, "queryset", None) is None else (name, tp)
+
+
 @register_view_builder
 def build_view(
     viewset: type[Any], actions: dict[str, str], initkwargs: dict[str, Any]
@@ -31,7 +43,7 @@ def build_view(
         a in _DETAIL_ACTIONS or getattr(getattr(viewset, a, None), "detail", False)
         for a in actions.values()
     )
-    router = SimpleRouter()
+    router = _AsViewRouter()
     router.register_path(
         viewset,
         detail=detail,

@@ -20,13 +20,16 @@ def is_async(func: Callable[..., Any]) -> bool:
 
 
 async def acall(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-    """Await ``func(*args, **kwargs)``; a sync ``func`` runs in Django's ORM thread.
+    """Await ``func(*args, **kwargs)``; a sync ``func`` runs in Django's ORM thread; an async
+    generator function's generator is returned as is (a streaming action).
 
     Sync user code (a ``def`` action, hook or permission) may use the sync ORM, so it runs off
     the event loop through ``sync_to_async`` (thread-sensitive, like Django's own views).
     """
     if is_async(func):
         return await func(*args, **kwargs)
+    if inspect.isasyncgenfunction(getattr(func, "__func__", func)):  # a stream: not awaited
+        return func(*args, **kwargs)
     result = await sync_to_async(func)(*args, **kwargs)
     if inspect.isawaitable(result):  # a sync function returning a coroutine
         result = await result

@@ -21,7 +21,8 @@ from uuid import UUID
 
 import ninja
 from django.core.serializers.json import DjangoJSONEncoder
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from ninja import NinjaAPI, Router, Schema
 from ninja.conf import settings as ninja_settings
 from ninja.constants import NOT_SET
 from ninja.operation import AsyncOperation, Operation, PathView, ResponseObject
@@ -52,9 +53,11 @@ __all__ = [
     "SyncClientBase",
     "default_page_size",
     "default_throttle_rates",
+    "exception_handlers",
     "is_async",
     "is_default_json",
     "is_stream",
+    "is_streaming",
     "json_serializer",
     "list_schema",
     "ninja_page_methods",
@@ -65,6 +68,7 @@ __all__ = [
     "plant_path_view",
     "record_schema",
     "response_annotation",
+    "result_to_response",
     "schema_resolvers",
     "unwrap_getter",
 ]
@@ -82,6 +86,11 @@ try:  # django-ninja >= 1.6: SSE[T] / JSONL[T] responses
 except ImportError:  # pragma: no cover - django-ninja 1.5 has no streaming responses
     _StreamAlias = None  # type: ignore[assignment,misc]
     STREAMING = False
+
+
+def is_streaming(operation: Any) -> bool:
+    """Whether a Ninja operation answers a stream (``SSE[T]`` / ``JSONL[T]``)."""
+    return getattr(operation, "stream_format", None) is not None
 
 
 def is_stream(response: Any) -> bool:
@@ -129,6 +138,28 @@ class SeamOperation(AsyncOperation):
     all answer the same schema; they share one wrapper per response type, process-wide.
     The wrappers are immutable once built (Ninja's own ``clone()`` shares models too)."""
 
+    async def run(self, request: HttpRequest, **kw: Any) -> HttpResponseBase:  # type: ignore[override]
+        """Ninja's run; a streaming operation's endpoint is awaited first (it runs the viewset:
+        authentication, permissions, throttles) and answers either the action's async generator,
+        streamed as Ninja streams it, or an error response, sent as is."""
+        if getattr(self, "stream_format", None) is None:
+            return await super().run(request, **kw)
+        error = await self._run_checks(request)
+        if error:
+            return error
+        try:
+            temporal_response = self.api.create_temporal_response(request)
+            values = self._get_values(request, kw, temporal_response)
+            result = await self.view_func(request, **values)
+            if isinstance(result, HttpResponseBase):
+                return result
+            return cast(
+                HttpResponseBase,
+                await self._async_stream_response(request, result, temporal_response),
+            )
+        except Exception as e:
+            return self.api.on_exception(request, e)
+
     def _create_response_model(self, response_param: Any) -> type[Schema] | None:
         # typing compares unions as sets (``A | B == B | A``); the repr keeps their order,
         # which pydantic and the OpenAPI ``anyOf`` follow
@@ -172,6 +203,18 @@ class SeamPathView(PathView):
         for name in self.cloned_attributes:
             setattr(cloned, name, getattr(self, name))
         return cloned
+
+
+def result_to_response(
+    operation: Operation, request: HttpRequest, result: Any, response: HttpResponse
+) -> HttpResponseBase:
+    """``result`` rendered by Ninja's own path (validation, then the API's renderer)."""
+    return operation._result_to_response(request, result, response)
+
+
+def exception_handlers(api: Any) -> dict[type[Exception], Any]:
+    """The exception handlers of a ``NinjaAPI`` (``add_exception_handler``), by class."""
+    return dict(getattr(api, "_exception_handlers", None) or {})
 
 
 # -- rendering: Ninja's response wrapper and Schema internals ----------------------------------
@@ -462,6 +505,25 @@ SEAM: tuple[Internal, ...] = (
         "a cache of response wrappers in Ninja",
     ),
     Internal(
+        AsyncOperation,
+        "_async_stream_response",
+        "stream an action's async generator after the viewset's checks answered",
+        "an awaitable endpoint allowed for SSE[T] / JSONL[T] in AsyncOperation.run",
+        (1, 6),
+    ),
+    Internal(
+        AsyncOperation,
+        "_run_checks",
+        "Ninja's auth and throttle checks before a streaming viewset endpoint",
+        "the same hook",
+    ),
+    Internal(
+        Operation,
+        "_get_values",
+        "parse the request as Ninja does before a streaming viewset endpoint",
+        "the same hook",
+    ),
+    Internal(
         Operation,
         "response_models",
         "the wrapper model per status, for the one-pass JSON renderer",
@@ -472,6 +534,18 @@ SEAM: tuple[Internal, ...] = (
         "__init__",
         "validate as Ninja does (the same input wrapper)",
         "a public validate_response(operation, status, result)",
+    ),
+    Internal(
+        Operation,
+        "_result_to_response",
+        "render an action's result by Ninja's own path inside the viewset (its errors are ours)",
+        "a public Operation.render_result(request, result, temporal_response)",
+    ),
+    Internal(
+        NinjaAPI,
+        "_exception_handlers",
+        "find the API's handler for an exception raised in a viewset",
+        "a public NinjaAPI.get_exception_handler(exc)",
     ),
     Internal(
         Schema,

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query
 from pydantic import BaseModel
 
-from ninja_viewsets._ninja import NOT_SET, Param
+from ninja_viewsets._ninja import NOT_SET, Param, is_stream
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
 from ninja_viewsets._uploads import multipart_openapi, upload_body
 from ninja_viewsets.filters import check_search_fields, ordering_choices
@@ -76,6 +76,7 @@ class OperationSpec:
     options: dict[str, Any] = field(default_factory=dict)
     body: str | None = None  # the parameter read from the JSON body, if any
     uploads: bool = False  # the body may also be multipart/form-data (file fields)
+    response_param: str | None = None  # the handler's HttpResponse parameter, if any
 
 
 def _is_library_method(func: Any) -> bool:
@@ -149,6 +150,9 @@ def _collection_params(view: Any, taken: set[str]) -> tuple[list[inspect.Paramet
                 f"{type(view).__name__}.pagination_class = {paginator_class.__name__} is not "
                 f"async: subclass ninja_viewsets.pagination.AsyncPaginationBase."
             )
+        check = getattr(paginator, "check_view", None)
+        if check is not None:  # a configuration the paginator cannot serve: refused here
+            check(view)
         params.append(_kw(PAGINATION_PARAM, paginator.Input, Query(...)))
     clash = taken & {p.name for p in params}
     if clash:
@@ -257,11 +261,15 @@ def _user_spec(
     hints = _hints(handler)
     params: list[inspect.Parameter] = []
     seen: set[str] = set()
+    response_param = None
     for param in list(inspect.signature(handler).parameters.values())[1:]:
         if param.name == "request" or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
         seen.add(param.name)
         annotation = hints.get(param.name, inspect.Parameter.empty)
+        if isinstance(annotation, type) and issubclass(annotation, HttpResponse):
+            response_param = param.name  # Ninja's temporal response, as on a plain operation
+            continue
         if param.name in path_types:
             if annotation is inspect.Parameter.empty:
                 annotation = path_types[param.name]
@@ -298,7 +306,8 @@ def _user_spec(
             response, empty_status = {204: None}, 204
     else:
         response = NOT_SET
-    item = _response_item_schema(response)
+    streaming = is_stream(response)  # SSE[T] / JSONL[T]: Ninja validates each item
+    item = None if streaming else _response_item_schema(response)
     if collection and item is not None:
         args = typing.get_args(item) if typing.get_origin(item) in (list, tuple) else ()
         item = args[0] if args else item
@@ -311,7 +320,7 @@ def _user_spec(
         parameters=tuple(params),
         response=response,
         accepts=_accepts(handler),
-        finalize=True,
+        finalize=not streaming,
         response_plan=plan,
         item_schema=item,
         empty_status=empty_status,
@@ -320,6 +329,7 @@ def _user_spec(
         description=description,
         options=options,
         body=next((p.name for p in params if is_body_param(p)), None),
+        response_param=response_param,
     )
 
 

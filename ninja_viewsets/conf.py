@@ -29,6 +29,10 @@ DEFAULTS: dict[str, Any] = {
     "EXCEPTION_HANDLER": "ninja_viewsets.exceptions.exception_handler",
     # Ninja auth objects (or dotted paths) for every viewset that does not set `auth`
     "DEFAULT_AUTHENTICATION": None,
+    "THROTTLE_FAIL_OPEN": True,  # see ninja_viewsets.throttling: the cache is down
+    "IDEMPOTENCY_CACHE": "idempotency",  # see ninja_viewsets.idempotency
+    "IDEMPOTENCY_TTL": 24 * 3600,
+    "IDEMPOTENCY_WAIT": 10,
 }
 
 

@@ -20,7 +20,7 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
 from django.db import connections, models, router
@@ -52,6 +52,31 @@ if TYPE_CHECKING:
 
 __all__ = ["GenericAPIView", "lookup_type"]
 
+# DRF's single-purpose generic views are viewset compositions (ninja_viewsets.viewsets, a layer
+# above this one); they are importable from here too, where DRF users look for them.
+_GENERIC_VIEWS = frozenset(
+    {
+        "CreateAPIView",
+        "DestroyAPIView",
+        "ListAPIView",
+        "ListCreateAPIView",
+        "RetrieveAPIView",
+        "RetrieveDestroyAPIView",
+        "RetrieveUpdateAPIView",
+        "RetrieveUpdateDestroyAPIView",
+        "UpdateAPIView",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _GENERIC_VIEWS:
+        from ninja_viewsets import viewsets
+
+        return getattr(viewsets, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 FILTERS_PARAM = "filters"
 ORDERING_PARAM = "ordering"
 SEARCH_PARAM = "search"
@@ -66,8 +91,15 @@ class _NotGiven:
 NOT_GIVEN: Any = _NotGiven()
 
 
-class GenericAPIView:
-    """Configuration and lookups shared by every generic viewset."""
+_MT = TypeVar("_MT", bound=Model)
+
+
+class GenericAPIView(Generic[_MT]):
+    """Configuration and lookups shared by every generic viewset.
+
+    Subscript it with the model for typing (``GenericViewSet[Book]``, ``ModelViewSet[Book]``):
+    ``get_queryset()`` is then a ``QuerySet[Book]`` and ``get_object()`` a ``Book`` to mypy.
+    """
 
     queryset: ClassVar[QuerySet[Any] | None] = None
     output_schema: type[BaseModel] | None = None
@@ -94,7 +126,13 @@ class GenericAPIView:
     response_plan: QueryPlan = EMPTY_PLAN
     lock_object: bool = False  # get_object() uses select_for_update()
 
-    def get_queryset(self) -> QuerySet[Any]:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        queryset = vars(cls).get("queryset")
+        if isinstance(queryset, QuerySet):
+            _guard_class_queryset(cls, queryset)
+
+    def get_queryset(self) -> QuerySet[_MT]:
         """The objects this viewset works on; override to scope them to the request.
 
         Sync and lazy: build the queryset, never evaluate it here.
@@ -136,7 +174,7 @@ class GenericAPIView:
         if self.paginator is None:
             return None
         return await apaginate(
-            self.paginator, queryset, self.params[PAGINATION_PARAM], self.request
+            self.paginator, queryset, self.params[PAGINATION_PARAM], self.request, view=self
         )
 
     def get_model(self) -> type[Model] | None:
@@ -191,7 +229,7 @@ class GenericAPIView:
 
     # -- lookups -------------------------------------------------------------------------
 
-    async def get_object(self) -> Any:
+    async def get_object(self) -> _MT:
         """The object of a detail action: looked up in ``filter_queryset(get_queryset())``.
 
         404 when it is missing, filtered out or the lookup value is malformed; then the object
@@ -211,7 +249,7 @@ class GenericAPIView:
             of = ("self",) if features.has_select_for_update_of else ()
             queryset = queryset.select_for_update(of=of)
         try:
-            obj = await queryset.aget(**{self.lookup_field: value})
+            obj: _MT = await queryset.aget(**{self.lookup_field: value})
         except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
             raise NotFound(
                 f"No {queryset.model._meta.object_name} matches the given query."
@@ -275,6 +313,23 @@ class GenericAPIView:
         except ObjectDoesNotExist:  # written outside the visible queryset: answer what we have
             await load_relations([instance], self.response_plan)
             return instance
+
+
+def _guard_class_queryset(cls: type, queryset: QuerySet[Any]) -> None:
+    """Evaluating the class's own ``queryset`` raises, as DRF's ``as_view()`` makes it do.
+
+    Its rows would be cached on the class and served to every later request (stale, and to
+    other users). ``.all()``, ``.filter()`` and ``get_queryset()`` make fresh clones, which
+    are not affected.
+    """
+
+    def force_evaluation() -> None:
+        raise RuntimeError(
+            f"Do not evaluate {cls.__name__}.queryset directly: the result would be cached "
+            f"and reused between requests. Call `self.get_queryset()` (or `.all()`) instead."
+        )
+
+    queryset._fetch_all = force_evaluation  # type: ignore[method-assign]
 
 
 # -- derived schemas -----------------------------------------------------------------------

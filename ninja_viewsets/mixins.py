@@ -27,6 +27,7 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import router
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponseNotModified
+from django.urls import NoReverseMatch
 from pydantic import BaseModel
 
 from ninja_viewsets._async import aatomic, acall
@@ -154,6 +155,21 @@ def _returned_none(view: Any, hook: str, example: str) -> ImproperlyConfigured:
     )
 
 
+def _detail_url(view: Any, instance: Any) -> str | None:
+    """The absolute URL of ``instance``'s detail route, or ``None`` without one."""
+    lookup_field = getattr(view, "lookup_field", "pk")
+    value: Any = instance
+    for part in lookup_field.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    kwarg = getattr(view, "lookup_url_kwarg", None) or lookup_field
+    try:
+        return str(view.reverse_action("detail", kwargs={kwarg: value}))
+    except NoReverseMatch:
+        return None
+
+
 class ListModelMixin:
     """``GET {prefix}/``: 200 with the (filtered) objects."""
 
@@ -184,7 +200,17 @@ class CreateModelMixin:
                 raise _returned_none(self, "perform_create", "Model.objects.acreate(...)")
         if self.optimistic_concurrency:  # type: ignore[attr-defined]
             self.set_etag(instance)  # type: ignore[attr-defined]
+        response = getattr(self, "response", None)
+        if response is not None:
+            for header, value in self.get_success_headers(instance).items():
+                response[header] = value
         return respond(201, await self.refetch(instance))  # type: ignore[attr-defined]
+
+    def get_success_headers(self, instance: Any) -> dict[str, str]:
+        """Headers of the 201: ``Location``, the new object's URL, when the viewset has a
+        detail route (override to add or drop headers)."""
+        url = _detail_url(self, instance)
+        return {"Location": url} if url is not None else {}
 
     async def perform_create(self, data: BaseModel, **values: Any) -> Any:
         """Save a new object from validated ``data`` and return it (M2M in one transaction).

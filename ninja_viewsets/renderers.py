@@ -49,6 +49,7 @@ from ninja_viewsets._ninja import (
     RESPONSE_PREFIX,
     ResponseObject,
     is_default_json,
+    is_streaming,
     json_serializer,
     list_schema,
     ninja_validators_only,
@@ -104,6 +105,7 @@ def render(request: HttpRequest, result: Any, response: HttpResponse | None) -> 
     operation = current_operation.get()
     if (
         operation is None
+        or is_streaming(operation)  # an async generator: Ninja writes each item
         or response is None
         or isinstance(result, HttpResponseBase)
         or not get_setting("JSON_RENDERING")

@@ -1,4 +1,4 @@
-"""Async rate throttles: correct across processes, never blocking the event loop.
+"""Async rate throttles: exact across processes, never blocking the event loop.
 
     class BookViewSet(ModelViewSet):
         throttle_classes = [AnonRateThrottle, UserRateThrottle]
@@ -12,16 +12,36 @@
     NINJA_DEFAULT_THROTTLE_RATES = {"anon": "100/h", "user": "1000/h", "uploads": "10/m"}
     NINJA_VIEWSETS = {"DEFAULT_THROTTLE_CLASSES": ["ninja_viewsets.throttling.AnonRateThrottle"]}
 
-Counting uses the Django cache's async API with atomic ``add`` + ``incr`` on a fixed window
-(``{key}:{window number}``), so with a shared cache (Redis) a limit of N per period holds in
-total across every worker and process. Throttles run after permissions: denied requests are not
-counted. A throttled request answers 429 with ``Retry-After``.
+A rate of N per period means what it says: never more than N admitted requests in any period
+(a sliding window), counted in total across every worker and host that shares the cache.
+
+- Redis (``django.core.cache.backends.redis.RedisCache``): one atomic Lua script keeps a log
+  of the admitted requests' times (a sorted set; Redis's clock, so hosts need not agree on the
+  time); exact, one round trip, over redis-py's asyncio client (no thread).
+- Any other Django cache: N slots, each a key that lives for the period; a request is
+  admitted when it creates a free slot with the atomic ``add`` (a ticket from ``incr`` picks
+  the slot to try first; only when that one is taken are all slots read). Never more than N
+  per period; costs up to N keys read when the limit is reached.
+
+When the cache is down, throttles fail open (the request passes, a warning is logged at most
+every 10 s) or, with ``NINJA_VIEWSETS["THROTTLE_FAIL_OPEN"] = False``, closed (429). They are
+exact again as soon as the cache answers. Throttles run after permissions: denied requests are
+not counted. A throttled request answers 429 with ``Retry-After``.
+
+Clients are identified by ``client_ip(request)``: ``REMOTE_ADDR``, or the address the trusted
+proxies appended to ``X-Forwarded-For`` when ``NINJA_NUM_PROXIES`` is set (never an address the
+client wrote itself).
 """
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
+import logging
 import math
 import time
+import uuid
+import weakref
 from typing import TYPE_CHECKING, Any
 
 import django
@@ -33,6 +53,7 @@ from django.http import HttpRequest
 from ninja.throttling import SimpleRateThrottle as NinjaSimpleRateThrottle
 
 from ninja_viewsets._ninja import default_throttle_rates
+from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import APIException
 
 if TYPE_CHECKING:
@@ -45,7 +66,10 @@ __all__ = [
     "SimpleRateThrottle",
     "Throttled",
     "UserRateThrottle",
+    "client_ip",
 ]
+
+logger = logging.getLogger("ninja_viewsets")
 
 # Django 6 made BaseCache.aincr defer to the backend's atomic incr()
 _NATIVE_ATOMIC_AINCR = django.VERSION >= (6, 0)
@@ -118,6 +142,10 @@ class SimpleRateThrottle(BaseThrottle, NinjaSimpleRateThrottle):
     ) -> str | None:
         raise NotImplementedError(".get_cache_key() must be overridden")
 
+    def get_ident(self, request: HttpRequest) -> str:  # type: ignore[override]
+        """The client's address (see :func:`client_ip`)."""
+        return client_ip(request)
+
     async def allow_request(  # type: ignore[override]
         self, request: HttpRequest, view: ViewSetMixin
     ) -> bool:
@@ -126,24 +154,19 @@ class SimpleRateThrottle(BaseThrottle, NinjaSimpleRateThrottle):
         key = self.get_cache_key(request, view)
         if key is None:
             return True
-        now = time.time()
-        window = int(now // self.duration)
-        window_key = f"{key}:{window}"
         cache = self.get_cache()
-        timeout = self.duration + 1
-        if await cache.aadd(window_key, 1, timeout=timeout):
-            count = 1
-        else:
-            try:
-                count = await _atomic_incr(cache, window_key)
-            except ValueError:  # expired between add and incr: a new window starts
-                await cache.aadd(window_key, 1, timeout=timeout)
-                count = 1
-        if count > self.num_requests:
-            self._wait = (window + 1) * self.duration - now
-            return False
-        self._wait = None
-        return True
+        try:
+            if _is_redis(cache):
+                wait = await _redis_allow(cache, key, self.num_requests, self.duration)
+            else:
+                wait = await _slots_allow(cache, key, self.num_requests, self.duration)
+        except Exception as exc:  # the cache is down: the request must not become a 500
+            fail_open = bool(get_setting("THROTTLE_FAIL_OPEN"))
+            _warn_cache_down(type(self).__name__, fail_open, exc)
+            self._wait = None if fail_open else 1.0
+            return fail_open
+        self._wait = wait
+        return wait is None
 
     def wait(self) -> float | None:
         return self._wait
@@ -156,6 +179,133 @@ async def _atomic_incr(cache: BaseCache, key: str) -> int:
     if racy and not _NATIVE_ATOMIC_AINCR:
         return int(await sync_to_async(cache.incr, thread_sensitive=False)(key))
     return int(await cache.aincr(key))
+
+
+# -- client identity --------------------------------------------------------------------------
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's IP address, trusting ``X-Forwarded-For`` only as far as the proxies.
+
+    ``NINJA_NUM_PROXIES`` (Ninja's setting) is how many proxies in front of the app append
+    to ``X-Forwarded-For``; the client's address is the one the outermost of them appended
+    (the N-th from the right). Unset or 0: ``REMOTE_ADDR``, and the header is ignored: a
+    client could write any address into it and get a fresh throttle with each. A value
+    that is not an IP address falls back to ``REMOTE_ADDR``.
+    """
+    remote = str(request.META.get("REMOTE_ADDR") or "")
+    proxies = getattr(django_settings, "NINJA_NUM_PROXIES", None) or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if proxies <= 0 or not forwarded:
+        return remote
+    addrs = [a.strip() for a in str(forwarded).split(",") if a.strip()]
+    if not addrs:
+        return remote
+    candidate = addrs[-min(proxies, len(addrs))]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
+# -- storage: Redis (sliding log, one Lua script) and any other cache (slots) ----------------
+
+# KEYS[1] the log; ARGV: period (microseconds), limit, a unique member. Returns the wait in
+# microseconds, 0 when admitted. Redis's own clock: hosts need not agree on the time.
+_SLIDING_LOG = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local period = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - period)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(period / 1000))
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + period - now)
+"""
+
+_redis_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _is_redis(cache: BaseCache) -> bool:
+    from django.core.cache.backends.redis import RedisCache
+
+    return isinstance(cache, RedisCache)
+
+
+def _redis_script(cache: BaseCache) -> Any:
+    """The Lua script bound to an asyncio client of the cache's primary server (one client
+    per event loop and server, made on first use; redis-py reconnects by itself)."""
+    import redis.asyncio
+
+    server = cache._servers[0]  # type: ignore[attr-defined]  # the primary: writes go there
+    clients = _redis_clients.setdefault(asyncio.get_running_loop(), {})
+    script = clients.get(server)
+    if script is None:
+        options = getattr(cache, "_options", {}) or {}
+        client = redis.asyncio.Redis.from_url(
+            server,
+            socket_connect_timeout=options.get("socket_connect_timeout", 1),
+            socket_timeout=options.get("socket_timeout", 1),
+        )
+        script = clients[server] = client.register_script(_SLIDING_LOG)
+    return script
+
+
+async def _redis_allow(cache: BaseCache, key: str, limit: int, duration: int) -> float | None:
+    script = _redis_script(cache)
+    period = duration * 1_000_000
+    wait = int(await script(keys=[cache.make_key(key)], args=[period, limit, uuid.uuid4().hex]))
+    return wait / 1_000_000 if wait else None
+
+
+async def _slots_allow(cache: BaseCache, key: str, limit: int, duration: int) -> float | None:
+    """Admit by creating one of ``limit`` keys that each live ``duration`` seconds."""
+    now = time.time()
+    # memcached counts expiry in whole seconds: a key could go up to 1 s early
+    timeout = duration + (1 if "memcached" in type(cache).__module__ else 0)
+    ticket_key = f"{key}:ticket"
+    if not await cache.aadd(ticket_key, 0, timeout=10 * duration):
+        try:
+            ticket = await _atomic_incr(cache, ticket_key)
+        except ValueError:  # expired in between: start over
+            ticket = 0
+    else:
+        ticket = 0
+    slots = [f"{key}:{i}" for i in range(limit)]
+    first = slots[ticket % limit]
+    if await cache.aadd(first, now, timeout=timeout):
+        return None
+    taken = await cache.aget_many(slots)
+    for slot in slots:
+        if slot not in taken and await cache.aadd(slot, now, timeout=timeout):
+            return None
+    if not taken:  # every slot expired meanwhile but others took them: try again later
+        return 1.0
+    return max(0.001, min(float(t) for t in taken.values()) + timeout - now)
+
+
+_last_warning = [0.0]
+
+
+def _warn_cache_down(throttle: str, fail_open: bool, exc: Exception) -> None:
+    """A warning at most every 10 s per process: under load the log stays readable."""
+    now = time.monotonic()
+    if now - _last_warning[0] < 10:
+        return
+    _last_warning[0] = now
+    outcome = "let through (THROTTLE_FAIL_OPEN)" if fail_open else "refused (429)"
+    logger.warning(
+        "%s: the throttle cache is unavailable, requests are %s until it answers: %s: %s",
+        throttle,
+        outcome,
+        type(exc).__name__,
+        exc,
+    )
 
 
 def _is_authenticated(request: HttpRequest) -> bool:

@@ -35,7 +35,7 @@ from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction, acall
 from ninja_viewsets._auth import ANONYMOUS, challenge
 from ninja_viewsets._compat import respond, split_status
-from ninja_viewsets._ninja import NOT_SET
+from ninja_viewsets._ninja import NOT_SET, exception_handlers, is_streaming, result_to_response
 from ninja_viewsets._planning import (
     EMPTY_PLAN,
     QueryPlan,
@@ -55,7 +55,7 @@ from ninja_viewsets.exceptions import (
     field_errors,
     is_retryable,
 )
-from ninja_viewsets.generics import GenericAPIView
+from ninja_viewsets.generics import _MT, NOT_GIVEN, GenericAPIView, _NotGiven
 from ninja_viewsets.nesting import Nesting, apply_scope
 from ninja_viewsets.permissions import BasePermission
 from ninja_viewsets.renderers import current_operation, render
@@ -80,9 +80,19 @@ def register_view_builder(
 
 
 __all__ = [
+    "CreateAPIView",
+    "DestroyAPIView",
+    "GenericAPIViewSet",
     "GenericViewSet",
+    "ListAPIView",
+    "ListCreateAPIView",
     "ModelViewSet",
     "ReadOnlyModelViewSet",
+    "RetrieveAPIView",
+    "RetrieveDestroyAPIView",
+    "RetrieveUpdateAPIView",
+    "RetrieveUpdateDestroyAPIView",
+    "UpdateAPIView",
     "ViewSet",
     "ViewSetMixin",
 ]
@@ -112,7 +122,7 @@ class ViewSetMixin:
 
     # per request
     request: HttpRequest
-    args: tuple[Any, ...] = ()
+    args: tuple[Any, ...]
     kwargs: dict[str, Any]
     action: str | None = None
     action_map: dict[str, str]
@@ -178,8 +188,8 @@ class ViewSetMixin:
                 raise ValueError(
                     f"Expected function (`{member.__name__}`) to match its attribute name "
                     f"(`{attr}`). If using a decorator, ensure the inner function is decorated "
-                    f"with `functools.wraps`, or that `{attr}.__name__` is otherwise set to "
-                    f"`{attr}`."
+                    f"with `functools.wraps`, or that `{member.__name__}.__name__` is otherwise "
+                    f"set to `{attr}`."
                 )
             found.append(member)
         return found
@@ -211,6 +221,7 @@ class ViewSetMixin:
         exception becomes a response through :meth:`handle_exception`.
         """
         self.request = request
+        self.args = ()  # URL parameters are named: they are all in kwargs
         self.response = params.pop(RESPONSE_PARAM, None)
         self.kwargs = {name: params[name] for name in spec.path_params if name in params}
         self.action = spec.action
@@ -250,6 +261,8 @@ class ViewSetMixin:
     ) -> HttpResponseBase:
         """Call the action and render what it returns."""
         handler = getattr(self, spec.action)
+        if spec.response_param is not None:  # the handler's own HttpResponse parameter
+            params[spec.response_param] = self.response
         transaction = self.write_transaction
         if transaction is not None and not _is_library(handler):
             await transaction.begin()  # user code may write through the async ORM
@@ -385,7 +398,7 @@ class ViewSetMixin:
         context = {
             "view": self,
             "request": getattr(self, "request", None),
-            "args": self.args,
+            "args": getattr(self, "args", ()),
             "kwargs": getattr(self, "kwargs", {}),
         }
         response: HttpResponseBase | None = handler(exc, context)
@@ -498,13 +511,16 @@ class ViewSetMixin:
         url_name: str,
         args: Sequence[Any] | None = None,
         kwargs: dict[str, Any] | None = None,
+        request: HttpRequest | _NotGiven | None = NOT_GIVEN,
     ) -> str:
         """The URL of another route of this viewset: ``reverse_action("set-password", ["1"])``.
 
-        Absolute when the viewset serves a request, relative otherwise.
+        Absolute when built for a request (by default the one this viewset serves), relative
+        with ``request=None`` or outside a request, as DRF's.
         """
         name = f"{self.basename}-{url_name}"
-        request = getattr(self, "request", None)
+        if isinstance(request, _NotGiven):
+            request = getattr(self, "request", None)
         if self.nesting is not None:  # the parents in the URL come along
             own = getattr(self, "kwargs", {})
             parents = {k.kwarg: own[k.kwarg] for k in self.nesting.links if k.kwarg in own}
@@ -533,8 +549,17 @@ class ViewSetMixin:
                 )
             except NoReverseMatch:
                 continue
-            result[extra.kwargs.get("name") or extra.__name__] = url  # type: ignore[attr-defined]
+            result[self._action_display_name(extra)] = url
         return result
+
+    def _action_display_name(self, extra: Any) -> str:
+        """An action's ``name``, else this viewset's name with the action's ``suffix`` (DRF)."""
+        options = getattr(extra, "kwargs", {})
+        if options.get("name"):
+            return str(options["name"])
+        suffix = options.get("suffix")
+        name = type(self).view_name
+        return f"{name} {suffix}" if suffix else name
 
 
 def reverse_in_api(
@@ -571,7 +596,12 @@ def to_response(request: HttpRequest, result: Any, response: HttpResponse | None
     an action typed ``-> BookOut``), an error (4xx, 5xx) as plain JSON.
     """
     operation = current_operation.get()
-    if operation is None or response is None or isinstance(result, HttpResponseBase):
+    if (
+        operation is None
+        or response is None
+        or isinstance(result, HttpResponseBase)
+        or is_streaming(operation)  # an async generator: Ninja streams it
+    ):
         return result
     status, body = split_status(result)
     models = operation.response_models
@@ -589,13 +619,13 @@ def to_response(request: HttpRequest, result: Any, response: HttpResponse | None
     if isinstance(rendered, HttpResponseBase):
         return rendered
     # Ninja's own rendering (no fast path applies), here so that its errors are ours
-    return operation._result_to_response(request, rendered, response)
+    return result_to_response(operation, request, rendered, response)
 
 
 def _ninja_handler(exc: Exception) -> tuple[Any, type] | None:
     """The handler the operation's ``NinjaAPI`` has for ``exc`` and the class it is keyed by."""
     operation = current_operation.get()
-    handlers = getattr(getattr(operation, "api", None), "_exception_handlers", None) or {}
+    handlers = exception_handlers(getattr(operation, "api", None))
     for klass in type(exc).__mro__:
         if klass in handlers:
             return handlers[klass], klass
@@ -631,11 +661,11 @@ class ViewSet(ViewSetMixin):
     """No actions of its own: write ``list``, ``retrieve``, ... and ``@action`` methods."""
 
 
-class GenericViewSet(ViewSetMixin, GenericAPIView):
+class GenericViewSet(ViewSetMixin, GenericAPIView[_MT]):
     """Queryset, lookups and schemas, no actions: compose it with the mixins."""
 
 
-class ReadOnlyModelViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, GenericViewSet):
+class ReadOnlyModelViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, GenericViewSet[_MT]):
     """``list`` and ``retrieve``."""
 
 
@@ -645,6 +675,87 @@ class ModelViewSet(
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     mixins.ListModelMixin,
-    GenericViewSet,
+    GenericViewSet[_MT],
 ):
     """``list``, ``create``, ``retrieve``, ``update``, ``partial_update`` and ``destroy``."""
+
+
+# -- DRF's single-purpose generic views ----------------------------------------------------
+
+_LIST_LEVEL = {"get": "list", "post": "create"}
+_DETAIL_LEVEL = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+
+
+class GenericAPIViewSet(GenericViewSet[_MT]):
+    """A generic view: one URL, its HTTP methods bound to the mixins' actions.
+
+        class BookList(ListCreateAPIView):
+            queryset = Book.objects.all()
+
+        urlpatterns = [path("books/", BookList.as_view())]         # DRF's way, or
+        router.register("books", BookList, basename="book-list")   # in the API's OpenAPI
+
+    ``as_view()`` needs no ``actions``: ``http_actions()`` maps ``get`` to ``list`` or
+    ``retrieve``, ``post`` to ``create``, and so on, from the mixins the view has.
+    """
+
+    @classmethod
+    def http_actions(cls) -> dict[str, str]:
+        """``{http method: action}`` of this view (list level, else detail level)."""
+        for level in (_LIST_LEVEL, _DETAIL_LEVEL):
+            found = {m: a for m, a in level.items() if callable(getattr(cls, a, None))}
+            if found:
+                return found
+        return {}
+
+    @classmethod
+    def as_view(
+        cls, actions: dict[str, str] | None = None, **initkwargs: Any
+    ) -> Callable[..., Any]:
+        """A Django async view of this generic view's methods (``actions`` to override)."""
+        return super().as_view(actions or cls.http_actions(), **initkwargs)
+
+
+class CreateAPIView(mixins.CreateModelMixin, GenericAPIViewSet[_MT]):
+    """``POST``: create an object."""
+
+
+class ListAPIView(mixins.ListModelMixin, GenericAPIViewSet[_MT]):
+    """``GET``: the (filtered, paginated) list of objects."""
+
+
+class RetrieveAPIView(mixins.RetrieveModelMixin, GenericAPIViewSet[_MT]):
+    """``GET``: one object."""
+
+
+class DestroyAPIView(mixins.DestroyModelMixin, GenericAPIViewSet[_MT]):
+    """``DELETE``: delete one object."""
+
+
+class UpdateAPIView(mixins.UpdateModelMixin, GenericAPIViewSet[_MT]):
+    """``PUT`` and ``PATCH``: update one object."""
+
+
+class ListCreateAPIView(mixins.ListModelMixin, mixins.CreateModelMixin, GenericAPIViewSet[_MT]):
+    """``GET`` the list, ``POST`` a new object."""
+
+
+class RetrieveUpdateAPIView(
+    mixins.RetrieveModelMixin, mixins.UpdateModelMixin, GenericAPIViewSet[_MT]
+):
+    """``GET``, ``PUT`` and ``PATCH`` one object."""
+
+
+class RetrieveDestroyAPIView(
+    mixins.RetrieveModelMixin, mixins.DestroyModelMixin, GenericAPIViewSet[_MT]
+):
+    """``GET`` and ``DELETE`` one object."""
+
+
+class RetrieveUpdateDestroyAPIView(
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    GenericAPIViewSet[_MT],
+):
+    """``GET``, ``PUT``, ``PATCH`` and ``DELETE`` one object."""

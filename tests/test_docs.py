@@ -326,6 +326,8 @@ def test_pagination(client, books, user):
     r = client.get("/api/books/?page=2&page_size=1").json()
     assert r == {"items": [{"id": books[0].id, "title": "Dune", "year": 1965}], "count": 2}
     assert client.get("/api/books/?page=0").status_code == 422
+    assert client.get("/api/books/?page=last&page_size=1").json()["items"][0]["id"] == books[0].id
+    assert len(client.get("/api/books/?page_size=500").json()["items"]) == 2
     Book.objects.filter(pk=books[1].pk).update(year=2001)
     r = client.get("/api/books/recent/?limit=5&offset=0").json()
     assert r["count"] == 1 and r["items"][0]["title"] == "Children of Dune"
@@ -442,3 +444,15 @@ def test_tutorial(client, books, user):
         "authors": "http://testserver/api/authors/",
         "books": "http://testserver/api/books/",
     }
+
+
+@pytest.mark.urls("docs.src.generics")
+def test_generics(client, db):
+    created = client.post("/api/authors/", {"name": "Le Guin"})
+    assert created.status_code == 201, created
+    pk = created.json()["id"]
+    assert client.get(f"/api/authors/{pk}/").json() == {"id": pk, "name": "Le Guin"}
+    assert client.get("/authors/").json() == [{"id": pk, "name": "Le Guin"}]
+    assert client.patch(f"/authors/{pk}/", {"name": "U. K. Le Guin"}).status_code == 200
+    assert client.delete(f"/authors/{pk}/").status_code == 204
+    assert client.put("/authors/", {"name": "x"}).status_code == 405

@@ -26,15 +26,18 @@ def test_every_internal_of_the_seam_exists(owner, name, why, hook, since):
     if since > _ninja.NINJA_VERSION:
         assert not hasattr(owner, name) or name in ("operations",), "a gate can be dropped"
         pytest.skip(f"{owner.__name__}.{name} is used from django-ninja {since} on")
-    if name in ("path_operations", "operations", "response_models"):  # instance attributes
-        instance = {Router: Router(), PathView: PathView()}.get(owner)
-        if instance is None:  # an Operation's: built by a real registration
-            router = Router()
-            router.add_api_operation("/x", ["GET"], _get_x, response=int)
-            instance = router.path_operations["/x"].operations[0]
-        assert hasattr(instance, name), f"{owner.__name__}.{name} is gone: {why}"
-    else:
-        assert hasattr(owner, name), f"{owner.__name__}.{name} is gone: {why}"
+    if hasattr(owner, name):
+        return
+    # an instance attribute: look on a real instance
+    router = Router()
+    router.add_api_operation("/x", ["GET"], _get_x, response=int)
+    instances = {
+        Router: router,
+        PathView: router.path_operations["/x"],
+        NinjaAPI: NinjaAPI(urls_namespace="seam-check"),
+        Operation: router.path_operations["/x"].operations[0],
+    }
+    assert hasattr(instances[owner], name), f"{owner.__name__}.{name} is gone: {why}"
 
 
 def _get_x(request):

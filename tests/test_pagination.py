@@ -69,12 +69,86 @@ class PlainBooks(ModelViewSet):
     output_schema = BookRow
 
 
+# -- paginators configured by class attributes, as in DRF ----------------------------------
+
+
+class FivePerPage(PageNumberPagination):
+    page_size = 5
+
+
+class RenamedPages(PageNumberPagination):
+    page_size = 2
+    page_query_param = "p"
+    page_size_query_param = "size"
+    max_page_size = 3
+    last_page_strings = ("last", "end")
+
+
+class FixedPages(PageNumberPagination):
+    page_size = 4
+    page_size_query_param = None  # DRF's default: clients cannot choose the size
+
+
+class Window(LimitOffsetPagination):
+    default_limit = 3
+    max_limit = 4
+    limit_query_param = "n"
+    offset_query_param = "skip"
+
+
+class ByTitle(CursorPagination):
+    ordering = "title"  # a string: one field, as in DRF
+    page_size = 4
+    cursor_query_param = "c"
+    page_size_query_param = "size"
+    max_page_size = 5
+
+
+def _books(pagination, **attrs):
+    return type(
+        f"Books{pagination.__name__}",
+        (ReadOnlyModelViewSet,),
+        {
+            "queryset": Book.objects.order_by("id"),
+            "output_schema": BookRow,
+            "pagination_class": pagination,
+            **attrs,
+        },
+    )
+
+
+class TitleValues(ReadOnlyModelViewSet):
+    output_schema = BookRow
+    pagination_class = ByTitle
+
+    def get_queryset(self):
+        return Book.objects.values("id", "title", "year")
+
+
+class OrderedCursor(CursorPagination):
+    page_size = 3
+
+
+class CursorFollowsOrdering(ReadOnlyModelViewSet):
+    queryset = Book.objects.all()
+    output_schema = BookRow
+    pagination_class = OrderedCursor
+    ordering_fields = ["year", "title"]
+
+
 router = DefaultRouter()
 router.register("paged", PagedBooks, basename="paged")
 router.register("offset", OffsetBooks, basename="offset")
 router.register("cursor", CursorBooks, basename="cursor")
 router.register("plain", PlainBooks, basename="plain")
 router.register("by-created", CursorByUnreadColumns, basename="by-created")
+router.register("five", _books(FivePerPage), basename="five")
+router.register("renamed", _books(RenamedPages), basename="renamed")
+router.register("fixed", _books(FixedPages), basename="fixed")
+router.register("window", _books(Window), basename="window")
+router.register("by-title", _books(ByTitle), basename="by-title")
+router.register("title-values", TitleValues, basename="title-values")
+router.register("cursor-ordering", CursorFollowsOrdering, basename="cursor-ordering")
 api = NinjaAPI(urls_namespace="pagination")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls)]
@@ -224,3 +298,186 @@ def test_ninjas_paginators_count_and_fetch_in_one_thread_hop(client, books, coun
     assert r.json()["count"] == 10 and len(r.json()["items"]) == 4
     assert unpaginated[0] >= 1
     assert paged[0] == offset[0] == unpaginated[0]
+
+
+# -- configured by class attributes --------------------------------------------------------
+
+
+def _titles(r):
+    assert r.status_code == 200, r
+    body = r.json()
+    return [b["title"] for b in body.get("items", body.get("results", []))]
+
+
+def test_subclass_page_size_serves_that_many(client, books):
+    r = client.get("/api/five/")
+    assert _titles(r) == ["B00", "B01", "B02", "B03", "B04"]
+    assert r.json()["count"] == 10
+
+
+def test_renamed_query_params_and_max_page_size(client, books):
+    assert _titles(client.get("/api/renamed/?p=2")) == ["B02", "B03"]
+    assert _titles(client.get("/api/renamed/?p=2&size=3")) == ["B03", "B04", "B05"]
+    assert _titles(client.get("/api/renamed/?size=100")) == ["B00", "B01", "B02"]  # clamped
+    assert _titles(client.get("/api/renamed/?page=3&page_size=1")) == ["B00", "B01"]  # not ours
+    r = client.get("/api/renamed/?p=0")
+    assert r.status_code == 422, r
+    assert r.json()["detail"][-1]["msg"] == "Input should be greater than or equal to 1"
+
+
+def test_page_last_and_its_configured_strings(client, books):
+    assert _titles(client.get("/api/five/?page=last")) == ["B05", "B06", "B07", "B08", "B09"]
+    assert _titles(client.get("/api/renamed/?p=end")) == ["B08", "B09"]
+    assert _titles(client.get("/api/renamed/?p=last&size=3")) == ["B09"]
+
+
+def test_page_last_of_an_empty_list_is_the_empty_first_page(client, db):
+    r = client.get("/api/five/?page=last")
+    assert r.status_code == 200, r
+    assert r.json() == {"items": [], "count": 0}
+
+
+def test_empty_page_param_is_the_first_page(client, books):
+    assert _titles(client.get("/api/five/?page=")) == ["B00", "B01", "B02", "B03", "B04"]
+    assert _titles(client.get("/api/paged/?page=&page_size=")) == _titles(client.get("/api/paged/"))
+    assert _titles(client.get("/api/window/?n=&skip=")) == ["B00", "B01", "B02"]
+
+
+def test_page_that_is_neither_a_number_nor_last_is_one_422(client, books):
+    r = client.get("/api/five/?page=first")
+    assert r.status_code == 422, r
+    (error,) = r.json()["detail"]
+    assert error["msg"] == "Input should be a valid integer or 'last'"
+
+
+def test_page_size_query_param_none_fixes_the_size(client, books):
+    assert _titles(client.get("/api/fixed/?page_size=9")) == ["B00", "B01", "B02", "B03"]
+
+
+def test_limit_offset_configured_by_attributes(client, books):
+    assert _titles(client.get("/api/window/")) == ["B00", "B01", "B02"]  # default_limit
+    assert _titles(client.get("/api/window/?n=2&skip=5")) == ["B05", "B06"]
+    assert _titles(client.get("/api/window/?n=50")) == ["B00", "B01", "B02", "B03"]  # max_limit
+    assert client.get("/api/window/?n=0").status_code == 422
+    assert client.get("/api/window/?skip=-1").status_code == 422
+
+
+def test_openapi_params_follow_the_configured_names():
+    schema = api.get_openapi_schema(path_prefix="/api")
+
+    def params(url):
+        return {p["name"]: p for p in schema["paths"][url]["get"]["parameters"]}
+
+    renamed = params("/api/renamed/")
+    assert set(renamed) == {"p", "size"}
+    assert {b.get("type") for b in renamed["p"]["schema"]["anyOf"]} == {"integer", "string"}
+    assert {b.get("minimum") for b in renamed["p"]["schema"]["anyOf"]} == {1, None}
+    assert set(params("/api/fixed/")) == {"page"}
+    window = params("/api/window/")
+    assert set(window) == {"n", "skip"}
+    assert window["n"]["schema"]["default"] == 3
+    assert set(params("/api/by-title/")) == {"c", "size"}
+
+
+# -- cursor --------------------------------------------------------------------------------
+
+
+def _walk(client, url, key="results"):
+    pages = []
+    while url:
+        r = client.get(url.removeprefix("http://testserver"))
+        assert r.status_code == 200, r
+        pages.append(r.json())
+        url = r.json()["next"]
+    return pages
+
+
+def test_cursor_ordering_string_is_one_field(client, books):
+    Book.objects.filter(title="B03").update(title="A03")  # title order differs from id order
+    pages = _walk(client, "/api/by-title/")
+    titles = [b["title"] for p in pages for b in p["results"]]
+    assert titles == sorted(b.title for b in Book.objects.all())
+    assert [len(p["results"]) for p in pages] == [4, 4, 2]
+    assert "?c=" in pages[0]["next"]
+
+
+def test_cursor_page_size_query_param_and_max_page_size(client, books):
+    assert len(client.get("/api/by-title/?size=2").json()["results"]) == 2
+    assert len(client.get("/api/by-title/?size=100").json()["results"]) == 5  # max_page_size
+    assert client.get("/api/by-title/?size=0").status_code == 422
+    page = client.get("/api/by-title/?size=2").json()
+    assert "size=2" in page["next"]  # the other parameters are kept
+    nxt = client.get(page["next"].removeprefix("http://testserver")).json()
+    assert [b["title"] for b in nxt["results"]] == ["B02", "B03"]
+
+
+def test_cursor_on_a_values_queryset(client, books):
+    pages = _walk(client, "/api/title-values/")
+    assert [b["title"] for p in pages for b in p["results"]] == [f"B{i:02}" for i in range(10)]
+    back = client.get(pages[-1]["previous"].removeprefix("http://testserver")).json()
+    assert back["results"] == pages[-2]["results"]
+    assert set(back["results"][0]) == {"id", "title", "year"}
+
+
+def test_cursor_keeps_previous_on_an_empty_page_past_the_end(client, books):
+    first = client.get("/api/by-title/").json()
+    Book.objects.exclude(title__in=["B00", "B01", "B02", "B03"]).delete()
+    empty = client.get(first["next"].removeprefix("http://testserver")).json()
+    assert empty["results"] == [] and empty["next"] is None
+    assert empty["previous"] is not None
+    back = client.get(empty["previous"].removeprefix("http://testserver")).json()
+    assert [b["title"] for b in back["results"]] == ["B00", "B01", "B02", "B03"]
+    assert back["previous"] is None
+
+
+def test_cursor_follows_the_viewsets_ordering_filter(client, books):
+    pages = _walk(client, "/api/cursor-ordering/?ordering=year")
+    assert [b["year"] for p in pages for b in p["results"]] == [1900 + 10 * i for i in range(10)]
+    assert all("ordering=year" in p["next"] for p in pages[:-1])
+    back = client.get(pages[-1]["previous"].removeprefix("http://testserver")).json()
+    assert back["results"] == pages[-2]["results"]
+    desc = _walk(client, "/api/cursor-ordering/?ordering=-year")
+    assert [b["year"] for p in desc for b in p["results"]][:3] == [1990, 1980, 1970]
+    default = client.get("/api/cursor-ordering/").json()  # no ?ordering: the cursor's own
+    assert [b["title"] for b in default["results"]] == ["B09", "B08", "B07"]
+
+
+def test_cursor_ordering_on_a_nullable_field_is_refused_at_register():
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ImproperlyConfigured
+
+    class ByLogin(CursorPagination):
+        ordering = "-last_login"
+
+    class Users(ReadOnlyModelViewSet):
+        queryset = get_user_model().objects.all()
+        pagination_class = ByLogin
+
+    with pytest.raises(ImproperlyConfigured, match=r"ByLogin.ordering includes 'last_login'"):
+        DefaultRouter().register("users", Users, basename="users")
+
+    class Sortable(ReadOnlyModelViewSet):
+        queryset = get_user_model().objects.all()
+        pagination_class = CursorPagination
+        ordering_fields = ["username", "last_login"]
+
+    with pytest.raises(ImproperlyConfigured, match=r"Sortable.ordering_fields includes"):
+        DefaultRouter().register("users", Sortable, basename="users")
+
+
+def test_cursor_takes_the_ordering_of_a_filter_backend_with_get_ordering(rf, db):
+    """DRF's contract: the first filter backend that has ``get_ordering()`` decides."""
+
+    class ByYear:
+        def get_ordering(self, request, queryset, view):
+            return ("-year",) if request.GET.get("o") else None
+
+    class View:
+        filter_backends = (object, ByYear)
+
+    cursor = OrderedCursor()
+    assert cursor.get_ordering(rf.get("/", {"o": "1"}), Book.objects.all(), View()) == [
+        "-year",
+        "-pk",
+    ]
+    assert cursor.get_ordering(rf.get("/"), Book.objects.all(), View()) == ["-pk"]

@@ -4,6 +4,7 @@ Run by tests/test_throttling.py as ``uvicorn tests.throttle_server:application -
 """
 
 import os
+import time
 
 from django.conf import settings
 
@@ -21,9 +22,12 @@ if not settings.configured:
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
                 "KEY_PREFIX": os.environ["THROTTLE_KEY_PREFIX"],
+                # generous: on a loaded test machine a 1 s timeout fails open now and then
+                "OPTIONS": {"socket_timeout": 5, "socket_connect_timeout": 5},
             }
         },
         NINJA_DEFAULT_THROTTLE_RATES={"anon": os.environ.get("THROTTLE_RATE", "10/m")},
+        NINJA_NUM_PROXIES=int(os.environ.get("NUM_PROXIES", "0")) or None,
     )
 
 import django
@@ -58,8 +62,8 @@ worker_pid.sync_capable = False  # type: ignore[attr-defined]
 class PingViewSet(ViewSet):
     throttle_classes = [AnonRateThrottle]
 
-    async def list(self, request) -> dict[str, int]:
-        return {"pid": os.getpid()}
+    async def list(self, request) -> dict[str, float]:
+        return {"pid": os.getpid(), "t": time.time()}  # t: when the throttle admitted it
 
 
 router = DefaultRouter()

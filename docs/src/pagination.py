@@ -18,10 +18,18 @@ class BookOut(Schema):
     year: int
 
 
+class BookPages(PageNumberPagination):
+    """Configured as in DRF, by class attributes (OpenAPI types the parameters from them)."""
+
+    page_size = 10
+    page_size_query_param = "page_size"  # None: clients cannot choose the size
+    max_page_size = 50  # a larger ?page_size is clamped
+
+
 class BookViewSet(ReadOnlyModelViewSet):
     queryset = Book.objects.order_by("title")
     output_schema = BookOut
-    pagination_class = PageNumberPagination  # ?page=2&page_size=10 -> {"items", "count"}
+    pagination_class = BookPages  # ?page=2&page_size=10, ?page=last -> {"items", "count"}
 
     @action(detail=False, paginate=True, pagination_class=LimitOffsetPagination)
     async def recent(self, request) -> list[BookOut]:
@@ -35,7 +43,7 @@ class BookViewSet(ReadOnlyModelViewSet):
 
 
 class NewestFirst(CursorPagination):
-    ordering = ("-created",)  # the primary key is appended: positions are unique
+    ordering = "-created"  # one field (or a sequence); the primary key is appended
     page_size = 2
 
 

@@ -4,7 +4,7 @@ a Redis cache with REDIS_URL (shared by every worker, so throttles hold across p
 import os
 from pathlib import Path
 
-from config.dburl import database_from_env
+from config.dburl import database_from_env, pool_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-only-not-secret")
@@ -28,6 +28,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 ROOT_URLCONF = "config.urls"
 TEMPLATES = [
@@ -46,6 +47,11 @@ TEMPLATES = [
 ]
 ASGI_APPLICATION = "config.asgi.application"
 DATABASES = {"default": database_from_env(BASE_DIR / "db.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (pool := pool_options()):
+    # Under ASGI each request runs in its own thread, and without a pool opens its own
+    # connection: a burst of clients exhausts max_connections. The pool (psycopg_pool, the
+    # `prod` extra) keeps workers x max_size connections; see docs/deployment.md.
+    DATABASES["default"]["OPTIONS"] = {"pool": pool}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {

@@ -43,3 +43,63 @@ class Document(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True)
     slug = models.SlugField(unique=True)
     body = models.TextField(blank=True, default="")
+
+
+# -- DRF conformance (tests/drf/): the models of DRF's own tests, same names and fields -------
+
+
+class BasicModel(models.Model):
+    """DRF ``tests/models.py``: ``BasicModel``."""
+
+    text = models.CharField(max_length=100)
+
+
+class ForeignKeyTarget(models.Model):
+    """DRF ``tests/models.py``: ``ForeignKeyTarget``."""
+
+    name = models.CharField(max_length=100)
+
+
+class ForeignKeySource(models.Model):
+    """DRF ``tests/models.py``: ``ForeignKeySource``."""
+
+    name = models.CharField(max_length=100)
+    target = models.ForeignKey(ForeignKeyTarget, related_name="sources", on_delete=models.CASCADE)
+
+
+class SlugBasedModel(models.Model):
+    """DRF ``tests/test_generics.py``: ``SlugBasedModel``."""
+
+    text = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=32)
+
+
+class Comment(models.Model):
+    """DRF ``tests/test_generics.py``: ``Comment`` (regression #285, ``auto_now_add``)."""
+
+    email = models.EmailField()
+    content = models.CharField(max_length=200)
+    created = models.DateTimeField(auto_now_add=True)
+
+
+class RouterTestModel(models.Model):
+    """DRF ``tests/test_routers.py``: ``RouterTestModel``."""
+
+    uuid = models.CharField(max_length=20)
+    text = models.CharField(max_length=200)
+
+
+class Action(models.Model):
+    """DRF ``tests/test_viewsets.py``: ``Action``."""
+
+
+class CursorPaginationModel(models.Model):
+    """DRF ``tests/test_pagination.py``: ``CursorPaginationModel``."""
+
+    created = models.IntegerField()
+
+
+class BasicPermModel(models.Model):
+    """DRF ``tests/test_permissions.py``: ``BasicPermModel``."""
+
+    text = models.CharField(max_length=100)
