@@ -72,6 +72,7 @@ NINJA_PAGINATION_PER_PAGE = 20
 NINJA_DEFAULT_THROTTLE_RATES = {"anon": "1000/h", "user": "5000/h", "reviews": "30/m"}
 LOGGING = {
     "version": 1,
+    "disable_existing_loggers": False,  # uvicorn's own lines ("Uvicorn running on", access log)
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"ninja_viewsets": {"handlers": ["console"], "level": "WARNING"}},
 }
