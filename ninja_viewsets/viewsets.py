@@ -273,7 +273,11 @@ class ViewSetMixin:
         result = await acall(handler, request, **call_kwargs)
         if spec.finalize:
             result = await self.finalize_result(result, spec)
-        response: HttpResponseBase = to_response(request, result, self.response)
+        response: HttpResponseBase
+        if spec.response_plan.sync:  # resolvers, properties: where the sync ORM is allowed
+            response = await acall(to_response, request, result, self.response)
+        else:
+            response = to_response(request, result, self.response)
         return response
 
     async def respond_atomically(

@@ -44,6 +44,11 @@ class Gadget(models.Model):
             models.UniqueConstraint(fields=["maker", "code"], name="gadget_maker_code_unique")
         ]
 
+    @property
+    def maker_label(self) -> str:
+        """A property that reads a relation (a lazy load when not planned)."""
+        return f"{self.maker.name} #{self.maker_id}"
+
 
 class Ticket(models.Model):
     """Another ``Status`` enum, with other values: never documented as the gadget's."""
