@@ -542,3 +542,16 @@ def check_component_names(
                 f"{_describe(other)} and {_describe(cls)}; OpenAPI would document only one of "
                 f"them. Fix: {fix}."
             )
+
+
+def query_model(model: type[BaseModel]) -> Any:
+    """``model`` as a query parameter group documented inline: Ninja flattens its fields into
+    parameters either way, and without a ``$ref`` it adds no unused component (a filter
+    schema, a paginator's ``Input``) to ``components.schemas``."""
+    schema = model.model_json_schema(mode="validation")
+    if "$defs" in schema:  # nested models or enums: keep Ninja's resolution of the refs
+        return model
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None:  # as Ninja documents parameters
+            del prop["default"]
+    return Annotated[model, WithJsonSchema(schema)]

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from ninja_viewsets._ninja import NOT_SET, Param, is_stream
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
+from ninja_viewsets._schemas import query_model
 from ninja_viewsets._uploads import multipart_openapi, upload_body
 from ninja_viewsets.filters import check_search_fields, ordering_choices
 from ninja_viewsets.generics import (
@@ -131,7 +132,7 @@ def _collection_params(view: Any, taken: set[str]) -> tuple[list[inspect.Paramet
     params: list[inspect.Parameter] = []
     model = view.get_model()
     if view.filter_schema is not None:
-        params.append(_kw(FILTERS_PARAM, view.filter_schema, Query(...)))
+        params.append(_kw(FILTERS_PARAM, query_model(view.filter_schema), Query(...)))
     if view.search_fields:
         check_search_fields(model, view.search_fields)
         fields = ", ".join(view.search_fields)
@@ -153,7 +154,7 @@ def _collection_params(view: Any, taken: set[str]) -> tuple[list[inspect.Paramet
         check = getattr(paginator, "check_view", None)
         if check is not None:  # a configuration the paginator cannot serve: refused here
             check(view)
-        params.append(_kw(PAGINATION_PARAM, paginator.Input, Query(...)))
+        params.append(_kw(PAGINATION_PARAM, query_model(paginator.Input), Query(...)))
     clash = taken & {p.name for p in params}
     if clash:
         raise ImproperlyConfigured(
