@@ -253,7 +253,7 @@ _FILE_URL = FileURL
 
 def _base(fld: models.Field[Any, Any]) -> tuple[Any, Any]:
     """Ninja's python type of ``fld`` (unwrapped) and its FieldInfo (title, alias, help)."""
-    python_type, info = get_schema_field(fld)  # type: ignore[no-untyped-call]
+    python_type, info = get_schema_field(fld)
     while True:
         origin = typing.get_origin(python_type)
         if origin is typing.Annotated:
@@ -362,12 +362,10 @@ def _output_field(fld: models.Field[Any, Any]) -> tuple[Any, Any]:
 
 
 def _create(name: str, model: type[Model], fields: dict[str, Any], doc: str) -> type[Schema]:
-    schema = create_model(  # type: ignore[call-overload]
-        name, __base__=DerivedSchema, __module__=model.__module__, **fields
-    )
+    schema = create_model(name, __base__=DerivedSchema, __module__=model.__module__, **fields)
     setattr(schema, DERIVED, model)
     schema.__doc__ = doc
-    return schema  # type: ignore[no-any-return]
+    return schema
 
 
 _derived_names: dict[str, type[Model]] = {}  # every name a derived schema took, its model
@@ -437,13 +435,11 @@ def patch_schema_for(schema: type[BaseModel]) -> type[BaseModel]:
     validators: dict[str, Any] = {"_object_only": model_validator(mode="before")(_object_only)}
     model = schema.__dict__.get(DERIVED)
     name = derived_name(model, "patch") if model is not None else f"{schema.__name__}Patch"
-    patch = create_model(  # type: ignore[call-overload]
-        name, __base__=schema, __validators__=validators, **fields
-    )
+    patch = create_model(name, __base__=schema, __validators__=validators, **fields)
     if model is not None:
         setattr(patch, DERIVED, model)
     _patch_cache[schema] = patch
-    return patch  # type: ignore[no-any-return]
+    return patch
 
 
 # -- unique fields ---------------------------------------------------------------------------
@@ -544,10 +540,12 @@ def check_component_names(
             )
 
 
-def query_model(model: type[BaseModel]) -> Any:
+def query_model(model: Any) -> Any:
     """``model`` as a query parameter group documented inline: Ninja flattens its fields into
     parameters either way, and without a ``$ref`` it adds no unused component (a filter
     schema, a paginator's ``Input``) to ``components.schemas``."""
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return model  # a plain parameter
     schema = model.model_json_schema(mode="validation")
     if "$defs" in schema:  # nested models or enums: keep Ninja's resolution of the refs
         return model

@@ -81,7 +81,7 @@ def _form_data(request: HttpRequest, schema: type[BaseModel]) -> dict[str, Any]:
         if request.method == "POST":
             form, files = request.POST, request.FILES
         else:  # Django parses forms of POST requests only
-            form, files = request.parse_file_upload(request.META, request)  # type: ignore[arg-type,assignment]
+            form, files = request.parse_file_upload(request.META, request)  # type: ignore[assignment]
             request._post, request._files = form, files  # type: ignore[attr-defined]
     except RequestDataTooBig:
         raise HttpError(413, "The request's form fields are too large.") from None
