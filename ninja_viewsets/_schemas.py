@@ -206,6 +206,13 @@ def _check_upload(fld: models.FileField) -> Callable[[Any], Any]:
 
     form_field: forms.FileField
     if isinstance(fld, models.ImageField):
+        try:
+            import PIL  # noqa: F401  (Django verifies images with Pillow)
+        except ImportError:
+            raise ImproperlyConfigured(
+                f"{fld.model.__name__}.{fld.name} is an ImageField: uploads are verified with "
+                f'Pillow, which is not installed. pip install "ninja-viewsets[images]".'
+            ) from None
         form_field = forms.ImageField(max_length=fld.max_length, allow_empty_file=False)
     else:
         form_field = forms.FileField(max_length=fld.max_length, allow_empty_file=False)

@@ -300,3 +300,16 @@ def test_viewsets_without_files_refuse_forms(client, db):
     r = post_form(client, "/api/gadgets/", {"name": "x"})
     assert r.status_code in (400, 415), r
     assert not Gadget.objects.exists()
+
+
+def test_image_fields_without_pillow_fail_at_registration(monkeypatch):
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ninja_viewsets._schemas import _check_upload
+
+    monkeypatch.setitem(sys.modules, "PIL", None)  # as if Pillow were not installed
+    with pytest.raises(ImproperlyConfigured, match=r"Attachment.image is an ImageField.*images"):
+        _check_upload(Attachment._meta.get_field("image"))
+    _check_upload(Attachment._meta.get_field("document"))  # a FileField needs no Pillow
