@@ -19,7 +19,8 @@ from pydantic import BaseModel
 
 from ninja_viewsets._auth import with_fallback
 from ninja_viewsets._ninja import NOT_SET, Param
-from ninja_viewsets._openapi import error_responses
+from ninja_viewsets._openapi import error_responses, operation_ident, standard_summary
+from ninja_viewsets._schemas import check_component_names
 from ninja_viewsets._signature import OPERATION_OPTIONS, make_endpoint, schema_classes
 from ninja_viewsets.decorators import is_action, pretty_name
 from ninja_viewsets.permissions import AllowAny
@@ -135,13 +136,14 @@ def plan_operation(
 ) -> OperationPlan:
     """The Ninja operation of one routed method: id, summary, tags, auth, documented errors."""
     options = dict(spec.options)
-    operation_id = options.pop("operation_id", f"{ident}_{spec.action}") + suffix
+    default_id = f"{operation_ident(ident)}_{spec.action}"
+    operation_id = options.pop("operation_id", default_id) + suffix
     if "summary" in options:
         summary = options.pop("summary")
     elif is_action(getattr(viewset, spec.action, None)) and attributes.get("name"):
         summary = attributes["name"]
     else:
-        summary = pretty_name(spec.action)
+        summary = standard_summary(config, spec.action) or pretty_name(spec.action)
     extra = options.pop("openapi_extra", None) or {}
     errors = error_responses(config, spec, method)
     openapi_extra = {**extra, "responses": {**errors, **extra.get("responses", {})}}
@@ -206,11 +208,4 @@ def check_schema_names(
     for param in spec.parameters:
         if not isinstance(param.default, Param):  # query models are flattened: no component
             classes += schema_classes(param.annotation)
-    for cls in classes:
-        other = known.setdefault(cls.__name__, cls)
-        if other is not cls:
-            raise ImproperlyConfigured(
-                f"{viewset.__name__}: two different schemas are named {cls.__name__!r} "
-                f"({other.__module__}.{other.__qualname__} and {cls.__module__}."
-                f"{cls.__qualname__}); OpenAPI would show only one. Rename one of them."
-            )
+    check_component_names(viewset, classes, known)

@@ -160,7 +160,9 @@ class SimpleRouter(Router):
         nesting: Nesting | None = None,
         top: bool = True,
     ) -> RegisteredViewSet:
-        if is_frozen(self):  # Ninja freezes its routers once api.urls is read
+        if is_frozen(self) or any(  # Ninja 1.6+ froze it; on 1.5 its views were built
+            getattr(view, "urls_built", False) for view in self.path_operations.values()
+        ):
             raise ImproperlyConfigured(
                 f"Cannot register {viewset.__name__} under {prefix!r}: the API's URLs were "
                 f"already built (api.urls was read, e.g. by the URLconf). Register every "

@@ -22,7 +22,7 @@ from ninja import NinjaAPI, Router, Schema
 from ninja.conf import settings as ninja_settings
 from ninja.constants import NOT_SET
 from ninja.operation import AsyncOperation, Operation, PathView, ResponseObject
-from ninja.params.models import Param
+from ninja.params.models import BodyModel, Param
 from ninja.params.models import Path as PathParam
 from ninja.schema import DjangoGetter
 from ninja.testing import TestAsyncClient, TestClient
@@ -73,6 +73,7 @@ __all__ = [
     "SEAM",
     "STREAMING",
     "AsyncClientBase",
+    "BodyModel",
     "Internal",
     "Param",
     "PathParam",
@@ -121,6 +122,12 @@ class Internal(NamedTuple):
 
 #: Every internal used above.
 SEAM: tuple[Internal, ...] = (
+    Internal(
+        BodyModel,
+        "get_request_data",
+        "read a body with file fields from JSON or multipart/form-data (ninja_viewsets._uploads)",
+        "a Body param accepting several media types",
+    ),
     Internal(
         Router,
         "path_operations",
