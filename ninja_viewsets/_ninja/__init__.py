@@ -16,12 +16,14 @@ from typing import Any, NamedTuple
 
 import ninja.constants
 import ninja.errors
+import ninja.orm.fields
 import ninja.params.models
 import ninja.signature
 from ninja import NinjaAPI, Router, Schema
 from ninja.conf import settings as ninja_settings
 from ninja.constants import NOT_SET
 from ninja.operation import AsyncOperation, Operation, PathView, ResponseObject
+from ninja.orm.fields import get_schema_field
 from ninja.params.models import BodyModel, Param
 from ninja.params.models import Path as PathParam
 from ninja.schema import DjangoGetter
@@ -85,6 +87,7 @@ __all__ = [
     "default_page_size",
     "default_throttle_rates",
     "exception_handler_of",
+    "get_schema_field",
     "is_async",
     "is_default_json",
     "is_frozen",
@@ -122,6 +125,12 @@ class Internal(NamedTuple):
 
 #: Every internal used above.
 SEAM: tuple[Internal, ...] = (
+    Internal(
+        ninja.orm.fields,
+        "get_schema_field",
+        "type a model field exactly as Ninja's create_schema would (ninja_viewsets._schemas)",
+        "get_schema_field exported from ninja.orm",
+    ),
     Internal(
         BodyModel,
         "get_request_data",
