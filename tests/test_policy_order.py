@@ -13,6 +13,7 @@ from django.urls import path
 from ninja import NinjaAPI, Query, Schema
 
 from ninja_viewsets import DefaultRouter, ModelViewSet, ViewSet, action
+from ninja_viewsets._ninja import STREAMING
 from ninja_viewsets.permissions import BasePermission, IsAdminUser, IsAuthenticated
 from ninja_viewsets.throttling import UserRateThrottle
 from tests.testapp.models import Author, Book
@@ -130,6 +131,14 @@ class Plain(ViewSet):
     async def create(self, request, payload: Note) -> Note:
         return payload
 
+    if STREAMING:
+        from ninja.streaming import JSONL
+
+        @action(detail=False, methods=["get"], response=JSONL[Note])
+        async def feed(self, request, count: int = Query(...)):
+            for i in range(count):
+                yield {"text": str(i)}
+
 
 class OwnedAuthors(Authors):
     permission_classes = [IsAuthenticated, NamedOpen]
@@ -232,6 +241,15 @@ def test_a_malformed_typed_path_value_is_answered_first(client):
     r = client.patch("/api/authors/abc/", {})
     assert r.status_code == 422, r
     assert r.json()["detail"][0]["loc"] == ["path", "pk"]
+
+
+@pytest.mark.skipif(not STREAMING, reason="django-ninja 1.5 has no streaming responses")
+def test_a_streaming_action_checks_policies_before_its_query(client, user):
+    r = client.get("/api/plain/feed/?count=many")
+    assert r.status_code == 401, r
+    client.force_login(user)
+    r = client.get("/api/plain/feed/?count=many")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "count"]
 
 
 # -- permissions before validation -------------------------------------------------------------
