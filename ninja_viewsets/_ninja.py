@@ -32,7 +32,7 @@ from ninja.errors import ValidationErrorContext
 from ninja.operation import AsyncOperation, Operation, PathView, ResponseObject
 from ninja.pagination import LimitOffsetPagination, PageNumberPagination, PaginationBase
 from ninja.params import models as params_models
-from ninja.params.models import Param, ParamModel, PathModel
+from ninja.params.models import BodyModel, Param, ParamModel, PathModel
 from ninja.params.models import Path as PathParam
 from ninja.renderers import BaseRenderer, JSONRenderer
 from ninja.responses import NinjaJSONEncoder
@@ -51,6 +51,7 @@ __all__ = [
     "SEAM",
     "STREAMING",
     "AsyncClientBase",
+    "BodyModel",
     "Internal",
     "Param",
     "PathParam",
@@ -574,6 +575,12 @@ class Internal(NamedTuple):
 
 #: Every internal used above.
 SEAM: tuple[Internal, ...] = (
+    Internal(
+        BodyModel,
+        "get_request_data",
+        "read a body with file fields from JSON or multipart/form-data (ninja_viewsets._uploads)",
+        "a Body param accepting several media types",
+    ),
     Internal(
         Router,
         "path_operations",
