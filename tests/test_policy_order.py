@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.test.client import MULTIPART_CONTENT
 from django.urls import path
 from ninja import NinjaAPI, Query, Schema
 
@@ -16,6 +17,7 @@ from ninja_viewsets import DefaultRouter, ModelViewSet, ViewSet, action
 from ninja_viewsets._ninja import STREAMING
 from ninja_viewsets.permissions import BasePermission, IsAdminUser, IsAuthenticated
 from ninja_viewsets.throttling import UserRateThrottle
+from tests.schemasapp.models import Attachment
 from tests.testapp.models import Author, Book
 
 
@@ -140,6 +142,11 @@ class Plain(ViewSet):
                 yield {"text": str(i)}
 
 
+class GuardedAttachments(ModelViewSet):
+    queryset = Attachment.objects.order_by("id")
+    permission_classes = [IsAuthenticated]
+
+
 class OwnedAuthors(Authors):
     permission_classes = [IsAuthenticated, NamedOpen]
 
@@ -152,6 +159,7 @@ router.register("limited-admin", LimitedAdmin, basename="limited-admin")
 router.register("recorded", RecordedAuthors, basename="recorded")
 router.register("owned", OwnedAuthors, basename="owned")
 router.register("plain", Plain, basename="plain")
+router.register("attachments", GuardedAttachments, basename="guarded-attachments")
 parents = router.register("parents", ParentAuthors, basename="parents")
 parents.register("books", Books, parent_query_lookup="author", basename="parent-books")
 api = NinjaAPI(urls_namespace="policy-order")
@@ -250,6 +258,17 @@ def test_a_streaming_action_checks_policies_before_its_query(client, user):
     client.force_login(user)
     r = client.get("/api/plain/feed/?count=many")
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "count"]
+
+
+def test_a_multipart_upload_checks_policies_before_its_form(client, user):
+    form = {"title": ""}  # the file is missing
+    r = client.post("/api/attachments/", data=form, content_type=MULTIPART_CONTENT)
+    assert r.status_code == 401, r
+    client.force_login(user)
+    r = client.post("/api/attachments/", data=form, content_type=MULTIPART_CONTENT)
+    assert r.status_code == 422, r
+    assert ["body", "payload", "document"] in [e["loc"] for e in r.json()["detail"]]
+    assert Attachment.objects.count() == 0
 
 
 # -- permissions before validation -------------------------------------------------------------
