@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query
 from pydantic import BaseModel
 
-from ninja_viewsets._ninja import NOT_SET, Param, PathParam, is_stream
+from ninja_viewsets._ninja import DEFERRED_VALUES, NOT_SET, Param, PathParam, is_stream
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
 from ninja_viewsets._schemas import query_model
 from ninja_viewsets._uploads import multipart_openapi, upload_body
@@ -449,6 +449,9 @@ _REQUEST = inspect.Parameter(
 # Ninja hands an HttpResponse-annotated parameter the response it will send: headers set on it
 # (ETag, ...) reach the client.
 RESPONSE_PARAM = "ninja_viewsets_response"
+# The operation calls the endpoint with its path values and, under this keyword, the validator
+# of the rest (query, body...): the viewset calls it after its policies, in DRF's order.
+VALIDATE_PARAM = "ninja_viewsets_validate"
 _RESPONSE = inspect.Parameter(
     RESPONSE_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=HttpResponse
 )
@@ -472,6 +475,7 @@ def make_endpoint(
     endpoint.__name__ = endpoint.__qualname__ = name
     endpoint.__module__ = viewset.__module__
     endpoint.__doc__ = spec.description
+    setattr(endpoint, DEFERRED_VALUES, VALIDATE_PARAM)
     return endpoint
 
 
