@@ -15,6 +15,12 @@ api.add_router("/", router)
 """
 
 from ninja_viewsets import _as_view  # noqa: F401  # registers ViewSet.as_view()'s builder
+from ninja_viewsets.bulk import (
+    BulkCreateModelMixin,
+    BulkDestroyModelMixin,
+    BulkModelViewSet,
+    BulkUpdateModelMixin,
+)
 from ninja_viewsets.decorators import action
 from ninja_viewsets.routers import DefaultRouter, SimpleRouter
 from ninja_viewsets.viewsets import (
@@ -27,6 +33,10 @@ from ninja_viewsets.viewsets import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BulkCreateModelMixin",
+    "BulkDestroyModelMixin",
+    "BulkModelViewSet",
+    "BulkUpdateModelMixin",
     "DefaultRouter",
     "GenericViewSet",
     "ModelViewSet",
