@@ -118,6 +118,23 @@ class CreateDestroyTags(BulkCreateModelMixin, BulkDestroyModelMixin, GenericView
     input_schema = TagIn
 
 
+class AuthorViewSet(mixins.RetrieveModelMixin, GenericViewSet):
+    queryset = Author.objects.all()
+
+
+class NestedBookIn(Schema):
+    title: str
+    year: int = 2000
+
+
+class NestedBookViewSet(BulkModelViewSet):
+    """``/authors/{author_pk}/books/``: the author comes from the URL, never from the body."""
+
+    queryset = Book.objects.all()
+    output_schema = BookOut
+    input_schema = NestedBookIn
+
+
 class PlainTags(mixins.CreateModelMixin, mixins.ListModelMixin, GenericViewSet):
     queryset = Tag.objects.all()
     output_schema = TagOut
@@ -136,6 +153,8 @@ router.register("itemthrottled", ItemThrottledTags, basename="itemthrottled")
 router.register("small", SmallBatches, basename="small")
 router.register("cd", CreateDestroyTags, basename="cd")
 router.register("plain", PlainTags, basename="plain")
+authors = router.register("authors", AuthorViewSet)
+authors.register("books", NestedBookViewSet, parent_query_lookup="author")
 api = NinjaAPI(urls_namespace="test_bulk")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls)]
@@ -428,6 +447,27 @@ def test_overridden_perform_destroy_runs_per_item(client, tags):
     r = client.delete(f"/api/hooked/?id={tags[0].pk}&id={tags[1].pk}")
     assert r.status_code == 204, r
     assert hook_calls == ["-red", "-green"]
+
+
+# -- nested -----------------------------------------------------------------------------------
+
+
+def test_nested_bulk_writes_stay_under_the_parent(client, author):
+    other = Author.objects.create(name="Bob")
+    theirs = Book.objects.create(title="Theirs", year=2001, author=other)
+    url = f"/api/authors/{author.pk}/books/"
+    r = client.post(url, [{"title": "A"}, {"title": "B", "author_id": other.pk}])
+    assert r.status_code == 201, r
+    assert {b["author_id"] for b in r.json()} == {author.pk}
+    r = client.patch(url, [{"id": theirs.pk, "title": "Hijacked"}])
+    assert r.status_code == 404, r
+    r = client.delete(f"{url}?id={theirs.pk}")
+    assert r.status_code == 404, r
+    assert Book.objects.get(pk=theirs.pk).title == "Theirs"
+    mine = [b["id"] for b in client.get(url).json()]
+    assert client.delete(f"{url}?id={mine[0]}&id={mine[1]}").status_code == 204
+    assert list(Book.objects.values_list("title", flat=True)) == ["Theirs"]
+    assert client.post("/api/authors/999999/books/", [{"title": "X"}]).status_code == 404
 
 
 # -- OpenAPI ----------------------------------------------------------------------------------
