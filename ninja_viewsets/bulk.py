@@ -39,7 +39,7 @@ from pydantic import ValidationError as PydanticValidationError
 from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction, acall
 from ninja_viewsets._compat import respond
-from ninja_viewsets._planning import plan_queryset
+from ninja_viewsets._planning import load_relations, plan_queryset
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import (
     APIException,
@@ -268,6 +268,9 @@ class _Bulk:
         queryset = plan_queryset(self.get_queryset(), self.response_plan, columns=True)  # type: ignore[attr-defined]
         pks = [obj.pk for obj in objects]
         found = {obj.pk: obj async for obj in queryset.filter(pk__in=pks)}
+        outside = [obj for obj in objects if obj.pk not in found]
+        if outside:  # written outside the visible queryset: answer what was saved
+            await load_relations(outside, self.response_plan)  # type: ignore[attr-defined]
         return [found.get(obj.pk, obj) for obj in objects]
 
     async def lookup_objects(self, values: list[Any], loc: Sequence[Any]) -> dict[Any, Model]:

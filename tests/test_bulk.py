@@ -242,6 +242,13 @@ def test_bulk_create_with_foreign_keys_and_m2m_in_bulk(client, author, tags):
     assert len(statements(ctx, "INSERT")) == 2  # the books, then the join rows
 
 
+def test_created_outside_the_queryset_still_answers_the_objects(client, author, tags):
+    body = [{"title": "Old", "year": 1950, "author_id": author.pk, "tags": [tags[0].pk]}]
+    r = client.post("/api/books/", body)
+    assert r.status_code == 201, r
+    assert r.json()[0]["tags"] == [{"id": tags[0].pk, "name": "red"}]
+
+
 def test_missing_related_ids_are_422_at_the_item(client, author, tags):
     body = [
         {"title": "A", "author_id": author.pk},
