@@ -15,6 +15,7 @@ api.add_router("/", router)
 """
 
 from ninja_viewsets import _as_view  # noqa: F401  # registers ViewSet.as_view()'s builder
+from ninja_viewsets._schemas import FileURL
 from ninja_viewsets.bulk import (
     BulkCreateModelMixin,
     BulkDestroyModelMixin,
@@ -38,6 +39,7 @@ __all__ = [
     "BulkModelViewSet",
     "BulkUpdateModelMixin",
     "DefaultRouter",
+    "FileURL",
     "GenericViewSet",
     "ModelViewSet",
     "ReadOnlyModelViewSet",

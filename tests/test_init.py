@@ -12,6 +12,7 @@ def test_exported_members():
         "BulkModelViewSet",
         "BulkUpdateModelMixin",
         "DefaultRouter",
+        "FileURL",
         "GenericViewSet",
         "ModelViewSet",
         "ReadOnlyModelViewSet",
