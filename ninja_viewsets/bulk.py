@@ -90,13 +90,28 @@ class BulkOperation:
         self.responses = _error_docs(lookup)
 
 
+# one error of Ninja's validation shape, as _openapi documents it (generated clients read `loc`)
+_VALIDATION_ITEM: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+        "msg": {"type": "string"},
+    },
+    "required": ["type", "loc", "msg"],
+}
+
+
 def _error(description: str, detail: dict[str, Any]) -> dict[str, Any]:
-    schema = {"type": "object", "properties": {"detail": detail}, "required": ["detail"]}
+    properties: dict[str, Any] = {"detail": detail}
+    if detail.get("type") == "string":
+        properties["code"] = {"type": "string"}
+    schema = {"type": "object", "properties": properties, "required": ["detail"]}
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 def _error_docs(lookup: bool) -> dict[int, Any]:
-    items = {"type": "array", "items": {"type": "object"}}
+    items = {"type": "array", "items": _VALIDATION_ITEM}
     docs = {
         422: _error(
             'Invalid items: each error\'s `loc` is `["body", "payload", <index>, <field>]` '
