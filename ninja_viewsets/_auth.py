@@ -3,8 +3,13 @@
 Ninja answers a failed authentication itself, with no ``WWW-Authenticate`` header and before
 the viewset runs. The router appends :class:`Unauthenticated` to the viewset's auth list: when
 every real authenticator failed it marks the request, and the viewset then raises
-``NotAuthenticated`` with the challenge of the first authenticator that has a scheme. OpenAPI
-still documents only the real authenticators (this one has no security scheme).
+``NotAuthenticated`` (no credentials) or ``AuthenticationFailed`` (credentials presented and
+wrong, as DRF: a 401 even where anonymous requests are allowed) with the challenge of the first
+authenticator that has a scheme. OpenAPI still documents only the real authenticators (this
+one has no security scheme).
+
+An anonymous request has ``request.auth = None`` from the end of authentication on (before
+Ninja's own throttles run), as for an operation without auth.
 """
 
 from __future__ import annotations
@@ -12,11 +17,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from ninja.security import APIKeyCookie, APIKeyHeader, APIKeyQuery
 
 from ninja_viewsets._ninja import NOT_SET
 
-__all__ = ["ANONYMOUS", "Unauthenticated", "challenge", "with_fallback"]
+__all__ = [
+    "ANONYMOUS",
+    "Unauthenticated",
+    "anonymous_as_none",
+    "challenge",
+    "effective_auth",
+    "failure_message",
+    "with_fallback",
+]
 
 
 class _Anonymous:
@@ -43,12 +58,37 @@ def challenge(auth: Sequence[Any]) -> str | None:
     return None
 
 
+def failure_message(auth: Any, request: HttpRequest) -> str | None:
+    """What failed when ``auth`` refused a request that carries its kind of credentials
+    (``None``: the request has none for it, so it may be anonymous).
+
+    An ``Authorization`` header of the authenticator's scheme, its API key header or query
+    parameter, or its cookie; a session cookie is not a credential (an expired session is an
+    anonymous request, as in DRF).
+    """
+    scheme = getattr(auth, "openapi_scheme", None)
+    if isinstance(scheme, str) and getattr(auth, "openapi_type", None) == "http":
+        value = request.headers.get(getattr(auth, "header", "Authorization"), "")
+        if value.split(" ", 1)[0].lower() != scheme.lower():
+            return None
+        return "Invalid username/password." if scheme == "basic" else "Invalid token."
+    name = getattr(auth, "param_name", None)
+    if isinstance(auth, APIKeyHeader) and request.headers.get(str(name)):
+        return "Invalid API key."
+    if isinstance(auth, APIKeyQuery) and request.GET.get(str(name)):
+        return "Invalid API key."
+    if isinstance(auth, APIKeyCookie) and name != settings.SESSION_COOKIE_NAME:
+        return "Invalid API key." if request.COOKIES.get(str(name)) else None
+    return None
+
+
 class Unauthenticated:
     """The last authenticator: accepts the request as :data:`ANONYMOUS`."""
 
     is_async = True
 
     def __init__(self, real: Sequence[Any]) -> None:
+        self.real = list(real)
         self.challenge = challenge(real)
 
     async def __call__(self, request: HttpRequest) -> Any:
@@ -56,7 +96,30 @@ class Unauthenticated:
         if forced is not None:
             return forced
         request._viewset_challenge = self.challenge  # type: ignore[attr-defined]
+        for auth in self.real:
+            message = failure_message(auth, request)
+            if message is not None:  # presented and refused: a 401, never anonymous
+                request._viewset_auth_failed = message  # type: ignore[attr-defined]
+                break
         return ANONYMOUS
+
+
+def anonymous_as_none(request: HttpRequest) -> None:
+    """After Ninja's authentication: an anonymous request's ``auth`` is ``None``."""
+    if getattr(request, "auth", None) is ANONYMOUS:
+        request.auth = None  # type: ignore[attr-defined]
+        request._viewset_anonymous = True  # type: ignore[attr-defined]
+
+
+def effective_auth(auth: Any, default: Any) -> Any:
+    """``auth``, or ``default`` (``NINJA_VIEWSETS["DEFAULT_AUTHENTICATION"]``: Ninja auth
+    objects or classes, which are instantiated) when it is not set."""
+    if auth is not NOT_SET:
+        return auth
+    if default is None:
+        return NOT_SET
+    items = default if isinstance(default, list | tuple) else [default]
+    return [item() if isinstance(item, type) else item for item in items]
 
 
 def with_fallback(auth: Any) -> Any:

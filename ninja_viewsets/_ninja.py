@@ -20,6 +20,7 @@ from typing import Any, NamedTuple, TypeVar, cast
 from uuid import UUID
 
 import ninja
+import ninja.errors
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from ninja import NinjaAPI, Router, Schema
@@ -28,13 +29,14 @@ from ninja.constants import NOT_SET
 from ninja.operation import AsyncOperation, Operation, PathView, ResponseObject
 from ninja.pagination import LimitOffsetPagination, PageNumberPagination, PaginationBase
 from ninja.params.models import Param
+from ninja.params.models import Path as PathParam
 from ninja.renderers import BaseRenderer, JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.signature import is_async
 from ninja.testing import TestAsyncClient, TestClient
 from ninja.testing.client import NinjaResponse
 from pydantic import BaseModel
-from pydantic_core import SchemaSerializer, core_schema
+from pydantic_core import PydanticSerializationError, SchemaSerializer, core_schema
 
 __all__ = [
     "LEAF_SCHEMAS",
@@ -46,13 +48,15 @@ __all__ = [
     "AsyncClientBase",
     "Internal",
     "Param",
+    "PathParam",
     "ResponseObject",
     "SeamOperation",
     "SeamPathView",
     "SyncClientBase",
+    "Unrepresentable",
     "default_page_size",
     "default_throttle_rates",
-    "exception_handlers",
+    "exception_handler_of",
     "is_async",
     "is_default_json",
     "is_stream",
@@ -68,6 +72,7 @@ __all__ = [
     "record_schema",
     "response_annotation",
     "result_to_response",
+    "same_float_text",
     "schema_resolvers",
     "unwrap_getter",
 ]
@@ -136,6 +141,14 @@ class SeamOperation(AsyncOperation):
     an operation's registration time. A viewset's retrieve, create, update and partial update
     all answer the same schema; they share one wrapper per response type, process-wide.
     The wrappers are immutable once built (Ninja's own ``clone()`` shares models too)."""
+
+    async def _run_authentication(self, request: HttpRequest) -> HttpResponse | None:  # type: ignore[override]
+        error = await super()._run_authentication(request)
+        self.authenticated(request)
+        return error
+
+    def authenticated(self, request: HttpRequest) -> None:
+        """Called after Ninja's authentication, before its throttles (override)."""
 
     async def run(self, request: HttpRequest, **kw: Any) -> HttpResponseBase:  # type: ignore[override]
         """Ninja's run; a streaming operation's endpoint is awaited first (it runs the viewset:
@@ -211,9 +224,18 @@ def result_to_response(
     return operation._result_to_response(request, result, response)
 
 
-def exception_handlers(api: Any) -> dict[type[Exception], Any]:
-    """The exception handlers of a ``NinjaAPI`` (``add_exception_handler``), by class."""
-    return dict(getattr(api, "_exception_handlers", None) or {})
+def exception_handler_of(api: NinjaAPI, exc: Exception) -> tuple[Any, bool, bool] | None:
+    """The handler ``api`` has for ``exc``: ``(handler, catch_all, ninja_default)``, or ``None``.
+
+    ``catch_all``: it is the handler for every ``Exception`` (a specific type has none);
+    ``ninja_default``: one of those every ``NinjaAPI`` starts with (``ninja.errors``).
+    """
+    handler = api._lookup_exception_handler(exc)
+    if handler is None:
+        return None
+    catch_all = handler is api._lookup_exception_handler(Exception())
+    func = getattr(handler, "func", handler)  # Ninja's defaults are partial(..., api=api)
+    return handler, catch_all, getattr(func, "__module__", None) == ninja.errors.__name__
 
 
 # -- rendering: Ninja's response wrapper and Schema internals ----------------------------------
@@ -273,7 +295,7 @@ _TEMPORAL = {
 }
 # Leaf types whose pydantic JSON is what json.dumps(NinjaJSONEncoder) writes for them.
 _SAME_JSON = {
-    "str", "int", "float", "bool", "none", "decimal", "date", "uuid", "literal", "url",
+    "str", "int", "bool", "none", "decimal", "date", "uuid", "literal", "url",
     "multi-host-url", "definition-ref",
 }  # fmt: skip
 # Nodes holding other schemas under these keys (validators, containers, defaults...).
@@ -285,12 +307,37 @@ _CONTAINERS = {
 }  # fmt: skip
 # Keys holding values, not schemas (a default may be a dict with a "type" key).
 _VERBATIM = {"metadata", "ref", "function", "default", "default_factory", "generic_origin"}
+
+
+def same_float_text(value: float) -> bool:
+    """Whether pydantic-core writes ``value`` as ``json.dumps`` does. Both write the shortest
+    repr, but below 1e-4 pydantic-core has no exponent (``0.00001``, Python ``1e-05``) or a
+    short one (``1e-9``, Python ``1e-09``), and some releases write ``1e16`` for ``1e+16``."""
+    return value == 0 or 1e-4 <= abs(value) < 1e16 or value != value or abs(value) == _INF
+
+
+_INF = float("inf")
+
+
+def _float_json(value: float) -> float:
+    if same_float_text(value):
+        return value
+    raise ValueError(f"{value!r} is written differently by json.dumps: Ninja renders it")
+
+
+_FLOAT = core_schema.plain_serializer_function_ser_schema(
+    _float_json, when_used="json", return_schema=core_schema.float_schema()
+)
 # NaN / Infinity, as json.dumps writes them
 _INF_NAN: core_schema.CoreConfig = {"ser_json_inf_nan": "constants"}
 
 
 class _Unsupported(Exception):
     """The schema has a node whose JSON may differ from Ninja's: keep Ninja's renderer."""
+
+
+#: What ``to_json`` raises when a value cannot be written as Ninja writes it.
+Unrepresentable = PydanticSerializationError
 
 
 def json_serializer(response_model: type[BaseModel]) -> SchemaSerializer | None:
@@ -316,6 +363,8 @@ def _rewrite(node: Any) -> Any:
         raise _Unsupported(kind)
     if kind in _TEMPORAL:
         return {**node, "serialization": _TEMPORAL[kind]}
+    if kind == "float":  # a value json.dumps writes otherwise fails: Ninja renders
+        return {**node, "serialization": _FLOAT}
     if kind == "enum":  # str/int enums are their value in both; a plain Enum is str(member)
         if node.get("sub_type") not in ("str", "int"):
             raise _Unsupported(kind)
@@ -499,6 +548,24 @@ SEAM: tuple[Internal, ...] = (
     ),
     Internal(
         AsyncOperation,
+        "_run_authentication",
+        "an anonymous request's auth is None before Ninja's throttles run",
+        "a hook after authentication on Operation",
+    ),
+    Internal(
+        NinjaAPI,
+        "_lookup_exception_handler",
+        "hand an exception to the handler the user added with add_exception_handler",
+        "a public NinjaAPI.get_exception_handler(exc)",
+    ),
+    Internal(
+        ninja.errors,
+        "_default_exception",
+        "tell Ninja's default handlers (module ninja.errors) from the user's",
+        "a marker on Ninja's default exception handlers",
+    ),
+    Internal(
+        AsyncOperation,
         "_async_stream_response",
         "stream an action's async generator after the viewset's checks answered",
         "an awaitable endpoint allowed for SSE[T] / JSONL[T] in AsyncOperation.run",
@@ -533,12 +600,6 @@ SEAM: tuple[Internal, ...] = (
         "_result_to_response",
         "render an action's result by Ninja's own path inside the viewset (its errors are ours)",
         "a public Operation.render_result(request, result, temporal_response)",
-    ),
-    Internal(
-        NinjaAPI,
-        "_exception_handlers",
-        "find the API's handler for an exception raised in a viewset",
-        "a public NinjaAPI.get_exception_handler(exc)",
     ),
     Internal(
         Schema,

@@ -43,7 +43,7 @@ def resolve_action(viewset: type[Any], action: str, attributes: dict[str, Any]) 
     """``viewset`` configured for ``action`` (as a request would see it, before the request)."""
     instance = viewset(**attributes)
     instance.action = action
-    raw_auth = attributes.get("auth", getattr(viewset, "auth", NOT_SET))
+    raw_auth = instance.get_authenticators()  # or NINJA_VIEWSETS["DEFAULT_AUTHENTICATION"]
     auth = with_fallback(raw_auth)
     required = attributes.get(
         "authentication_required", getattr(viewset, "authentication_required", True)

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query
 from pydantic import BaseModel
 
-from ninja_viewsets._ninja import NOT_SET, Param, is_stream
+from ninja_viewsets._ninja import NOT_SET, Param, PathParam, is_stream
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
 from ninja_viewsets.filters import check_backend, query_names
 from ninja_viewsets.generics import PAGINATION_PARAM, GenericAPIView
@@ -72,7 +72,7 @@ class OperationSpec:
 
 
 def _is_library_method(func: Any) -> bool:
-    return getattr(func, "__module__", "").startswith("ninja_viewsets.")
+    return str(getattr(func, "__module__", None) or "").startswith("ninja_viewsets.")
 
 
 def _declares_parameters(func: Callable[..., Any]) -> bool:
@@ -189,6 +189,7 @@ def build_spec(
         probe = viewset(**initkwargs)
         probe.action = action
     generic = isinstance(probe, GenericAPIView)
+    check_signature(viewset, action, handler, path_types, probe)
     description = inspect.getdoc(handler) if not _is_library_method(handler) else None
     if (
         generic
@@ -197,6 +198,78 @@ def build_spec(
     ):
         return _standard_spec(probe, action, path_types, handler, options, description)
     return _user_spec(probe, action, path_types, handler, options, description, generic)
+
+
+# the hooks the standard actions call, with the arguments they pass (after self)
+_HOOKS = {
+    "create": ("perform_create", "data"),
+    "update": ("perform_update", "instance, data"),
+    "partial_update": ("perform_update", "instance, data"),
+    "destroy": ("perform_destroy", "instance"),
+}
+
+
+def check_signature(
+    viewset: type[Any],
+    action: str,
+    handler: Callable[..., Any],
+    path_types: dict[str, Any],
+    probe: Any,
+) -> None:
+    """Refuse, at ``register()``, an action or hook the library could not call per request.
+
+    An action takes the request first (``async def x(self, request, ...)``); a parameter
+    declared as a path value (``Path(...)``, or named as the lookup) needs that value in the
+    URL; an overridden ``perform_*`` hook takes what its standard action passes.
+    """
+    name = f"{viewset.__name__}.{action}"
+    if not _is_library_method(handler):
+        params = list(inspect.signature(handler).parameters.values())[1:]  # drop self
+        first = params[0] if params else None
+        if first is None or not (
+            first.kind == first.VAR_POSITIONAL
+            or (first.name == "request" and first.kind != first.KEYWORD_ONLY)
+        ):
+            raise ImproperlyConfigured(
+                f"{name}() must take the request as its first argument, as a DRF action: "
+                f"`async def {action}(self, request, ...)`."
+            )
+        lookup = str(
+            getattr(probe, "lookup_url_kwarg", None) or getattr(probe, "lookup_field", "pk")
+        )
+        try:
+            hints = typing.get_type_hints(handler, include_extras=True)
+        except Exception:  # reported with the fix when the operation is typed
+            hints = {}
+        for param in params[1:]:
+            if param.name in path_types or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                continue
+            marked = [param.default, *getattr(hints.get(param.name), "__metadata__", ())]
+            if any(isinstance(m, PathParam) for m in marked) or (
+                param.name == lookup and not isinstance(param.default, Param)
+            ):
+                url = "".join(f"{{{p}}}/" for p in path_types) or "no path parameters"
+                raise ImproperlyConfigured(
+                    f"{name}() takes the path parameter {param.name!r}, but its URL has "
+                    f"{url}: use @action(detail=True) (the object's {lookup!r}), put "
+                    f"{{{param.name}}} in url_path, or make it a query parameter "
+                    f"(`{param.name}: str = Query(...)`)."
+                )
+    hook = _HOOKS.get(action)
+    if hook is None or not isinstance(probe, GenericAPIView):
+        return
+    method = getattr(viewset, hook[0], None)
+    if method is None or _is_library_method(method):
+        return
+    arguments = [None] * (hook[1].count(",") + 1)
+    try:
+        inspect.signature(method).bind(None, *arguments)
+    except TypeError:
+        raise ImproperlyConfigured(
+            f"{viewset.__name__}.{hook[0]}{inspect.signature(method)} cannot be called as "
+            f"{action} calls it, with ({hook[1]}): write `async def {hook[0]}(self, "
+            f"{hook[1]})`."
+        ) from None
 
 
 def _standard_spec(
@@ -247,6 +320,18 @@ def _standard_spec(
         options=options,
         body="payload" if action in ("create", "update", "partial_update") else None,
     )
+
+
+def _standard_response(view: Any, action: str) -> Any:
+    """The response of a standard action, in the viewset's output schema (``NOT_SET``: none)."""
+    try:
+        output = view.get_output_schema()
+    except Exception:  # no schema and no model to derive one from: untyped, as before
+        return NOT_SET
+    if output is None:
+        return NOT_SET
+    standard: Any = {"list": list[output], "create": {201: output}, "destroy": {204: None}}  # type: ignore[valid-type]
+    return standard.get(action, output)
 
 
 def _user_spec(
@@ -304,6 +389,8 @@ def _user_spec(
         response = hints["return"]
         if response is None or response is type(None):
             response, empty_status = {204: None}, 204
+    elif generic and action in STANDARD_ACTIONS:  # an override answers as the standard action
+        response = _standard_response(view, action)
     else:
         response = NOT_SET
     streaming = is_stream(response)  # SSE[T] / JSONL[T]: Ninja validates each item

@@ -177,7 +177,7 @@ class GenericAPIView(Generic[_MT]):
             self._filtering = True
             try:
                 result = self.filter_queryset(queryset)
-                return await result if inspect.isawaitable(result) else result  # type: ignore[no-any-return]
+                return await result if inspect.isawaitable(result) else result
             finally:
                 self._filtering = False
         for backend_class in self.get_filter_backends():
@@ -384,9 +384,7 @@ def _derived_output(model: type[Model]) -> type[Schema]:
 def _derived_input(model: type[Model]) -> type[Schema]:
     fields = _writable_fields(model)
     optional = [
-        f.name
-        for f in model._meta.many_to_many
-        if f.name in fields and (f.blank or f.null)  # type: ignore[union-attr]
+        f.name for f in model._meta.many_to_many if f.name in fields and (f.blank or f.null)
     ]
     return create_schema(
         model, name=f"{model.__name__}In", fields=fields, optional_fields=optional or None
@@ -418,11 +416,11 @@ def patch_schema_for(schema: type[BaseModel]) -> type[BaseModel]:
         optional.default_factory = None
         fields[name] = (info.annotation, optional)
     validators: dict[str, Any] = {"_object_only": model_validator(mode="before")(_object_only)}
-    patch = create_model(  # type: ignore[call-overload]
+    patch = create_model(
         f"{schema.__name__}Patch", __base__=schema, __validators__=validators, **fields
     )
     _patch_cache[schema] = patch
-    return patch  # type: ignore[no-any-return]
+    return patch
 
 
 def lookup_type(model: type[Model] | None, lookup_field: str) -> type:

@@ -33,9 +33,14 @@ from django.utils.functional import classproperty
 
 from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction, acall
-from ninja_viewsets._auth import ANONYMOUS, challenge
+from ninja_viewsets._auth import ANONYMOUS, challenge, effective_auth
 from ninja_viewsets._compat import respond, split_status
-from ninja_viewsets._ninja import NOT_SET, exception_handlers, is_streaming, result_to_response
+from ninja_viewsets._ninja import (
+    NOT_SET,
+    exception_handler_of,
+    is_streaming,
+    result_to_response,
+)
 from ninja_viewsets._planning import (
     EMPTY_PLAN,
     QueryPlan,
@@ -47,6 +52,7 @@ from ninja_viewsets._signature import RESPONSE_PARAM
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.decorators import is_action
 from ninja_viewsets.exceptions import (
+    AuthenticationFailed,
     NotAuthenticated,
     PermissionDenied,
     UnsupportedMediaType,
@@ -325,11 +331,15 @@ class ViewSetMixin:
         """Runs before the action: load the user once, check permissions, then throttles."""
         auth = getattr(request, "auth", None)
         request.auth = auth  # type: ignore[attr-defined]  # Ninja leaves it unset without auth
-        if auth is ANONYMOUS:  # every authenticator of this operation failed
+        if auth is ANONYMOUS or getattr(request, "_viewset_anonymous", False):
+            # every authenticator of this operation failed
             request.auth = auth = None  # type: ignore[attr-defined]
-            if self.authentication_required:
+            failed = getattr(request, "_viewset_auth_failed", None)
+            if failed is not None or self.authentication_required:
                 challenge = getattr(request, "_viewset_challenge", None)
                 headers = {"WWW-Authenticate": challenge} if challenge else None
+                if failed is not None:  # credentials presented and refused: never anonymous
+                    raise AuthenticationFailed(failed, headers=headers)
                 raise NotAuthenticated(headers=headers)
         if isinstance(auth, AbstractBaseUser):
             request.user = auth
@@ -388,9 +398,9 @@ class ViewSetMixin:
           API has a catch-all handler; otherwise a JSON 500 ``{"detail", "code":
           "server_error"}``, logged at ERROR with its traceback.
         """
-        found = _ninja_handler(exc)
-        if found is not None and found[1] is not Exception and not _is_ninja_default(found[0]):
-            raise exc
+        found = _ninja_handler(exc)  # (handler, catch_all, ninja_default)
+        if found is not None and not found[1] and not found[2]:
+            raise exc  # the user's handler for this type
         handler = get_setting("EXCEPTION_HANDLER")
         context = {
             "view": self,
@@ -401,8 +411,8 @@ class ViewSetMixin:
         response: HttpResponseBase | None = handler(exc, context)
         if response is not None:
             return response
-        if found is not None and (found[1] is not Exception or not _is_ninja_default(found[0])):
-            raise exc  # Ninja's Http404 / HttpError handlers, or the API's catch-all
+        if found is not None and not (found[1] and found[2]):
+            raise exc  # Ninja's HttpError / ValidationError handlers, or the API's catch-all
         if settings.DEBUG:
             raise exc  # Ninja's debug answer: the traceback
         logger.error(
@@ -430,6 +440,11 @@ class ViewSetMixin:
         return field_errors(errors, ("body", str(self.body_param))) if errors else None
 
     # -- permissions ---------------------------------------------------------------------
+
+    def get_authenticators(self) -> Any:
+        """This operation's Ninja ``auth``: the action's or the viewset's ``auth``, else
+        ``NINJA_VIEWSETS["DEFAULT_AUTHENTICATION"]`` (read at ``register()``)."""
+        return effective_auth(self.auth, get_setting("DEFAULT_AUTHENTICATION"))
 
     def get_permissions(self) -> list[BasePermission]:
         """Instantiate this action's permission classes (override to branch on ``self.action``)."""
@@ -495,7 +510,7 @@ class ViewSetMixin:
             user is not None and user.is_authenticated
         )
         if not authenticated:
-            scheme = challenge(_as_list(self.auth))
+            scheme = challenge(_as_list(self.get_authenticators()))
             raise NotAuthenticated(headers={"WWW-Authenticate": scheme} if scheme else None)
         raise PermissionDenied(message, code=code)
 
@@ -617,20 +632,11 @@ def to_response(request: HttpRequest, result: Any, response: HttpResponse | None
     return result_to_response(operation, request, rendered, response)
 
 
-def _ninja_handler(exc: Exception) -> tuple[Any, type] | None:
-    """The handler the operation's ``NinjaAPI`` has for ``exc`` and the class it is keyed by."""
+def _ninja_handler(exc: Exception) -> tuple[Any, bool, bool] | None:
+    """The handler the operation's ``NinjaAPI`` has for ``exc`` (see ``_ninja``)."""
     operation = current_operation.get()
-    handlers = exception_handlers(getattr(operation, "api", None))
-    for klass in type(exc).__mro__:
-        if klass in handlers:
-            return handlers[klass], klass
-    return None
-
-
-def _is_ninja_default(handler: Any) -> bool:
-    """One of the handlers every ``NinjaAPI`` starts with (``ninja.errors``)."""
-    func = getattr(handler, "func", handler)
-    return str(getattr(func, "__module__", "")) == "ninja.errors"
+    api = getattr(operation, "api", None)
+    return exception_handler_of(api, exc) if api is not None else None
 
 
 def _as_list(auth: Any) -> list[Any]:

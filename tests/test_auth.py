@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from asgiref.sync import async_to_sync
 from django.contrib.auth.models import User
 from django.urls import path
 from ninja import NinjaAPI
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyHeader, HttpBasicAuth, HttpBearer, django_auth
+from ninja.throttling import AnonRateThrottle
 
 from ninja_viewsets import DefaultRouter, ViewSet, action
 from ninja_viewsets.permissions import IsAdminUser, IsAuthenticated
@@ -73,13 +76,48 @@ class SessionOnly(ViewSet):
         return {"user": request.user.username}
 
 
+class UserBasic(HttpBasicAuth):
+    async def authenticate(self, request, username, password):
+        user = await User.objects.filter(username=username).afirst()
+        return user if user is not None and user.check_password(password) else None
+
+
+class OptionalBasic(ViewSet):
+    auth = [UserBasic(), SyncKey()]
+    authentication_required = False
+
+    async def list(self, request) -> dict[str, object]:
+        return {"user": request.user.username or None, "auth": repr(request.auth)}
+
+    async def create(self, request) -> dict[str, object]:
+        return {"user": request.user.username or None}
+
+
+class Defaulted(ViewSet):
+    """No ``auth``: NINJA_VIEWSETS["DEFAULT_AUTHENTICATION"] applies."""
+
+    permission_classes = [IsAuthenticated]
+
+    async def list(self, request) -> dict[str, object]:
+        return {"user": request.user.username}
+
+    @action(detail=False, auth=None, permission_classes=[])
+    async def public(self, request) -> dict[str, object]:
+        return {"auth": request.auth}
+
+
 router = DefaultRouter()
 router.register("whoami", Whoami, basename="whoami")
 router.register("session", SessionOnly, basename="session")
 router.register("optional", OptionalAuth, basename="optional")
+router.register("optbasic", OptionalBasic, basename="optbasic")
 api = NinjaAPI(urls_namespace="auth")
 api.add_router("/", router)
-urlpatterns = [path("api/", api.urls)]
+throttled_router = DefaultRouter()
+throttled_router.register("optbasic", OptionalBasic, basename="optbasic")
+throttled_api = NinjaAPI(urls_namespace="auth-throttled", throttle=[AnonRateThrottle("1/min")])
+throttled_api.add_router("/", throttled_router)
+urlpatterns = [path("api/", api.urls), path("throttled-api/", throttled_api.urls)]
 pytestmark = pytest.mark.urls(__name__)
 
 
@@ -97,11 +135,14 @@ def test_bearer_user_becomes_request_user(client, token):
 
 
 def test_missing_or_bad_token_is_401_with_challenge(client, token):
-    for headers in ({}, {"Authorization": "Bearer nope"}):
+    for headers, detail, code in (
+        ({}, "Authentication credentials were not provided.", "not_authenticated"),
+        ({"Authorization": "Bearer nope"}, "Invalid token.", "authentication_failed"),
+    ):
         r = client.get("/api/whoami/", headers=headers)
         assert r.status_code == 401, r
         assert r.headers["WWW-Authenticate"] == "Bearer"
-        assert r.json()["detail"] == "Authentication credentials were not provided."
+        assert r.json() == {"detail": detail, "code": code}
 
 
 def test_action_auth_overrides_sync_api_key(client):
@@ -132,7 +173,8 @@ def test_session_auth_and_403_for_authenticated_non_admin(client, user, admin):
 
 def test_openapi_documents_only_the_real_security_schemes():
     schema = api.get_openapi_schema(path_prefix="/api")
-    assert set(schema["components"]["securitySchemes"]) == {"UserBearer", "SyncKey", "SessionAuth"}
+    schemes = {"UserBearer", "SyncKey", "SessionAuth", "UserBasic"}
+    assert set(schema["components"]["securitySchemes"]) == schemes
     assert schema["paths"]["/api/whoami/"]["get"]["security"] == [{"UserBearer": []}]
     assert "security" not in schema["paths"]["/api/whoami/public/"]["get"]
 
@@ -168,3 +210,68 @@ def test_authentication_not_required_lets_permissions_decide(client, token):
     assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Bearer"
     r = client.get("/api/optional/private/", headers={"Authorization": f"Bearer {token}"})
     assert r.json() == {"user": "alice"}
+
+
+# -- credentials that fail are a 401, even where anonymous requests are allowed ---------------
+
+
+def basic(username: str, password: str) -> dict[str, str]:
+    value = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {value}"}
+
+
+def test_wrong_password_is_401_even_when_authentication_is_optional(client, user):
+    user.set_password("right")
+    user.save()
+    r = client.get("/api/optbasic/")
+    assert r.status_code == 200 and r.json() == {"user": None, "auth": "None"}
+    for method in ("get", "post"):
+        r = client.request(method, "/api/optbasic/", headers=basic("alice", "wrong"))
+        assert r.status_code == 401, r
+        assert r.json() == {
+            "detail": "Invalid username/password.",
+            "code": "authentication_failed",
+        }
+        assert r.headers["WWW-Authenticate"] == 'Basic realm="api"'
+    r = client.get("/api/optbasic/", headers=basic("alice", "right"))
+    assert r.status_code == 200 and r.json()["user"] == "alice"
+    r = client.get("/api/optbasic/", headers={"X-Key": "forged"})
+    assert r.status_code == 401 and r.json()["detail"] == "Invalid API key."
+    # credentials of a scheme no authenticator reads: none presented, so anonymous
+    r = client.get("/api/optbasic/", headers={"Authorization": "Bearer whatever"})
+    assert r.status_code == 200 and r.json()["user"] is None
+
+
+def test_an_expired_session_is_anonymous_not_a_401(client):
+    client._client.cookies["sessionid"] = "expired"
+    assert client.get("/api/optional/").json() == {"user": None, "auth": False}
+
+
+def test_anonymous_request_auth_is_none_for_ninjas_api_level_throttle(client, settings):
+    """Ninja's AnonRateThrottle only counts requests whose ``request.auth`` is None."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    r1 = client.get("/throttled-api/optbasic/")
+    r2 = client.get("/throttled-api/optbasic/")
+    assert r1.status_code == 200 and r1.json()["auth"] == "None"
+    assert r2.status_code == 429, r2
+
+
+@pytest.mark.django_db
+def test_default_authentication_setting(settings, token):
+    settings.NINJA_VIEWSETS = {"DEFAULT_AUTHENTICATION": ["tests.test_auth.UserBearer"]}
+    defaulted = DefaultRouter()
+    defaulted.register("defaulted", Defaulted, basename="defaulted")
+    client = APIClient(defaulted)
+    r = client.get("/defaulted/")
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Bearer"
+    r = client.get("/defaulted/", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200 and r.json() == {"user": "alice"}
+    assert client.get("/defaulted/public/").json() == {"auth": None}  # auth=None: public
+    schema = NinjaAPI(urls_namespace="auth-default")
+    schema.add_router("/", defaulted)
+    paths = schema.get_openapi_schema(path_prefix="")["paths"]
+    assert paths["/defaulted/"]["get"]["security"] == [{"UserBearer": []}]
+    assert "security" not in paths["/defaulted/public/"]["get"]
