@@ -24,7 +24,8 @@ from ninja.conf import settings as ninja_settings
 from ninja.constants import NOT_SET
 from ninja.operation import AsyncOperation, Operation, PathView, ResponseObject
 from ninja.orm.fields import get_schema_field
-from ninja.params.models import BodyModel, Param
+from ninja.params import models as params_models
+from ninja.params.models import BodyModel, Param, ParamModel
 from ninja.params.models import Path as PathParam
 from ninja.schema import DjangoGetter
 from ninja.testing import TestAsyncClient, TestClient
@@ -46,6 +47,7 @@ from ninja_viewsets._ninja._json import (
     unwrap_getter,
 )
 from ninja_viewsets._ninja._views import (
+    DEFERRED_VALUES,
     NINJA_VERSION,
     STREAMING,
     AsyncClientBase,
@@ -68,6 +70,7 @@ from ninja_viewsets._ninja._views import (
 )
 
 __all__ = [
+    "DEFERRED_VALUES",
     "LEAF_SCHEMAS",
     "NINJA_VERSION",
     "NOT_SET",
@@ -211,6 +214,49 @@ SEAM: tuple[Internal, ...] = (
         "_get_values",
         "parse the request as Ninja does before a streaming viewset endpoint",
         "the same hook",
+    ),
+    Internal(
+        Operation,
+        "models",
+        "validate the path values before a viewset's policies, the rest after them",
+        "an Operation hook between the auth/throttle checks and the parameters' validation",
+    ),
+    Internal(
+        ParamModel,
+        "resolve",
+        "validate one parameter source (path, query, body...) as Ninja's _get_values does",
+        "the same hook",
+    ),
+    Internal(
+        params_models,
+        "PathModel",
+        "tell the path values (validated first, as URL routing) from the rest",
+        "the same hook",
+    ),
+    Internal(
+        ninja.errors,
+        "ValidationErrorContext",
+        "collect every source's errors into Ninja's one 422, as _get_values does",
+        "the same hook",
+    ),
+    Internal(
+        NinjaAPI,
+        "validation_error_from_error_contexts",
+        "Ninja's 422 (and its custom hooks) for the deferred values",
+        "the same hook",
+    ),
+    Internal(
+        Operation,
+        "signature",
+        "hand the endpoint Ninja's temporal response (signature.response_arg)",
+        "the same hook",
+    ),
+    Internal(
+        Operation,
+        "clone",
+        "keep the split of the parameter models when Ninja (1.6+) clones an operation",
+        "clone() copying the instance's __dict__",
+        (1, 6),
     ),
     Internal(
         Operation,

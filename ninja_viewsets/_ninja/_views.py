@@ -6,20 +6,25 @@ import inspect
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, TypeVar, cast
 
 import ninja
 import ninja.errors
+import pydantic
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from ninja import NinjaAPI, Router, Schema
 from ninja.conf import settings as ninja_settings
+from ninja.errors import ValidationErrorContext
 from ninja.operation import AsyncOperation, Operation, PathView
 from ninja.pagination import LimitOffsetPagination, PageNumberPagination, PaginationBase
+from ninja.params.models import PathModel
 from ninja.signature import is_async
 from ninja.testing import TestAsyncClient, TestClient
 from ninja.testing.client import NinjaResponse
 
 __all__ = [
+    "DEFERRED_VALUES",
     "NINJA_VERSION",
     "STREAMING",
     "AsyncClientBase",
@@ -42,6 +47,10 @@ __all__ = [
 ]
 
 V = TypeVar("V", bound=PathView)
+
+#: The attribute marking an endpoint that validates its non-path values itself, after its
+#: policies: it names the keyword the endpoint receives the validator under.
+DEFERRED_VALUES = "ninja_viewsets_deferred"
 
 NINJA_VERSION: tuple[int, int] = cast(
     tuple[int, int], tuple(int(part) for part in ninja.__version__.split(".")[:2])
@@ -139,27 +148,77 @@ class SeamOperation(AsyncOperation):
     def authenticated(self, request: HttpRequest) -> None:
         """Called after Ninja's authentication, before its throttles (override)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.defer_models()
+
+    def defer_models(self) -> None:
+        """Split the endpoint's parameter models (once, at registration): an endpoint marked
+        with ``DEFERRED_VALUES`` (the keyword it takes a validator under) is called with its
+        path values only, and validates the query, body, headers... itself when it is ready
+        (after its policies). Other endpoints are Ninja's: everything before the call."""
+        self.deferred_param: str | None = getattr(self.view_func, DEFERRED_VALUES, None)
+        self.path_models = [m for m in self.models if issubclass(m, PathModel)]
+        self.deferred_models = [m for m in self.models if not issubclass(m, PathModel)]
+
+    def clone(self) -> Operation:  # called by django-ninja >= 1.6
+        cloned = super().clone()
+        for name in ("deferred_param", "path_models", "deferred_models"):
+            setattr(cloned, name, getattr(self, name))
+        return cloned
+
     async def run(self, request: HttpRequest, **kw: Any) -> HttpResponseBase:  # type: ignore[override]
-        """Ninja's run; a streaming operation's endpoint is awaited first (it runs the viewset:
-        authentication, permissions, throttles) and answers either the action's async generator,
-        streamed as Ninja streams it, or an error response, sent as is."""
-        if getattr(self, "stream_format", None) is None:
+        """Ninja's run, in DRF's order for an endpoint that defers its values (see
+        :meth:`defer_models`): authentication and the API's throttles, the path values (a
+        malformed one is answered first, as URL routing would), then the endpoint, which runs
+        its policies before it calls :meth:`deferred_values`.
+
+        A streaming operation's endpoint is awaited (it runs the viewset) and answers either
+        the action's async generator, streamed as Ninja streams it, or an error response."""
+        deferred = self.deferred_param
+        if deferred is None and self.stream_format is None:
             return await super().run(request, **kw)
         error = await self._run_checks(request)
         if error:
             return error
         try:
             temporal_response = self.api.create_temporal_response(request)
-            values = self._get_values(request, kw, temporal_response)
+            if deferred is None:
+                values = self._get_values(request, kw, temporal_response)
+            else:
+                values = self.resolve(request, kw, self.path_models)
+                values[deferred] = partial(self.deferred_values, request, kw)
+                if self.signature.response_arg:
+                    values[self.signature.response_arg] = temporal_response
             result = await self.view_func(request, **values)
-            if isinstance(result, HttpResponseBase):
-                return result
+            if self.stream_format is None or isinstance(result, HttpResponseBase):
+                return self._result_to_response(request, result, temporal_response)
             return cast(
                 HttpResponseBase,
                 await self._async_stream_response(request, result, temporal_response),
             )
         except Exception as e:
             return self.api.on_exception(request, e)
+
+    def deferred_values(self, request: HttpRequest, path_params: dict[str, Any]) -> dict[str, Any]:
+        """The values the endpoint deferred (query, body, headers...), validated as Ninja
+        validates them: a ``ninja.errors.ValidationError`` (422) lists every error."""
+        return self.resolve(request, path_params, self.deferred_models)
+
+    def resolve(
+        self, request: HttpRequest, path_params: dict[str, Any], models: list[Any]
+    ) -> dict[str, Any]:
+        """Ninja's ``Operation._get_values`` for ``models`` (without the temporal response)."""
+        values: dict[str, Any] = {}
+        contexts: list[ValidationErrorContext] = []
+        for model in models:
+            try:
+                values.update(model.resolve(request, self.api, path_params))
+            except pydantic.ValidationError as e:
+                contexts.append(ValidationErrorContext(pydantic_validation_error=e, model=model))
+        if contexts:
+            raise self.api.validation_error_from_error_contexts(contexts)
+        return values
 
     def _create_response_model(self, response_param: Any) -> type[Schema] | None:
         # typing compares unions as sets (``A | B == B | A``); the repr keeps their order,
