@@ -63,11 +63,11 @@ test-e2e: install ## The Swagger UI browser test (installs Debian's chromium and
 	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
 	  || { echo "Could not install chromium: run 'sudo apt-get install chromium'"; exit 1; }
 	@$(PY) -c "import playwright" 2>/dev/null || $(PIP) install -q playwright
-	env -u NINJA_VIEWSETS_SKIP_BROWSER $(VENV)/bin/pytest -q tests/test_swagger_e2e.py
+	env -u NINJA_VIEWSETS_SKIP_BROWSER NINJA_VIEWSETS_E2E=1 $(VENV)/bin/pytest -q tests/test_swagger_e2e.py
 
 fuzz: install ## Fuzz the example API from its OpenAPI document (schemathesis; FUZZ_EXAMPLES=500 for longer)
 	@$(PY) -c "import schemathesis" 2>/dev/null || $(PIP) install -q "schemathesis>=4,<5"
-	NINJA_VIEWSETS_FUZZ=1 $(VENV)/bin/pytest -q tests/test_fuzz.py
+	NINJA_VIEWSETS_FUZZ=1 NINJA_VIEWSETS_FUZZ_REQUIRED=1 $(VENV)/bin/pytest -q tests/test_fuzz.py
 
 docs: install ## Build the documentation site with mkdocs --strict (into site/)
 	@$(PY) -c "import material, mkdocstrings_handlers.python" 2>/dev/null || $(PIP) install -q mkdocs-material "mkdocstrings[python]"

@@ -176,8 +176,15 @@ def token(url: str) -> str:
         data=json.dumps({"username": "demo", "password": "demo"}).encode(),
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return str(json.loads(r.read())["token"])
+    for attempt in range(3):  # the first request may find workers still starting (busy host)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return str(json.loads(r.read())["token"])
+        except OSError:
+            if attempt == 2:
+                raise
+            time.sleep(2)
+    raise AssertionError("unreachable")
 
 
 def wrk(url: str, clients: int, seconds: float, args: list[str]) -> dict[str, Any]:
@@ -212,7 +219,7 @@ def run_mode(mode: str, db_url: str, tmp: Path, first: int, last: int, tag0: int
             tag = f"{tag0 + i:02d}"
             log(f"{mode}: {clients} clients for {SECONDS:g} s")
             result = wrk(url, clients, SECONDS, [bearer, tag, str(first), str(last)])
-            result.update(sampler.stop(), mode=mode, clients=clients)
+            result.update(sampler.stop(), mode=mode, clients=clients, load=os.getloadavg()[0])
             log(
                 f"{mode} {clients}: {result['rps']:.0f} req/s, p50 "
                 f"{result['p50_us'] / 1000:.0f} ms, p99 {result['p99_us'] / 1000:.0f} ms, "
@@ -285,8 +292,8 @@ def report(rows: list[dict], meta: dict[str, str], checks: list[tuple[str, bool,
         f"{meta['pool']}.",
         "",
         "| mode | clients | req/s | p50 | p99 | statuses | socket errors | PG connections "
-        "(max open / median / max active) |",
-        "|---|---|---|---|---|---|---|---|",
+        "(max open / median / max active) | host load (1 min) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         statuses = ", ".join(f"{s}: {n}" for s, n in sorted(r["status"].items()))
@@ -294,14 +301,15 @@ def report(rows: list[dict], meta: dict[str, str], checks: list[tuple[str, bool,
         lines.append(
             f"| {r['mode']} | {r['clients']} | {r['rps']:.0f} | {r['p50_us'] / 1000:.0f} ms "
             f"| {r['p99_us'] / 1000:.0f} ms | {statuses} | {errors} "
-            f"| {r['max_open']} / {r['median_open']} / {r['max_active']} |"
+            f"| {r['max_open']} / {r['median_open']} / {r['max_active']} | {r['load']:.1f} |"
         )
     lines += ["", "Targets:", ""]
     for name, passed, detail in checks:
         lines.append(f"- {'met' if passed else '**NOT met**'}: {name} ({detail})")
     lines += [
         "",
-        "The machine is shared (2 cores, other processes running): the numbers are noisy; "
+        "The machine is shared (2 cores, other processes running; the last column is its load "
+        "average after each level, where 2 means both cores busy): the numbers are noisy; "
         "compare the two modes of one run, not runs of different days. Server logs of the "
         "run: " + ", ".join(f"{m}: {r}" for m, r in meta["tracebacks"].items()) + ".",
         "",
@@ -390,7 +398,9 @@ def run() -> int:
         f"{platform.python_version()}",
         "postgres": str(pg_version).split()[0],
         "max_connections": str(max_connections),
-        "pool": f"`{json.dumps(pool)}` per worker" if pool else "psycopg_pool missing",
+        "pool": f"`{json.dumps(pool, default=lambda f: f.__qualname__)}` per worker"
+        if pool
+        else "psycopg_pool missing",
         "tracebacks": tracebacks,
     }
     REPORT.parent.mkdir(parents=True, exist_ok=True)

@@ -36,7 +36,7 @@ from ninja.signature import is_async
 from ninja.testing import TestAsyncClient, TestClient
 from ninja.testing.client import NinjaResponse
 from pydantic import BaseModel
-from pydantic_core import SchemaSerializer, core_schema
+from pydantic_core import PydanticSerializationError, SchemaSerializer, core_schema
 
 __all__ = [
     "LEAF_SCHEMAS",
@@ -53,6 +53,7 @@ __all__ = [
     "SeamOperation",
     "SeamPathView",
     "SyncClientBase",
+    "Unrepresentable",
     "default_page_size",
     "default_throttle_rates",
     "exception_handler_of",
@@ -71,6 +72,7 @@ __all__ = [
     "record_schema",
     "response_annotation",
     "result_to_response",
+    "same_float_text",
     "schema_resolvers",
     "unwrap_getter",
 ]
@@ -293,7 +295,7 @@ _TEMPORAL = {
 }
 # Leaf types whose pydantic JSON is what json.dumps(NinjaJSONEncoder) writes for them.
 _SAME_JSON = {
-    "str", "int", "float", "bool", "none", "decimal", "date", "uuid", "literal", "url",
+    "str", "int", "bool", "none", "decimal", "date", "uuid", "literal", "url",
     "multi-host-url", "definition-ref",
 }  # fmt: skip
 # Nodes holding other schemas under these keys (validators, containers, defaults...).
@@ -305,12 +307,37 @@ _CONTAINERS = {
 }  # fmt: skip
 # Keys holding values, not schemas (a default may be a dict with a "type" key).
 _VERBATIM = {"metadata", "ref", "function", "default", "default_factory", "generic_origin"}
+
+
+def same_float_text(value: float) -> bool:
+    """Whether pydantic-core writes ``value`` as ``json.dumps`` does. Both write the shortest
+    repr, but below 1e-4 pydantic-core has no exponent (``0.00001``, Python ``1e-05``) or a
+    short one (``1e-9``, Python ``1e-09``), and some releases write ``1e16`` for ``1e+16``."""
+    return value == 0 or 1e-4 <= abs(value) < 1e16 or value != value or abs(value) == _INF
+
+
+_INF = float("inf")
+
+
+def _float_json(value: float) -> float:
+    if same_float_text(value):
+        return value
+    raise ValueError(f"{value!r} is written differently by json.dumps: Ninja renders it")
+
+
+_FLOAT = core_schema.plain_serializer_function_ser_schema(
+    _float_json, when_used="json", return_schema=core_schema.float_schema()
+)
 # NaN / Infinity, as json.dumps writes them
 _INF_NAN: core_schema.CoreConfig = {"ser_json_inf_nan": "constants"}
 
 
 class _Unsupported(Exception):
     """The schema has a node whose JSON may differ from Ninja's: keep Ninja's renderer."""
+
+
+#: What ``to_json`` raises when a value cannot be written as Ninja writes it.
+Unrepresentable = PydanticSerializationError
 
 
 def json_serializer(response_model: type[BaseModel]) -> SchemaSerializer | None:
@@ -336,6 +363,8 @@ def _rewrite(node: Any) -> Any:
         raise _Unsupported(kind)
     if kind in _TEMPORAL:
         return {**node, "serialization": _TEMPORAL[kind]}
+    if kind == "float":  # a value json.dumps writes otherwise fails: Ninja renders
+        return {**node, "serialization": _FLOAT}
     if kind == "enum":  # str/int enums are their value in both; a plain Enum is str(member)
         if node.get("sub_type") not in ("str", "int"):
             raise _Unsupported(kind)

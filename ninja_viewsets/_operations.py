@@ -13,8 +13,10 @@ from inspect import getdoc
 from typing import Any, cast
 
 from asgiref.sync import sync_to_async
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from pydantic import BaseModel
 
 from ninja_viewsets._auth import anonymous_as_none
 from ninja_viewsets._ninja import SeamOperation, SeamPathView
@@ -22,6 +24,44 @@ from ninja_viewsets.exceptions import APIException, MethodNotAllowed, ParseError
 from ninja_viewsets.renderers import current_operation
 
 __all__ = ["ViewSetOperation", "ViewSetPathView"]
+
+_JSON_TYPES = {
+    "string": "string",
+    "integer": "integer",
+    "number": "float",
+    "boolean": "boolean",
+    "array": "list",
+    "object": "nested object",
+}
+
+
+def _field_info(schema: type[BaseModel]) -> dict[str, Any]:
+    """DRF's ``SimpleMetadata`` per field (``type``, ``required``, ``read_only``, ``label``,
+    bounds), read from the schema's JSON schema."""
+    described = schema.model_json_schema()
+    required = set(described.get("required", ()))
+    fields: dict[str, Any] = {}
+    for name, prop in described.get("properties", {}).items():
+        branches = [b for b in prop.get("anyOf", [prop]) if b.get("type") != "null"]
+        concrete = branches[0] if len(branches) == 1 else prop
+        info: dict[str, Any] = {
+            "type": _JSON_TYPES.get(concrete.get("type", ""), "field"),
+            "required": name in required,
+            "read_only": False,
+            "label": prop.get("title", name),
+        }
+        for key, drf in (
+            ("maxLength", "max_length"),
+            ("minLength", "min_length"),
+            ("maximum", "max_value"),
+            ("minimum", "min_value"),
+        ):
+            if key in concrete:
+                info[drf] = concrete[key]
+        if "enum" in concrete:
+            info["choices"] = [{"value": v, "display_name": str(v)} for v in concrete["enum"]]
+        fields[name] = info
+    return fields
 
 
 class ViewSetOperation(SeamOperation):
@@ -70,11 +110,20 @@ class ViewSetPathView(SeamPathView):
             return await path_view.dispatch(request, *args, **kwargs)
 
         view.csrf_exempt = True  # type: ignore[attr-defined]  # as Ninja's: auth checks CSRF
+        # DRF's: resolve(url).func.cls / .initkwargs / .actions
+        attributes = getattr(self, "fallback_attributes", {})
+        view.cls = getattr(self, "fallback_viewset", None)  # type: ignore[attr-defined]
+        view.initkwargs = {  # type: ignore[attr-defined]
+            k: v for k, v in attributes.items() if k not in ("action_map", "nesting")
+        }
+        view.actions = dict(attributes.get("action_map", {}))  # type: ignore[attr-defined]
         return view
 
     async def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         operation = self.operation_for(str(request.method))
         if operation is None:
+            if request.method == "OPTIONS":
+                return await self.options(request, kwargs)
             return self.fallback(request)
         token = current_operation.set(operation)  # renderers.render() answers as it
         try:
@@ -92,18 +141,62 @@ class ViewSetPathView(SeamPathView):
             current_operation.reset(token)
 
     def fallback(self, request: HttpRequest) -> HttpResponseBase:
-        """``OPTIONS``: the view's name and description; any other method: a JSON 405."""
-        if request.method == "OPTIONS":
-            viewset = self.fallback_viewset
-            response = JsonResponse(
-                {
-                    "name": viewset(**self.fallback_attributes).get_view_name(),
-                    "description": getdoc(viewset) or "",
-                }
-            )
-            response["Allow"] = ", ".join(self.allow)
-            return response
+        """Any method this URL does not route: a JSON 405 with ``Allow``."""
         return self.error(MethodNotAllowed(str(request.method), list(self.allow)))
+
+    async def options(self, request: HttpRequest, kwargs: dict[str, Any]) -> HttpResponseBase:
+        """``OPTIONS``: DRF's metadata, with ``Allow``.
+
+        ``name``, ``description``, ``renders``, ``parses``, and ``actions``: for ``POST`` and
+        ``PUT``, when this URL routes them and the user may call them (the permissions pass;
+        for ``PUT`` the object exists and its permissions pass too), the input schema's
+        fields. The user is the session's (an ``auth`` of the operation is not run here).
+        """
+        viewset = self.fallback_viewset
+        metadata: dict[str, Any] = {
+            "name": viewset(**self.fallback_attributes).get_view_name(),
+            "description": getdoc(viewset) or "",
+            "renders": ["application/json"],
+            "parses": ["application/json"],
+        }
+        actions = {}
+        for method in ("POST", "PUT"):
+            if method in self.allow:
+                fields = await self._writable_fields(request, method, kwargs)
+                if fields is not None:
+                    actions[method] = fields
+        if actions:
+            metadata["actions"] = actions
+        response = JsonResponse(metadata)
+        response["Allow"] = ", ".join(self.allow)
+        return response
+
+    async def _writable_fields(
+        self, request: HttpRequest, method: str, kwargs: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """The input fields of ``method`` if the user may call it, else ``None``."""
+        action = self.fallback_attributes.get("action_map", {}).get(method.lower())
+        if action is None:
+            return None
+        view = self.fallback_viewset(**self.fallback_attributes)
+        view.request, view.args, view.kwargs, view.action = request, (), dict(kwargs), action
+        view.params = {}
+        if not hasattr(request, "auth"):
+            request.auth = None  # type: ignore[attr-defined]
+        if hasattr(request, "auser"):
+            request.user = await request.auser()
+        original = request.method
+        request.method = method  # DRF checks a clone of the request with this method
+        try:
+            await view.check_permissions(request)
+            if method == "PUT" and hasattr(view, "get_object"):
+                await view.get_object()
+        except (APIException, ObjectDoesNotExist, DjangoPermissionDenied):
+            return None
+        finally:
+            request.method = original
+        schema = getattr(view, "get_input_schema", None)
+        return _field_info(schema()) if schema is not None else {}
 
     def error(self, exc: APIException) -> HttpResponseBase:
         """``exc`` as the viewset's own error response (its ``handle_exception``)."""

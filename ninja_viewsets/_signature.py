@@ -20,14 +20,8 @@ from pydantic import BaseModel
 
 from ninja_viewsets._ninja import NOT_SET, Param, PathParam, is_stream
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
-from ninja_viewsets.filters import check_search_fields, ordering_choices
-from ninja_viewsets.generics import (
-    FILTERS_PARAM,
-    ORDERING_PARAM,
-    PAGINATION_PARAM,
-    SEARCH_PARAM,
-    GenericAPIView,
-)
+from ninja_viewsets.filters import check_backend, query_names
+from ninja_viewsets.generics import PAGINATION_PARAM, GenericAPIView
 from ninja_viewsets.nesting import without_fields
 from ninja_viewsets.pagination import paged_schema
 
@@ -125,21 +119,23 @@ def _response_item_schema(response: Any) -> Any:
 
 
 def _collection_params(view: Any, taken: set[str]) -> tuple[list[inspect.Parameter], Any]:
-    """Query parameters of a collection action (filters, search, ordering, page) + paginator."""
+    """Query parameters of a collection action (each filter backend's, then the page's) and
+    its paginator."""
     params: list[inspect.Parameter] = []
-    model = view.get_model()
-    if view.filter_schema is not None:
-        params.append(_kw(FILTERS_PARAM, view.filter_schema, Query(...)))
-    if view.search_fields:
-        check_search_fields(model, view.search_fields)
-        fields = ", ".join(view.search_fields)
-        params.append(
-            _kw(SEARCH_PARAM, str | None, Query(None, description=f"Search terms in: {fields}."))
-        )
-    if view.ordering_fields:
-        choices = ordering_choices(model, view.ordering_fields) if model else []
-        description = "Comma-separated fields, '-' for descending; one of: " + ", ".join(choices)
-        params.append(_kw(ORDERING_PARAM, str | None, Query(None, description=description)))
+    owners: dict[str, str] = {}
+    for backend_class in view.get_filter_backends():
+        if not callable(getattr(backend_class, "filter_queryset", None)):
+            raise ImproperlyConfigured(
+                f"{type(view).__name__}.filter_backends: {backend_class!r} has no "
+                f"filter_queryset(request, queryset, view); subclass "
+                f"ninja_viewsets.filters.BaseFilterBackend."
+            )
+        check_backend(view, backend_class)
+        backend = backend_class()
+        declared = getattr(backend, "get_query_parameters", None)
+        for name, (annotation, default) in (declared(view) if declared else {}).items():
+            _claim(view, owners, query_names(name, annotation, default), backend_class.__name__)
+            params.append(_kw(name, annotation, default))
     paginator_class = view.get_pagination_class()
     paginator = paginator_class() if paginator_class is not None else None
     if paginator is not None:
@@ -148,6 +144,8 @@ def _collection_params(view: Any, taken: set[str]) -> tuple[list[inspect.Paramet
                 f"{type(view).__name__}.pagination_class = {paginator_class.__name__} is not "
                 f"async: subclass ninja_viewsets.pagination.AsyncPaginationBase."
             )
+        names = query_names(PAGINATION_PARAM, paginator.Input, None)
+        _claim(view, owners, names, paginator_class.__name__)
         check = getattr(paginator, "check_view", None)
         if check is not None:  # a configuration the paginator cannot serve: refused here
             check(view)
@@ -159,6 +157,18 @@ def _collection_params(view: Any, taken: set[str]) -> tuple[list[inspect.Paramet
             f"for filtering, search, ordering and pagination; rename them."
         )
     return params, paginator
+
+
+def _claim(view: Any, owners: dict[str, str], names: list[str], owner: str) -> None:
+    """Each query parameter of a list has one owner (a filter backend or the paginator)."""
+    for name in names:
+        if name in owners:
+            raise ImproperlyConfigured(
+                f"{type(view).__name__}.filter_backends: {owner} and {owners[name]} both read "
+                f"the query parameter {name!r}; rename one (a FilterSchema field, a backend's "
+                f"parameter, or the SEARCH_PARAM / ORDERING_PARAM setting)."
+            )
+        owners[name] = owner
 
 
 def build_spec(

@@ -32,7 +32,21 @@ DEFAULTS: dict[str, Any] = {
     "IDEMPOTENCY_CACHE": "idempotency",  # see ninja_viewsets.idempotency
     "IDEMPOTENCY_TTL": 24 * 3600,
     "IDEMPOTENCY_WAIT": 10,
+    # filters (see ninja_viewsets.filters and docs/filtering.md)
+    "DEFAULT_FILTER_BACKENDS": [
+        "ninja_viewsets.filters.FilterSchemaBackend",
+        "ninja_viewsets.filters.SearchFilter",
+        "ninja_viewsets.filters.OrderingFilter",
+    ],
+    "SEARCH_PARAM": "search",
+    "ORDERING_PARAM": "ordering",
+    "SEARCH_MAX_TERMS": 10,
+    "SEARCH_MAX_TERM_LENGTH": 100,
+    "FILTER_MAX_VALUE_LENGTH": 500,
 }
+
+# settings whose strings are values, not dotted paths to import
+PLAIN_SETTINGS = frozenset({"SEARCH_PARAM", "ORDERING_PARAM"})
 
 
 def _load(value: Any) -> Any:
@@ -70,4 +84,5 @@ def _read(name: str) -> Any:
         raise ImproperlyConfigured(
             f"Unknown NINJA_VIEWSETS keys {sorted(unknown)}; valid keys: {sorted(DEFAULTS)}."
         )
-    return _load(user.get(name, DEFAULTS[name]))
+    value = user.get(name, DEFAULTS[name])
+    return value if name in PLAIN_SETTINGS else _load(value)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import inspect
 import uuid
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
@@ -31,7 +32,7 @@ from ninja.orm import create_schema
 from pydantic import BaseModel, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
-from ninja_viewsets._async import aatomic
+from ninja_viewsets._async import aatomic, is_async
 from ninja_viewsets._ninja import unwrap_getter
 from ninja_viewsets._planning import (
     EMPTY_PLAN,
@@ -42,11 +43,6 @@ from ninja_viewsets._planning import (
 )
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NotFound, PreconditionFailed
-from ninja_viewsets.filters import (
-    apply_ordering,
-    apply_search,
-    ordering_choices,
-)
 from ninja_viewsets.pagination import apaginate
 
 if TYPE_CHECKING:
@@ -79,9 +75,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-FILTERS_PARAM = "filters"
-ORDERING_PARAM = "ordering"
-SEARCH_PARAM = "search"
 PAGINATION_PARAM = "pagination"
 
 
@@ -110,9 +103,10 @@ class GenericAPIView(Generic[_MT]):
     lookup_field: str = "pk"
     lookup_url_kwarg: str | None = None
     pagination_class: Any = NOT_GIVEN  # None: unpaginated; unset: DEFAULT_PAGINATION_CLASS
+    filter_backends: Sequence[Any] | None = None  # None: DEFAULT_FILTER_BACKENDS
     filter_schema: type[BaseModel] | None = None  # a ninja FilterSchema
     ordering_fields: Sequence[str] | str | None = None
-    ordering: Sequence[str] | None = None
+    ordering: Sequence[str] | str | None = None  # a string is one field
     search_fields: Sequence[str] | None = None
     query_planning: bool = True  # derive select/prefetch/only from the output schema
     atomic_writes: bool = True  # run overridden perform_* hooks in one transaction
@@ -127,6 +121,7 @@ class GenericAPIView(Generic[_MT]):
     object_plan: QueryPlan = EMPTY_PLAN
     response_plan: QueryPlan = EMPTY_PLAN
     lock_object: bool = False  # get_object() uses select_for_update()
+    _filtering: bool = False  # inside an overridden filter_queryset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -146,23 +141,50 @@ class GenericAPIView(Generic[_MT]):
             )
         return self.queryset.all()
 
-    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        """Apply ``filter_schema``, ``search_fields`` and ordering from the query parameters.
+    def get_filter_backends(self) -> list[Any]:
+        """The filter backend classes, in order: ``filter_backends`` or the setting."""
+        if self.filter_backends is None:
+            return get_setting("DEFAULT_FILTER_BACKENDS")  # type: ignore[no-any-return]
+        return list(self.filter_backends)
 
-        Sync and lazy. The parameters exist on list and ``paginate=True`` list-level actions
-        only, so detail lookups are not filtered.
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """Apply each of ``filter_backends`` in order (DRF's), sync: every backend must be.
+
+        The built-in backends (``filter_schema``, search, ordering) read query parameters that
+        exist on list and ``paginate=True`` list-level actions only, so they leave detail
+        lookups alone; a backend of yours applies to ``get_object()`` too, as in DRF.
+        Override it (sync or ``async def``) to change the whole filtering.
         """
-        params = getattr(self, "params", None) or {}
-        filters = params.get(FILTERS_PARAM)
-        if filters is not None:
-            queryset = filters.filter(queryset)
-        if self.search_fields:
-            queryset = apply_search(queryset, self.search_fields, params.get(SEARCH_PARAM))
-        if self.ordering_fields:
-            choices = ordering_choices(queryset.model, self.ordering_fields)
-            queryset = apply_ordering(queryset, params.get(ORDERING_PARAM), choices, self.ordering)
-        elif self.ordering and getattr(self, "collection", False):
-            queryset = queryset.order_by(*self.ordering)
+        for backend_class in self.get_filter_backends():
+            backend = backend_class()
+            if is_async(backend.filter_queryset):
+                raise ImproperlyConfigured(
+                    f"{backend_class.__name__}.filter_queryset is async: call "
+                    f"`await self.afilter_queryset(queryset)` in {type(self).__name__}."
+                )
+            queryset = backend.filter_queryset(self.request, queryset, self)
+        return queryset
+
+    async def afilter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """``filter_queryset()`` for the async path: async backends are awaited, sync ones run
+        inline (they only build the lazy queryset).
+
+        An overridden ``filter_queryset`` (sync, or ``async def``) is called instead; inside
+        it, ``super().filter_queryset()`` or ``await super().afilter_queryset()`` apply the
+        backends.
+        """
+        if type(self).filter_queryset is not GenericAPIView.filter_queryset and not self._filtering:
+            self._filtering = True
+            try:
+                result = self.filter_queryset(queryset)
+                return await result if inspect.isawaitable(result) else result  # type: ignore[no-any-return]
+            finally:
+                self._filtering = False
+        for backend_class in self.get_filter_backends():
+            result = backend_class().filter_queryset(self.request, queryset, self)
+            if not isinstance(result, QuerySet) and inspect.isawaitable(result):
+                result = await result
+            queryset = result
         return queryset
 
     def get_pagination_class(self) -> Any:
@@ -237,7 +259,7 @@ class GenericAPIView(Generic[_MT]):
         404 when it is missing, filtered out or the lookup value is malformed; then the object
         permissions are checked (403).
         """
-        queryset = plan_queryset(self.filter_queryset(self.get_queryset()), self.object_plan)
+        queryset = plan_queryset(await self.afilter_queryset(self.get_queryset()), self.object_plan)
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
         if lookup_url_kwarg not in self.kwargs:
             raise ImproperlyConfigured(
@@ -362,9 +384,7 @@ def _derived_output(model: type[Model]) -> type[Schema]:
 def _derived_input(model: type[Model]) -> type[Schema]:
     fields = _writable_fields(model)
     optional = [
-        f.name
-        for f in model._meta.many_to_many
-        if f.name in fields and (f.blank or f.null)  # type: ignore[union-attr]
+        f.name for f in model._meta.many_to_many if f.name in fields and (f.blank or f.null)
     ]
     return create_schema(
         model, name=f"{model.__name__}In", fields=fields, optional_fields=optional or None
@@ -396,11 +416,11 @@ def patch_schema_for(schema: type[BaseModel]) -> type[BaseModel]:
         optional.default_factory = None
         fields[name] = (info.annotation, optional)
     validators: dict[str, Any] = {"_object_only": model_validator(mode="before")(_object_only)}
-    patch = create_model(  # type: ignore[call-overload]
+    patch = create_model(
         f"{schema.__name__}Patch", __base__=schema, __validators__=validators, **fields
     )
     _patch_cache[schema] = patch
-    return patch  # type: ignore[no-any-return]
+    return patch
 
 
 def lookup_type(model: type[Model] | None, lookup_field: str) -> type:

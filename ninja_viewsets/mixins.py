@@ -174,7 +174,7 @@ class ListModelMixin:
     """``GET {prefix}/``: 200 with the (filtered) objects."""
 
     async def list(self, request: HttpRequest, **kwargs: Any) -> Any:
-        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        queryset = await self.afilter_queryset(self.get_queryset())  # type: ignore[attr-defined]
         queryset = plan_queryset(queryset, self.response_plan, columns=True)  # type: ignore[attr-defined]
         page = await self.paginate_queryset(queryset)  # type: ignore[attr-defined]
         if page is not None:

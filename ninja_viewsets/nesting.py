@@ -191,7 +191,9 @@ class RegisteredViewSet:
         nesting = Nesting(links=(*ancestors, own), parent=self, fk_name=fk_name)
         if basename is None:
             basename = f"{self.basename}-{self.router.get_default_basename(viewset)}"
-        path = f"{self.prefix}/{{{own.kwarg}}}/{prefix.strip('/')}"
+        converter = self.router.get_lookup_converter(self.viewset)  # the parent's regex
+        parent = f"{converter}:{own.kwarg}" if converter else own.kwarg
+        path = f"{self.prefix}/{{{parent}}}/{prefix.strip('/')}"
         return self.router._register(path, viewset, basename, nesting=nesting, top=False)
 
 
@@ -216,7 +218,7 @@ def without_fields(schema: type[BaseModel], names: set[str]) -> type[BaseModel]:
             if name not in drop
         }
         suffix = "".join(n.title().replace("_", "") for n in sorted(drop))
-        _without_cache[key] = create_model(  # type: ignore[call-overload]
+        _without_cache[key] = create_model(
             f"{schema.__name__}Without{suffix}",
             __config__=schema.model_config,
             **fields,

@@ -126,9 +126,7 @@ def _field(name: str, query_param: str, default: Any, description: str) -> Any:
 
 
 def _input_schema(cls: type, fields: dict[str, Any]) -> type[Schema]:
-    schema: type[Schema] = create_model(  # type: ignore[call-overload]
-        f"{cls.__name__}Input", __base__=Schema, **fields
-    )
+    schema: type[Schema] = create_model(f"{cls.__name__}Input", __base__=Schema, **fields)
     return schema
 
 
@@ -181,7 +179,7 @@ class PageNumberPagination(_Configured, ninja_pagination.PageNumberPagination):
     def build_input(cls) -> type[Schema]:
         page_type: Any = Annotated[int, Field(ge=1)]
         if cls.last_page_strings:
-            page_type = page_type | Literal[cls.last_page_strings]  # type: ignore[valid-type]
+            page_type = page_type | Literal[cls.last_page_strings]
         fields: dict[str, Any] = {
             "page": (
                 Annotated[page_type, _page_validator(tuple(cls.last_page_strings))],
@@ -411,6 +409,14 @@ def _as_fields(ordering: Sequence[str] | str | None) -> tuple[str, ...]:
     return (ordering,) if isinstance(ordering, str) else tuple(ordering)
 
 
+def _ordering_choices(model: type[Model], ordering_fields: Sequence[str] | str) -> list[str]:
+    """The fields a viewset's ``ordering_fields`` lets clients order by (``"__all__"``: every
+    concrete field)."""
+    if ordering_fields == "__all__":
+        return [f.name for f in model._meta.concrete_fields]
+    return list(_as_fields(ordering_fields))
+
+
 def _nullable_part(model: type[Model], path: str) -> str | None:
     """The first nullable field on ``path`` (``author__name``), or ``None``."""
     current: Any = model
@@ -499,10 +505,21 @@ class CursorPagination(_Configured, AsyncPaginationBase):
         sources: list[tuple[str, Sequence[str]]] = [
             (f"{type(self).__name__}.ordering", _as_fields(self.ordering))
         ]
-        if getattr(view, "ordering_fields", None):
-            from ninja_viewsets.filters import ordering_choices
-
-            choices = ordering_choices(model, view.ordering_fields)
+        backend = self._ordering_backend(view)
+        if backend is not None and hasattr(backend, "get_valid_fields"):
+            # the fields a client may order by, as that backend decides (its `ordering_fields`,
+            # or its default: the output schema's), when it lets clients order at all
+            instance = backend()
+            accepts = getattr(instance, "_accepts_param", None)
+            if accepts is None or accepts(view):
+                try:
+                    valid = instance.get_valid_fields(view.get_queryset(), view)
+                except ImproperlyConfigured:
+                    valid = []
+                sources.append((f"{type(view).__name__}'s {backend.__name__} fields", valid))
+            sources.append((f"{type(view).__name__}.ordering", _as_fields(view.ordering)))
+        elif getattr(view, "ordering_fields", None):
+            choices = _ordering_choices(model, view.ordering_fields)
             sources.append((f"{type(view).__name__}.ordering_fields", choices))
             sources.append((f"{type(view).__name__}.ordering", _as_fields(view.ordering)))
         for where, fields in sources:
@@ -525,9 +542,7 @@ class CursorPagination(_Configured, AsyncPaginationBase):
         """
         fields: list[str] = list(self._backend_ordering(request, queryset, view))
         if not fields and view is not None and getattr(view, "ordering_fields", None):
-            from ninja_viewsets.filters import ordering_choices
-
-            choices = ordering_choices(queryset.model, view.ordering_fields)
+            choices = _ordering_choices(queryset.model, view.ordering_fields)
             raw = request.GET.get("ordering", "")
             fields = [t.strip() for t in raw.split(",") if t.strip().lstrip("-") in choices]
             fields = [t for t in fields if not t.startswith("--")]
@@ -536,18 +551,29 @@ class CursorPagination(_Configured, AsyncPaginationBase):
         if not fields:
             fields = list(_as_fields(self.ordering))
         names = {f.lstrip("-") for f in fields}
-        if not names & {"pk", queryset.model._meta.pk.name}:  # type: ignore[union-attr]
+        if not names & {"pk", queryset.model._meta.pk.name}:
             last_desc = fields[-1].startswith("-") if fields else True
             fields.append("-pk" if last_desc else "pk")
         return fields
 
     @staticmethod
-    def _backend_ordering(
-        request: HttpRequest, queryset: QuerySet[Any], view: Any
-    ) -> Sequence[str]:
+    def _ordering_backend(view: Any) -> Any:
         """DRF's contract: the first of the view's filter backends with ``get_ordering()``."""
         if view is None:
+            return None
+        if hasattr(view, "get_filter_backends"):
+            backends = view.get_filter_backends()
+        else:
+            backends = getattr(view, "filter_backends", None) or ()
+        return next((b for b in backends if hasattr(b, "get_ordering")), None)
+
+    def _backend_ordering(
+        self, request: HttpRequest, queryset: QuerySet[Any], view: Any
+    ) -> Sequence[str]:
+        backend = self._ordering_backend(view)
+        if backend is None:
             return ()
+        return _as_fields(backend().get_ordering(request, queryset, view))
         if hasattr(view, "get_filter_backends"):
             backends = view.get_filter_backends()
         else:

@@ -23,7 +23,13 @@ render differently:
 - the response schema has a custom serializer (``field_serializer``, ``model_serializer``,
   ``PlainSerializer``...), an ``Any`` field, a plain ``Enum`` or another type this module does
   not know to render exactly as Ninja does;
-- the operation has no response schema for the status, or answers an ``HttpResponse``.
+- the operation has no response schema for the status, or answers an ``HttpResponse``;
+- a float that ``json.dumps`` writes otherwise than pydantic-core (below ``1e-4``, from
+  ``1e16``: ``1e-05``, ``1e+16``), or a streaming (``SSE`` / ``JSONL``) operation.
+
+``tests/test_renderers_corpus.py`` checks it token for token against Ninja's own JSON over a
+corpus of schemas (aliases, resolvers, unions, enums, ``Decimal``, ``UUID``, time zones, nested
+lists, ``by_alias`` / ``exclude_*``, ``json_encoders``, pagination envelopes).
 
 ``NINJA_VIEWSETS = {"JSON_RENDERING": False}`` turns it off (Ninja renders every response).
 """
@@ -48,6 +54,7 @@ from ninja_viewsets._ninja import (
     LEAF_SCHEMAS,
     RESPONSE_PREFIX,
     ResponseObject,
+    Unrepresentable,
     is_default_json,
     is_streaming,
     json_serializer,
@@ -57,6 +64,7 @@ from ninja_viewsets._ninja import (
     plain_serializer,
     record_schema,
     response_annotation,
+    same_float_text,
     schema_resolvers,
 )
 from ninja_viewsets.conf import get_setting
@@ -133,14 +141,17 @@ def render(request: HttpRequest, result: Any, response: HttpResponse | None) -> 
         return response
     context = {"request": request, "response_status": status}
     validated = response_model.model_validate(ResponseObject(body), context=context)
-    content = plan.serializer.to_json(
-        validated,
-        by_alias=operation.by_alias,
-        exclude_unset=operation.exclude_unset,
-        exclude_defaults=operation.exclude_defaults,
-        exclude_none=operation.exclude_none,
-        context=context,
-    )
+    try:
+        content = plan.serializer.to_json(
+            validated,
+            by_alias=operation.by_alias,
+            exclude_unset=operation.exclude_unset,
+            exclude_defaults=operation.exclude_defaults,
+            exclude_none=operation.exclude_none,
+            context=context,
+        )
+    except Unrepresentable:  # e.g. a float json.dumps writes otherwise (1e-05): Ninja's
+        return result
     if not content.startswith(RESPONSE_PREFIX):  # e.g. exclude_none dropped a None body
         return result
     response.status_code = status
@@ -181,14 +192,7 @@ def _plain(annotation: Any, seen: frozenset[Any] = frozenset()) -> tuple[Convert
     """(converter to plain data, its serialization schema) for ``annotation``, or ``None``."""
     inner, optional = _optional(annotation)
     if inner in LEAF_SCHEMAS:
-        allowed = (inner, type(None)) if optional else (inner,)
-
-        def leaf(value: Any) -> Any:
-            if type(value) in allowed:
-                return value
-            raise _Fallback
-
-        found: tuple[Convert, Any] | None = (leaf, LEAF_SCHEMAS[inner])
+        found: tuple[Convert, Any] | None = (_leaf(inner, optional), LEAF_SCHEMAS[inner])
     elif typing.get_origin(inner) is list and len(typing.get_args(inner)) == 1:
         item = _plain(typing.get_args(inner)[0], seen)
         found = None if item is None else _list_of(*item)
@@ -204,6 +208,26 @@ def _plain(annotation: Any, seen: frozenset[Any] = frozenset()) -> tuple[Convert
         return None if value is None else convert(value)
 
     return nullable, nullable_schema(schema)
+
+
+def _leaf(kind: type, optional: bool) -> Convert:
+    """The value itself, when it is exactly of type ``kind`` (or ``None`` when optional)."""
+    allowed = (kind, type(None)) if optional else (kind,)
+    if kind is float:
+
+        def float_leaf(value: Any) -> Any:
+            if type(value) in allowed and (value is None or same_float_text(value)):
+                return value
+            raise _Fallback  # another type, or a float json.dumps writes otherwise (1e-05)
+
+        return float_leaf
+
+    def leaf(value: Any) -> Any:
+        if type(value) in allowed:
+            return value
+        raise _Fallback
+
+    return leaf
 
 
 def _list_of(convert: Convert, schema: Any) -> tuple[Convert, Any]:

@@ -32,7 +32,10 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from django.urls import register_converter
+from django.urls.converters import StringConverter
 from ninja import Router
+from ninja.errors import ConfigError
 from pydantic import BaseModel
 
 from ninja_viewsets._ninja import Param, operation_of, plant_path_view
@@ -124,6 +127,8 @@ class SimpleRouter(Router):
         ),
     ]
 
+    lookup_value_regex: str | None = None  # a viewset's own `lookup_value_regex` wins
+
     def __init__(self, *, trailing_slash: bool = True, **router_options: Any) -> None:
         super().__init__(**router_options)
         self.trailing_slash = "/" if trailing_slash else ""
@@ -155,7 +160,16 @@ class SimpleRouter(Router):
         top: bool = True,
     ) -> RegisteredViewSet:
         plan = self.plan(prefix, viewset, basename, nesting=nesting)
-        self.apply(plan)
+        try:
+            self.apply(plan)
+        except ConfigError as exc:  # Ninja freezes its routers once api.urls is read
+            if "frozen" not in str(exc):
+                raise
+            raise ImproperlyConfigured(
+                f"Cannot register {viewset.__name__} under {prefix!r}: the API's URLs were "
+                f"already built (api.urls was read, e.g. by the URLconf). Register every "
+                f"viewset before `api.urls` is read: at import time, next to the router."
+            ) from None
         handle = RegisteredViewSet(self, prefix, viewset, basename, nesting)
         handle.top = top
         self.registry.append(handle)
@@ -351,7 +365,7 @@ class SimpleRouter(Router):
         for route in self.routes:
             if isinstance(route, DynamicRoute):
                 for extra in extra_actions:
-                    if extra.detail == route.detail:  # type: ignore[attr-defined]
+                    if extra.detail == route.detail:
                         routes.append(self._dynamic(route, extra))
             else:
                 routes.append(route)
@@ -378,9 +392,18 @@ class SimpleRouter(Router):
         model = viewset.queryset.model if getattr(viewset, "queryset", None) is not None else None
         return name, lookup_type(model, field_name)
 
+    def get_lookup_converter(self, viewset: type[Any]) -> str | None:
+        """The URL converter of the lookup: from ``lookup_value_regex`` (the viewset's, else
+        the router's), or ``None`` for Ninja's default. A value that does not match is a 404
+        from the URL resolver: no query runs."""
+        regex = getattr(viewset, "lookup_value_regex", None) or self.lookup_value_regex
+        return lookup_converter(regex) if regex else None
+
     def _format(self, template: str, prefix: str, viewset: type[Any]) -> str:
         lookup, _ = self.get_lookup(viewset)
-        url = template.replace("{prefix}", prefix).replace("{lookup}", "{" + lookup + "}")
+        converter = self.get_lookup_converter(viewset)
+        param = "{" + (f"{converter}:" if converter else "") + lookup + "}"
+        url = template.replace("{prefix}", prefix).replace("{lookup}", param)
         url = url.replace("{trailing_slash}", self.trailing_slash)
         return "/" + url.lstrip("/")
 
@@ -401,8 +424,21 @@ class SimpleRouter(Router):
 class DefaultRouter(SimpleRouter):
     """``SimpleRouter`` plus an API root at the router's root: ``{prefix: list URL}``."""
 
-    root_view_name = "api-root"
     include_root_view = True
+    _root_view_name = "api-root"
+
+    @property
+    def root_view_name(self) -> str:
+        """The URL name of the API root (``"api-root"``); settable, as in DRF, until the API's
+        URLs are built."""
+        return self._root_view_name
+
+    @root_view_name.setter
+    def root_view_name(self, value: str) -> None:
+        self._root_view_name = value
+        view = self.path_operations.get("/")
+        for operation in getattr(view, "operations", ()):
+            operation.url_name = value
 
     def __init__(self, *, trailing_slash: bool = True, **router_options: Any) -> None:
         super().__init__(trailing_slash=trailing_slash, **router_options)
@@ -448,6 +484,24 @@ def _split_initkwargs(
                 f"({', '.join(sorted(OPERATION_OPTIONS))})."
             )
     return attributes, options
+
+
+_converters: dict[str, str] = {}
+
+
+def lookup_converter(regex: str) -> str:
+    """The name of a Django path converter matching ``regex`` (registered once per regex)."""
+    if regex not in _converters:
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            raise ImproperlyConfigured(
+                f"lookup_value_regex {regex!r} is not a valid regular expression: {exc}."
+            ) from None
+        name = f"nvlookup{len(_converters)}"
+        register_converter(type(name, (StringConverter,), {"regex": regex}), name)
+        _converters[regex] = name
+    return _converters[regex]
 
 
 def _check_schema_names(

@@ -20,8 +20,10 @@ A rate of N per period means what it says: never more than N admitted requests i
   time); exact, one round trip, over redis-py's asyncio client (no thread).
 - Any other Django cache: N slots, each a key that lives for the period; a request is
   admitted when it creates a free slot with the atomic ``add`` (a ticket from ``incr`` picks
-  the slot to try first; only when that one is taken are all slots read). Never more than N
-  per period; costs up to N keys read when the limit is reached.
+  the slot to try). Never more than N per period. Up to ``SLOT_SCAN_LIMIT`` (100) slots, a
+  taken ticket slot makes the throttle read all N and take any free one: exact. For larger
+  rates only the ticket's slot is tried (constant cost): a request may then be refused while
+  fewer than N were admitted, but only when more than N were attempted in the period.
 
 When the cache is down, throttles fail open (the request passes, a warning is logged at most
 every 10 s) or, with ``NINJA_VIEWSETS["THROTTLE_FAIL_OPEN"] = False``, closed (429). They are
@@ -142,7 +144,7 @@ class SimpleRateThrottle(BaseThrottle, NinjaSimpleRateThrottle):
     ) -> str | None:
         raise NotImplementedError(".get_cache_key() must be overridden")
 
-    def get_ident(self, request: HttpRequest) -> str:  # type: ignore[override]
+    def get_ident(self, request: HttpRequest) -> str:
         """The client's address (see :func:`client_ip`)."""
         return client_ip(request)
 
@@ -263,28 +265,36 @@ async def _redis_allow(cache: BaseCache, key: str, limit: int, duration: int) ->
     return wait / 1_000_000 if wait else None
 
 
+# Up to this many slots, a taken ticket slot makes the throttle read all of them (exact both
+# ways); past it, only the ticket's slot is tried (never over the rate; see the module doc).
+SLOT_SCAN_LIMIT = 100
+
+
 async def _slots_allow(cache: BaseCache, key: str, limit: int, duration: int) -> float | None:
     """Admit by creating one of ``limit`` keys that each live ``duration`` seconds."""
     now = time.time()
     # memcached counts expiry in whole seconds: a key could go up to 1 s early
     timeout = duration + (1 if "memcached" in type(cache).__module__ else 0)
     ticket_key = f"{key}:ticket"
+    ticket = 0
     if not await cache.aadd(ticket_key, 0, timeout=10 * duration):
         try:
             ticket = await _atomic_incr(cache, ticket_key)
         except ValueError:  # expired in between: start over
             ticket = 0
-    else:
-        ticket = 0
-    slots = [f"{key}:{i}" for i in range(limit)]
-    first = slots[ticket % limit]
+    first = f"{key}:{ticket % limit}"
     if await cache.aadd(first, now, timeout=timeout):
         return None
-    taken = await cache.aget_many(slots)
-    for slot in slots:
-        if slot not in taken and await cache.aadd(slot, now, timeout=timeout):
-            return None
-    if not taken:  # every slot expired meanwhile but others took them: try again later
+    if limit > SLOT_SCAN_LIMIT:
+        held = await cache.aget(first)
+        taken = {first: held} if held is not None else {}
+    else:
+        slots = [f"{key}:{i}" for i in range(limit)]
+        taken = await cache.aget_many(slots)
+        for slot in slots:
+            if slot not in taken and await cache.aadd(slot, now, timeout=timeout):
+                return None
+    if not taken:  # every slot expired meanwhile but others took them: try again soon
         return 1.0
     return max(0.001, min(float(t) for t in taken.values()) + timeout - now)
 

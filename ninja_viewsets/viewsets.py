@@ -370,7 +370,7 @@ class ViewSetMixin:
                 model: Any = result.model
                 queryset = plan_queryset(queryset, get_plan(model, spec.item_schema), columns=True)
             if spec.collection:
-                queryset = self.filter_queryset(queryset)  # type: ignore[attr-defined]
+                queryset = await self.afilter_queryset(queryset)  # type: ignore[attr-defined]
                 page = await self.paginate_queryset(queryset)  # type: ignore[attr-defined]
                 if page is not None:
                     return page

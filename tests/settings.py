@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "ninja",
     "tests.testapp",
+    "tests.drf.filtersapp",  # DRF's test_filters.py models (tests/drf/test_filters.py)
     "library",
 ]
 MIDDLEWARE = [
@@ -30,6 +31,8 @@ MIDDLEWARE = [
 STATIC_URL = "static/"
 ROOT_URLCONF = "tests.urls"
 DATABASES = {"default": database_from_env(":memory:")}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # full-text and unaccent search
+    INSTALLED_APPS.append("django.contrib.postgres")
 NINJA_DEFAULT_THROTTLE_RATES = {"anon": "10000/h", "user": "10000/h", "reviews": "1000/m"}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TEMPLATES = [

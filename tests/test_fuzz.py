@@ -61,8 +61,10 @@ try:
         unsupported_method,
         use_after_free,
     )
-except ImportError as exc:
-    pytest.fail(f"{exc}: run `make fuzz`, which installs schemathesis>=4", pytrace=False)
+except ImportError as exc:  # `make fuzz` installs schemathesis: there, its absence is an error
+    if os.environ.get("NINJA_VIEWSETS_FUZZ_REQUIRED") == "1":
+        pytest.fail(f"{exc}: run `make fuzz`, which installs schemathesis>=4", pytrace=False)
+    pytest.skip(f"{exc}: `make fuzz` installs schemathesis>=4", allow_module_level=True)
 
 pytestmark = pytest.mark.e2e
 

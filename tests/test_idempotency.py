@@ -182,3 +182,18 @@ def test_concurrent_requests_with_one_key_write_once_across_workers(tmp_path: Pa
         assert sum("Idempotent-Replayed" not in r.headers for r in responses) == 1
     assert sorted(b["title"] for b in books) == [f"B{i}" for i in range(6)]
     assert all(b["tags"] == [{"id": 1}, {"id": 2}] for b in books)  # M2M complete
+
+
+@pytest.mark.urls("docs.src.idempotency")
+def test_the_docs_example(client, records):
+    from library.models import Author as LibraryAuthor
+
+    headers = {"Idempotency-Key": "order-7f3a"}
+    first = client.post("/api/authors/", json={"name": "Le Guin"}, headers=headers)
+    retry = client.post("/api/authors/", json={"name": "Le Guin"}, headers=headers)
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    other = client.post("/api/authors/", json={"name": "Butler"}, headers=headers)
+    assert other.status_code == 422
+    assert LibraryAuthor.objects.filter(name="Le Guin").count() == 1

@@ -481,3 +481,25 @@ def test_cursor_takes_the_ordering_of_a_filter_backend_with_get_ordering(rf, db)
         "-pk",
     ]
     assert cursor.get_ordering(rf.get("/"), Book.objects.all(), View()) == ["-pk"]
+
+
+def test_cursor_refuses_a_filter_backends_nullable_fields_at_register():
+    """The backend with ``get_ordering()`` decides which fields clients may order by; a
+    nullable one is refused at ``register()`` (DRF's ``get_ordering`` contract)."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ImproperlyConfigured
+
+    class Ordering:
+        def get_ordering(self, request, queryset, view):
+            return None
+
+        def get_valid_fields(self, queryset, view):
+            return ["username", "last_login"]
+
+    class Users(ReadOnlyModelViewSet):
+        queryset = get_user_model().objects.all()
+        pagination_class = CursorPagination
+        filter_backends = [Ordering]
+
+    with pytest.raises(ImproperlyConfigured, match=r"Users's Ordering fields includes 'last_log"):
+        DefaultRouter().register("users", Users, basename="users")

@@ -69,13 +69,19 @@ def test_pool_size_refuses_more_workers_than_connections_and_names_the_fix():
 
 def test_pool_options_from_the_environment():
     env = {"WEB_CONCURRENCY": "4", "DB_POOL_TIMEOUT": "3"}
-    assert pool_options(env) == {"min_size": 2, "max_size": 20, "timeout": 3.0, "max_idle": 600}
+    options = pool_options(env)
+    assert options is not None
+    assert options.pop("check").__name__ == "check_connection"  # broken ones never handed out
+    assert options == {"min_size": 2, "max_size": 20, "timeout": 3.0, "max_idle": 600}
     assert pool_options({"WEB_CONCURRENCY": "4", "DB_MAX_CONNECTIONS": "30"})["max_size"] == 5
     assert pool_options({"DB_POOL": "0"}) is None
 
 
 def test_example_settings_use_the_pool_on_postgresql_only():
-    code = "from django.conf import settings; print(__import__('json').dumps(settings.DATABASES))"
+    code = (
+        "from django.conf import settings; "
+        "print(__import__('json').dumps(settings.DATABASES, default=str))"
+    )
 
     def databases(**env: str) -> dict:
         env = server_env(DJANGO_SETTINGS_MODULE="config.settings", **env)

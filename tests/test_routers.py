@@ -452,7 +452,15 @@ def test_options_answers_200_with_allow(client, book):
 
 def test_options_body_names_the_view(client):
     r = client.options("/api/books/")
-    assert r.json() == {"name": "Book List", "description": "Books of the catalogue."}
+    body = r.json()
+    assert {k: body[k] for k in ("name", "description", "renders", "parses")} == {
+        "name": "Book List",
+        "description": "Books of the catalogue.",
+        "renders": ["application/json"],
+        "parses": ["application/json"],
+    }
+    assert set(body["actions"]) == {"POST"}  # DRF's metadata: the methods the user may call
+    assert body["actions"]["POST"]["title"]["required"] is True
     r = client.options("/api/books/recent/")
     assert r.status_code == 200, r
     assert allow(r) == {"GET", "HEAD", "OPTIONS"}

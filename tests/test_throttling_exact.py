@@ -30,6 +30,28 @@ class FivePerMinute(AnonRateThrottle):
     rate = "5/m"
 
 
+class Large(AnonRateThrottle):
+    rate = "150/m"  # past SLOT_SCAN_LIMIT: the ticket's slot only
+
+
+class Huge(AnonRateThrottle):
+    rate = "100000000/h"
+
+
+class Many(ViewSet):
+    throttle_classes = [Large]
+
+    async def list(self, request) -> list[int]:
+        return [1]
+
+
+class Unbounded(ViewSet):
+    throttle_classes = [Huge]
+
+    async def list(self, request) -> list[int]:
+        return [1]
+
+
 class Fast(ViewSet):
     throttle_classes = [ThreePerSecond]
 
@@ -47,6 +69,8 @@ class Slow(ViewSet):
 router = DefaultRouter()
 router.register("fast", Fast, basename="fast")
 router.register("slow", Slow, basename="slow")
+router.register("many", Many, basename="many")
+router.register("unbounded", Unbounded, basename="unbounded")
 api = NinjaAPI(urls_namespace="throttling-exact")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls)]
@@ -67,6 +91,9 @@ def _redis_cache(location: str = REDIS_DB_URL, **options: object) -> dict:
 @pytest.fixture(params=["locmem", "redis"])
 def backend(request, settings):
     if request.param == "redis":
+        pytest.importorskip(
+            "redis", reason="the redis client is not installed (the dev extra has it)"
+        )
         settings.CACHES = {"default": _redis_cache()}
     else:
         settings.CACHES = {
@@ -114,6 +141,16 @@ async def test_concurrent_requests_admit_exactly_the_limit(backend):
     codes = [r.status_code for r in responses]
     assert codes.count(200) == 5, codes
     assert codes.count(429) == 25, codes
+
+
+async def test_large_rates_cost_no_more_per_request(backend):
+    client = AsyncClient()
+    codes = [(await client.get("/api/many/")).status_code for _ in range(152)]
+    assert codes == [200] * 150 + [429] * 2
+    started = time.monotonic()
+    for _ in range(3):  # a rate of 10**8 builds nothing of its size
+        assert (await client.get("/api/unbounded/")).status_code == 200
+    assert time.monotonic() - started < 2
 
 
 # -- the cache is down ----------------------------------------------------------------------

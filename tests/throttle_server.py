@@ -27,7 +27,6 @@ if not settings.configured:
             }
         },
         NINJA_DEFAULT_THROTTLE_RATES={"anon": os.environ.get("THROTTLE_RATE", "10/m")},
-        NINJA_NUM_PROXIES=int(os.environ.get("NUM_PROXIES", "0")) or None,
     )
 
 import django

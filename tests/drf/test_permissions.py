@@ -4,9 +4,8 @@ Each test keeps DRF's name and says which DRF test it ports. Differences adapted
 ``docs/coming-from-drf.md``): users log in with a session (DRF's tests send HTTP Basic
 credentials; ``auth`` is any Ninja authenticator here), permissions are ``async`` (the
 composition tests await them), configuration errors are ``ImproperlyConfigured`` with the
-message DRF asserts. Not ported (see ``tests/drf/README.md``): ``ObjectPermissionsIntegrationTests``
-(needs django-guardian; ``tests/test_permissions_model.py`` covers object permissions through
-an authentication backend).
+message DRF asserts. ``ObjectPermissionsIntegrationTests`` grants the object permissions through an
+authentication backend (``tests/perm_backend.py``) instead of django-guardian.
 """
 
 from __future__ import annotations
@@ -22,7 +21,8 @@ from django.urls import path
 from ninja import NinjaAPI, Schema
 
 from ninja_viewsets import DefaultRouter, ViewSet, generics, permissions
-from tests.testapp.models import BasicModel
+from tests import perm_backend
+from tests.testapp.models import BasicModel, BasicPermModel
 
 factory = RequestFactory()
 
@@ -130,6 +130,54 @@ def denied(permission):
     )
 
 
+# -- ObjectPermissionsIntegrationTests: views ---------------------------------------------------
+
+
+class BasicPermOut(Schema):
+    id: int
+    text: str
+
+
+class BasicPermIn(Schema):
+    text: str
+
+
+class ViewObjectPermissions(permissions.DjangoObjectPermissions):
+    """Custom object-level permission that includes 'view' permissions."""
+
+    perms_map = {
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "POST": ["%(app_label)s.add_%(model_name)s"],
+        "PUT": ["%(app_label)s.change_%(model_name)s"],
+        "PATCH": ["%(app_label)s.change_%(model_name)s"],
+        "DELETE": ["%(app_label)s.delete_%(model_name)s"],
+    }
+
+
+class ObjectPermissionInstanceView(generics.RetrieveUpdateDestroyAPIView):
+    queryset = BasicPermModel.objects.all()
+    output_schema = BasicPermOut
+    input_schema = BasicPermIn
+    permission_classes = [ViewObjectPermissions]
+
+
+class ObjectPermissionListView(generics.ListAPIView):
+    queryset = BasicPermModel.objects.order_by("id")
+    output_schema = BasicPermOut
+    permission_classes = [ViewObjectPermissions]
+
+
+class GetQuerysetObjectPermissionInstanceView(generics.RetrieveUpdateDestroyAPIView):
+    output_schema = BasicPermOut
+    input_schema = BasicPermIn
+    permission_classes = [ViewObjectPermissions]
+
+    def get_queryset(self):
+        return BasicPermModel.objects.all()
+
+
 root_router = DefaultRouter()
 root_router.register("basic", RootView, basename="basic")
 api = NinjaAPI(urls_namespace="drf-permissions")
@@ -145,6 +193,9 @@ urlpatterns = [
     path("no-queryset/", NoQuerysetView.as_view({"get": "list"})),
     path("none-queryset/", NoneQuerysetView.as_view()),
     path("auth-first/", AuthBeforeQueryset.as_view()),
+    path("object/<int:pk>/", ObjectPermissionInstanceView.as_view()),
+    path("object-list/", ObjectPermissionListView.as_view()),
+    path("object-get-queryset/<int:pk>/", GetQuerysetObjectPermissionInstanceView.as_view()),
     path("denied/<int:pk>/", denied(BasicPerm).as_view()),
     path("denied-detail/<int:pk>/", denied(BasicPermWithDetail).as_view()),
     path("denied-object/<int:pk>/", denied(BasicObjectPerm).as_view()),
@@ -252,14 +303,6 @@ def test_does_not_have_delete_permissions(client, users):
     assert as_user(client, users, "disallowed").delete(url).status_code == 403
 
 
-OPTIONS_METADATA = pytest.mark.xfail(
-    strict=True,
-    reason="OPTIONS answers the view's name and description, not yet DRF's metadata with "
-    "`actions` for the methods the user may call (issue 13, routers item: OPTIONS metadata)",
-)
-
-
-@OPTIONS_METADATA
 def test_options_permitted(client, users):
     """DRF test_permissions.py ModelPermissionsIntegrationTests.test_options_permitted."""
     as_user(client, users, "permitted")
@@ -282,7 +325,6 @@ def test_options_disallowed(client, users):
     assert "actions" not in response.json()
 
 
-@OPTIONS_METADATA
 def test_options_updateonly(client, users):
     """DRF test_permissions.py ModelPermissionsIntegrationTests.test_options_updateonly."""
     as_user(client, users, "updateonly")
@@ -327,6 +369,113 @@ def test_queryset_assertions(client, users, caplog):
     with caplog.at_level(logging.ERROR):
         assert client.get("/none-queryset/").status_code == 500
     assert "NoneQuerysetView.get_queryset() returned None" in caplog.text
+
+
+# -- ObjectPermissionsIntegrationTests -----------------------------------------------------------
+
+
+@pytest.fixture
+def object_users(db, settings):
+    """DRF's ObjectPermissionsIntegrationTests.setUp, with an authentication backend granting
+    the object permissions (DRF: django-guardian's ``assign_perm``).
+
+    Everyone has the model permissions (view, change, delete); per object: readers view,
+    writers change, deleters delete.
+    """
+    settings.AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.ModelBackend",
+        "tests.perm_backend.ObjectPermissionBackend",
+    ]
+    model = "basicpermmodel"
+    names = ("fullaccess", "readonly", "writeonly", "deleteonly")
+    users = {n: _user(n, f"view_{model}", f"change_{model}", f"delete_{model}") for n in names}
+    obj = BasicPermModel.objects.create(text="foo")
+    grants = {
+        "view": ("fullaccess", "readonly"),
+        "change": ("fullaccess", "writeonly"),
+        "delete": ("fullaccess", "deleteonly"),
+    }
+    perm_backend.GRANTS.clear()
+    for perm, holders in grants.items():
+        for name in holders:
+            perm_backend.GRANTS.add((users[name].pk, f"testapp.{perm}_{model}", obj.pk))
+    yield users, obj
+    perm_backend.GRANTS.clear()
+
+
+def _as(client, object_users, name):
+    client.force_login(object_users[0][name])
+    return client
+
+
+def test_can_delete_permissions(client, object_users):
+    """DRF test_permissions.py ObjectPermissionsIntegrationTests.test_can_delete_permissions."""
+    obj = object_users[1]
+    assert _as(client, object_users, "deleteonly").delete(f"/object/{obj.pk}/").status_code == 204
+
+
+def test_cannot_delete_permissions(client, object_users):
+    """DRF test_permissions.py ObjectPermissionsIntegrationTests.test_cannot_delete_permissions."""
+    obj = object_users[1]
+    assert _as(client, object_users, "readonly").delete(f"/object/{obj.pk}/").status_code == 403
+
+
+def test_can_update_permissions(client, object_users):
+    """DRF test_permissions.py ObjectPermissionsIntegrationTests.test_can_update_permissions."""
+    obj = object_users[1]
+    response = _as(client, object_users, "writeonly").patch(
+        f"/object/{obj.pk}/", {"text": "foobar"}
+    )
+    assert response.status_code == 200
+    assert response.json()["text"] == "foobar"
+
+
+def test_cannot_update_permissions(client, object_users):
+    """DRF test_permissions.py ObjectPermissionsIntegrationTests.test_cannot_update_permissions."""
+    obj = object_users[1]
+    response = _as(client, object_users, "deleteonly").patch(f"/object/{obj.pk}/", {"text": "x"})
+    assert response.status_code == 404
+
+
+def test_cannot_update_permissions_non_existing(client, object_users):
+    """DRF test_permissions.py ObjectPermissionsIntegrationTests
+    .test_cannot_update_permissions_non_existing."""
+    response = _as(client, object_users, "deleteonly").patch("/object/999/", {"text": "x"})
+    assert response.status_code == 404
+
+
+def test_can_read_permissions(client, object_users):
+    """DRF test_permissions.py ObjectPermissionsIntegrationTests.test_can_read_permissions."""
+    obj = object_users[1]
+    assert _as(client, object_users, "readonly").get(f"/object/{obj.pk}/").status_code == 200
+
+
+def test_cannot_read_permissions(client, object_users):
+    """DRF test_permissions.py ObjectPermissionsIntegrationTests.test_cannot_read_permissions."""
+    obj = object_users[1]
+    assert _as(client, object_users, "writeonly").get(f"/object/{obj.pk}/").status_code == 404
+
+
+def test_can_read_get_queryset_permissions(client, object_users):
+    """DRF test_permissions.py ObjectPermissionsIntegrationTests
+    .test_can_read_get_queryset_permissions."""
+    obj = object_users[1]
+    response = _as(client, object_users, "readonly").get(f"/object-get-queryset/{obj.pk}/")
+    assert response.status_code == 200
+
+
+def test_can_read_list_permissions(client, object_users):
+    """DRF test_permissions.py ObjectPermissionsIntegrationTests.test_can_read_list_permissions
+    (a sanity check in DRF too: no object filtering of lists)."""
+    response = _as(client, object_users, "readonly").get("/object-list/")
+    assert response.status_code == 200
+    assert response.json()[0]["id"] == object_users[1].pk
+
+
+def test_cannot_method_not_allowed(client, object_users):
+    """DRF test_permissions.py ObjectPermissionsIntegrationTests.test_cannot_method_not_allowed."""
+    response = _as(client, object_users, "readonly").request("METHOD_NOT_ALLOWED", "/object-list/")
+    assert response.status_code == 405
 
 
 # -- CustomPermissionsTests --------------------------------------------------------------------

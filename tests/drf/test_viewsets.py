@@ -17,7 +17,7 @@ from django.test import RequestFactory
 from django.urls import path
 from ninja import NinjaAPI, Schema
 
-from ninja_viewsets import GenericViewSet, ModelViewSet, SimpleRouter, action
+from ninja_viewsets import GenericViewSet, ModelViewSet, SimpleRouter, ViewSet, action
 from tests.testapp.models import Action, Author, BasicModel
 
 factory = RequestFactory()
@@ -156,6 +156,12 @@ router.register("create-only", CreateOnly, basename="create-only")
 api = NinjaAPI(urls_namespace="drf-viewsets")
 api.add_router("/", router)
 
+
+class NoQueryset(ViewSet):
+    async def retrieve(self, request, pk) -> dict[str, str]:
+        return {"type": type(pk).__name__, "kwarg": type(self.kwargs["pk"]).__name__}
+
+
 basic_list = BasicViewSet.as_view(actions={"get": "list"})
 instance_dummy = InstanceViewSet.as_view(actions={"get": "dummy"})
 action_list = ActionViewSet.as_view(actions={"get": "list"})
@@ -167,6 +173,8 @@ urlpatterns = [
     path("instance/", instance_dummy),
     path("action-list/", action_list),
     path("action-extra/", action_extra),
+    path("typed/<int:pk>/", NoQueryset.as_view({"get": "retrieve"})),
+    path("untyped/<str:pk>/", NoQueryset.as_view({"get": "retrieve"})),
 ]
 pytestmark = pytest.mark.urls(__name__)
 
@@ -432,3 +440,9 @@ def test_class_level_queryset_evaluation_is_guarded(db):
         list(Guarded.queryset)
     assert [o.text for o in Guarded().get_queryset()] == ["x"]
     assert User.objects.count() == 0  # an unrelated queryset is untouched
+
+
+def test_as_view_without_queryset_keeps_the_url_converters_type(client, db):
+    """Issue 13: no queryset to type the lookup from: ``<int:pk>`` is an int, as in DRF."""
+    assert client.get("/typed/7/").json() == {"type": "int", "kwarg": "int"}
+    assert client.get("/untyped/7/").json() == {"type": "str", "kwarg": "str"}
