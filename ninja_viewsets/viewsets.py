@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError
 from django.db import router as db_router
 from django.db.models import Model, QuerySet
@@ -52,6 +53,7 @@ from ninja_viewsets._signature import RESPONSE_PARAM
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.decorators import is_action
 from ninja_viewsets.exceptions import (
+    APIException,
     AuthenticationFailed,
     NotAuthenticated,
     PermissionDenied,
@@ -423,20 +425,32 @@ class ViewSetMixin:
         )
 
     async def ahandle_exception(self, exc: Exception) -> HttpResponseBase:
-        """:meth:`handle_exception`, after naming the field of a foreign key that failed."""
-        if isinstance(exc, IntegrityError) and "foreign key" in str(exc).lower():
-            explained = await self.explain_integrity_error(exc)
-            if explained is not None:
-                exc = explained
+        """:meth:`handle_exception`, after naming the field of a related id that failed.
+
+        The database checks foreign keys at commit (PostgreSQL and SQLite defer them), so a
+        write naming a missing row fails late: at the commit, or earlier when the response
+        reads the relation. When a write request fails that way, its related ids are checked
+        (after the rollback, so the common path costs no query): any that names no row is a
+        422 at its field.
+        """
+        if self.body_param is not None and _may_be_a_missing_row(exc):
+            request = getattr(self, "request", None)
+            if request is not None and request.method in _WRITES:
+                explained = await self.explain_missing_related()
+                if explained is not None:
+                    exc = explained
         return self.handle_exception(exc)
 
-    async def explain_integrity_error(self, exc: IntegrityError) -> Exception | None:
-        """A 422 naming the fields whose related ids do not exist (after the write failed)."""
+    async def explain_missing_related(self) -> Exception | None:
+        """A 422 naming the fields whose related ids in the body do not exist, or ``None``."""
         payload = self.params.get(self.body_param) if self.body_param else None
         model = getattr(getattr(self, "queryset", None), "model", None)
-        if payload is None or model is None:
+        if payload is None or model is None or not hasattr(payload, "model_dump"):
             return None
-        errors = await mixins.missing_related(model, payload)
+        try:
+            errors = await mixins.missing_related(model, payload)
+        except (DatabaseError, OverflowError, ValueError, TypeError):  # ids it cannot look up
+            return None
         return field_errors(errors, ("body", str(self.body_param))) if errors else None
 
     # -- permissions ---------------------------------------------------------------------
@@ -592,6 +606,13 @@ def reverse_in_api(
 
 
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _may_be_a_missing_row(exc: Exception) -> bool:
+    """A foreign key refused at commit, or a relation the response could not read."""
+    if isinstance(exc, IntegrityError):
+        return "foreign key" in str(exc).lower()
+    return not isinstance(exc, APIException | DjangoValidationError | DatabaseError | OverflowError)
 
 
 def _is_library(handler: Any) -> bool:
