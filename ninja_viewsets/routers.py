@@ -38,6 +38,7 @@ from ninja import Router
 from ninja.errors import ConfigError
 from pydantic import BaseModel
 
+from ninja_viewsets._fallback import plant_fallback
 from ninja_viewsets._ninja import Param, operation_of, plant_path_view
 from ninja_viewsets._openapi import error_responses
 from ninja_viewsets._operations import ViewSetOperation, ViewSetPathView
@@ -173,6 +174,7 @@ class SimpleRouter(Router):
         handle = RegisteredViewSet(self, prefix, viewset, basename, nesting)
         handle.top = top
         self.registry.append(handle)
+        plant_fallback(self)  # unrouted URLs: JSON 404 / the route with the slash (_fallback)
         return handle
 
     def plan(

@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError
 from django.db import router as db_router
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils.functional import classproperty
+from pydantic import ValidationError as PydanticValidationError
 
 from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction, acall
@@ -53,7 +54,6 @@ from ninja_viewsets._signature import RESPONSE_PARAM
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.decorators import is_action
 from ninja_viewsets.exceptions import (
-    APIException,
     AuthenticationFailed,
     NotAuthenticated,
     PermissionDenied,
@@ -609,10 +609,13 @@ _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def _may_be_a_missing_row(exc: Exception) -> bool:
-    """A foreign key refused at commit, or a relation the response could not read."""
+    """A foreign key refused at commit, or a relation the response could not read (Django's
+    ``RelatedObjectDoesNotExist``, also wrapped in pydantic's error while rendering)."""
     if isinstance(exc, IntegrityError):
         return "foreign key" in str(exc).lower()
-    return not isinstance(exc, APIException | DjangoValidationError | DatabaseError | OverflowError)
+    if isinstance(exc, ObjectDoesNotExist):
+        return True
+    return isinstance(exc, PydanticValidationError)  # the response could not be rendered
 
 
 def _is_library(handler: Any) -> bool:

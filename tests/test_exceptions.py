@@ -204,6 +204,7 @@ from django.core.exceptions import NON_FIELD_ERRORS  # noqa: E402
 from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
+from ninja import Router  # noqa: E402
 from ninja.errors import HttpError  # noqa: E402
 
 from ninja_viewsets import ViewSet, action  # noqa: E402
@@ -337,6 +338,18 @@ router2.register("own", OwnHandler, basename="own")
 router2.register("raw", RawWriter, basename="raw")
 api2 = NinjaAPI(urls_namespace="exceptions2")
 api2.add_router("/", router2)
+later = DefaultRouter()
+later.register("later", TagOnlyViewSet, basename="later")
+api2.add_router("/v2/", later)  # mounted after router2's catch-all: still served
+plain = Router()
+
+
+@plain.get("/ping")
+def ping(request):
+    return {"pong": True}
+
+
+api2.add_router("/plain/", plain)
 
 
 @api2.exception_handler(HandledError)
@@ -508,3 +521,36 @@ def test_nul_refused_by_postgresql_in_a_hook_is_422(client):
         }
     ]
     assert not Author.objects.exists()
+
+
+# -- URLs no route matches: JSON, never Django's HTML page -------------------------------------
+
+
+def test_unknown_url_under_the_api_is_a_json_404(client, db):
+    for url in ("/api2/nope/", "/api2/nope", "/api2/checked/1/nope/deeper"):
+        r = client.get(url)
+        assert r.status_code == 404, (url, r)
+        assert r.json() == {"detail": f"Not found: {url}", "code": "not_found"}
+    assert client.post("/api2/nope", {}).status_code == 404
+
+
+def test_routed_url_without_its_trailing_slash_is_served(client, db, settings):
+    settings.DEBUG = True  # Django's APPEND_SLASH raises RuntimeError for a POST here
+    r = client.post("/api2/tagonly", {"name": "slashless"})
+    assert r.status_code == 201, r
+    tag = Tag.objects.get(name="slashless")
+    assert client.get("/api2/tagonly").json()[0]["name"] == "slashless"
+    assert client.get(f"/api2/tagonly/{tag.pk}").json() == {"id": tag.pk, "name": "slashless"}
+    assert client.patch(f"/api2/tagonly/{tag.pk}", {"name": "s2"}).status_code == 200
+    assert client.delete(f"/api2/tagonly/{tag.pk}").status_code == 204
+
+
+def test_routes_mounted_after_the_catch_all_are_served(client, db):
+    assert client.get("/api2/v2/later/").status_code == 200
+    assert client.get("/api2/plain/ping").json() == {"pong": True}
+    assert client.get("/api2/v2/nothing/here/").json()["code"] == "not_found"
+
+
+def test_the_catch_all_is_not_in_openapi():
+    paths = api2.get_openapi_schema(path_prefix="")["paths"]
+    assert not [p for p in paths if "rest" in p]
