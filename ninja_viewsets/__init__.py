@@ -15,6 +15,7 @@ api.add_router("/", router)
 """
 
 from ninja_viewsets import _as_view  # noqa: F401  # registers ViewSet.as_view()'s builder
+from ninja_viewsets._schemas import FileURL
 from ninja_viewsets.decorators import action
 from ninja_viewsets.routers import DefaultRouter, SimpleRouter
 from ninja_viewsets.viewsets import (
@@ -28,6 +29,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DefaultRouter",
+    "FileURL",
     "GenericViewSet",
     "ModelViewSet",
     "ReadOnlyModelViewSet",

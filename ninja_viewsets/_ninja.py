@@ -28,7 +28,7 @@ from ninja.conf import settings as ninja_settings
 from ninja.constants import NOT_SET
 from ninja.operation import AsyncOperation, Operation, PathView, ResponseObject
 from ninja.pagination import LimitOffsetPagination, PageNumberPagination, PaginationBase
-from ninja.params.models import Param
+from ninja.params.models import BodyModel, Param
 from ninja.params.models import Path as PathParam
 from ninja.renderers import BaseRenderer, JSONRenderer
 from ninja.responses import NinjaJSONEncoder
@@ -46,6 +46,7 @@ __all__ = [
     "SEAM",
     "STREAMING",
     "AsyncClientBase",
+    "BodyModel",
     "Internal",
     "Param",
     "PathParam",
@@ -515,6 +516,12 @@ class Internal(NamedTuple):
 
 #: Every internal used above.
 SEAM: tuple[Internal, ...] = (
+    Internal(
+        BodyModel,
+        "get_request_data",
+        "read a body with file fields from JSON or multipart/form-data (ninja_viewsets._uploads)",
+        "a Body param accepting several media types",
+    ),
     Internal(
         Router,
         "path_operations",

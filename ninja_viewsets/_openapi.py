@@ -7,6 +7,7 @@ resolved once per operation at registration.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ninja_viewsets.pagination import CursorPagination
@@ -15,14 +16,26 @@ if TYPE_CHECKING:
     from ninja_viewsets._plans import ActionConfig
     from ninja_viewsets._signature import OperationSpec
 
-__all__ = ["error_responses"]
+__all__ = ["error_responses", "operation_ident", "standard_summary"]
 
 _WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
+# One error of Ninja's (pydantic's) validation shape: typed, so generated clients read `loc`.
+_VALIDATION_ITEM: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+        "msg": {"type": "string"},
+    },
+    "required": ["type", "loc", "msg"],
+}
+
+
 def _error_body(description: str, *, validation: bool = False) -> dict[str, Any]:
     detail: dict[str, Any] = (
-        {"type": "array", "items": {"type": "object"}} if validation else {"type": "string"}
+        {"type": "array", "items": _VALIDATION_ITEM} if validation else {"type": "string"}
     )
     properties: dict[str, Any] = {"detail": detail}
     if not validation:
@@ -47,8 +60,14 @@ def error_responses(config: ActionConfig, spec: OperationSpec, method: str) -> d
     if bad_request:
         result[400] = _error_body(" or ".join(bad_request).capitalize())
     if spec.body is not None:
-        result[413] = _error_body("Request body over DATA_UPLOAD_MAX_MEMORY_SIZE")
-        result[415] = _error_body("Unsupported media type (send application/json)")
+        if spec.uploads:
+            result[413] = _error_body("Request body or a file over its size limit")
+            result[415] = _error_body(
+                "Unsupported media type (send application/json or multipart/form-data)"
+            )
+        else:
+            result[413] = _error_body("Request body over DATA_UPLOAD_MAX_MEMORY_SIZE")
+            result[415] = _error_body("Unsupported media type (send application/json)")
     if config.may_deny or config.has_auth:
         result[401] = _error_body("Not authenticated")
     if config.may_deny:
@@ -66,3 +85,33 @@ def error_responses(config: ActionConfig, spec: OperationSpec, method: str) -> d
         result[429] = _error_body("Throttled (see Retry-After)")
     result[503] = _error_body("The database is unavailable (see Retry-After)")
     return result
+
+
+def operation_ident(basename: str) -> str:
+    """The basename as the start of an operationId: a valid identifier in every language's
+    generator (``book-review`` -> ``book_review``, so ``book_review_list``)."""
+    ident = re.sub(r"\W+", "_", basename).strip("_") or "operation"
+    return f"_{ident}" if ident[0].isdigit() else ident
+
+
+_STANDARD = {
+    "list": "List {plural}",
+    "create": "Create {one}",
+    "retrieve": "Retrieve {one}",
+    "update": "Update {one}",
+    "partial_update": "Partially update {one}",
+    "destroy": "Delete {one}",
+}
+
+
+def standard_summary(config: ActionConfig, action: str) -> str | None:
+    """ "List books", "Create a book"...: a standard action's summary from the model's verbose
+    names, or ``None`` (an extra action, or no model)."""
+    template = _STANDARD.get(action)
+    get_model = getattr(config.instance, "get_model", None)
+    model = get_model() if template is not None and get_model is not None else None
+    if template is None or model is None:
+        return None
+    name = str(model._meta.verbose_name)
+    article = "an" if name[:1].lower() in "aeiou" else "a"
+    return template.format(plural=model._meta.verbose_name_plural, one=f"{article} {name}")

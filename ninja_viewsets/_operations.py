@@ -105,6 +105,7 @@ class ViewSetPathView(SeamPathView):
     def get_view(self) -> Callable[..., Any]:
         """The Django view of this URL (Ninja's public hook: ``Router.urls_paths`` calls it)."""
         path_view = self
+        self.urls_built = True  # the router refuses later registrations (Ninja 1.5 does not)
 
         async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             return await path_view.dispatch(request, *args, **kwargs)

@@ -43,6 +43,9 @@ class QueryPlan:
     prefetch_objects: tuple[Prefetch, ...] = field(default=(), compare=False)
     only: tuple[str, ...] | None = None
     lookups: tuple[str, ...] = ()
+    # serializing runs user code (a resolver, a property) that may read the database: render
+    # where the sync ORM is allowed (one thread hop), never on the event loop
+    sync: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.select or self.prefetch)
@@ -84,6 +87,7 @@ class _Node:
     joins: dict[str, _Node] = field(default_factory=dict)  # forward FK / one-to-one
     many: dict[str, _Node | None] = field(default_factory=dict)  # reverse FK / M2M
     paths: list[tuple[str, bool]] = field(default_factory=list)  # dotted reads (no shaping)
+    user_code: bool = False  # resolvers or attributes that are not fields (properties...)
 
 
 def _is_schema(tp: Any) -> bool:
@@ -102,7 +106,7 @@ def _build(model: type[Model], schema: Any, depth: int = 0) -> _Node:
         node.exact = False
         return node
     if _has_resolvers(schema):
-        node.exact = False
+        node.exact, node.user_code = False, True
     for name, info in schema.model_fields.items():
         alias = info.validation_alias if isinstance(info.validation_alias, str) else None
         source = alias or info.alias or name
@@ -111,8 +115,8 @@ def _build(model: type[Model], schema: Any, depth: int = 0) -> _Node:
             node.paths.extend(_dotted_path(model, source.split(".")[:-1]))
             continue
         fld = _get_field(model, source) or _get_field(model, name)
-        if fld is None:
-            node.exact = False  # a property, method or annotation: keep every column
+        if fld is None:  # a property, method or annotation: keep every column
+            node.exact, node.user_code = False, True
             continue
         if not fld.is_relation or (source == getattr(fld, "attname", None) and source != fld.name):
             node.columns.add(fld.attname if source == getattr(fld, "attname", None) else fld.name)
@@ -266,6 +270,15 @@ def get_plan(model: type[Model], schema: Any) -> QueryPlan:
         prefetch_objects=tuple(prefetch_objects),
         only=None if _covers_all(node) or (cols := _columns(node)) is None else tuple(cols),
         lookups=_deepest(p for p, _ in paths),
+        sync=_runs_user_code(node),
+    )
+
+
+def _runs_user_code(node: _Node) -> bool:
+    return (
+        node.user_code
+        or any(_runs_user_code(child) for child in node.joins.values())
+        or any(child is not None and _runs_user_code(child) for child in node.many.values())
     )
 
 

@@ -20,6 +20,8 @@ from pydantic import BaseModel
 
 from ninja_viewsets._ninja import NOT_SET, Param, PathParam, is_stream
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
+from ninja_viewsets._schemas import query_model
+from ninja_viewsets._uploads import multipart_openapi, upload_body
 from ninja_viewsets.filters import check_backend, query_names
 from ninja_viewsets.generics import PAGINATION_PARAM, GenericAPIView
 from ninja_viewsets.nesting import without_fields
@@ -68,6 +70,7 @@ class OperationSpec:
     description: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     body: str | None = None  # the parameter read from the JSON body, if any
+    uploads: bool = False  # the body may also be multipart/form-data (file fields)
     response_param: str | None = None  # the handler's HttpResponse parameter, if any
 
 
@@ -135,7 +138,7 @@ def _collection_params(view: Any, taken: set[str]) -> tuple[list[inspect.Paramet
         declared = getattr(backend, "get_query_parameters", None)
         for name, (annotation, default) in (declared(view) if declared else {}).items():
             _claim(view, owners, query_names(name, annotation, default), backend_class.__name__)
-            params.append(_kw(name, annotation, default))
+            params.append(_kw(name, query_model(annotation), default))
     paginator_class = view.get_pagination_class()
     paginator = paginator_class() if paginator_class is not None else None
     if paginator is not None:
@@ -149,7 +152,7 @@ def _collection_params(view: Any, taken: set[str]) -> tuple[list[inspect.Paramet
         check = getattr(paginator, "check_view", None)
         if check is not None:  # a configuration the paginator cannot serve: refused here
             check(view)
-        params.append(_kw(PAGINATION_PARAM, paginator.Input, Query(...)))
+        params.append(_kw(PAGINATION_PARAM, query_model(paginator.Input), Query(...)))
     clash = taken & {p.name for p in params}
     if clash:
         raise ImproperlyConfigured(
@@ -282,6 +285,7 @@ def _standard_spec(
 ) -> OperationSpec:
     params = [_kw(name, tp) for name, tp in path_types.items()]
     output = view.get_output_schema()
+    uploads = None
     paginator = None
     if action == "list":
         extra, paginator = _collection_params(view, set(path_types))
@@ -293,7 +297,13 @@ def _standard_spec(
         if nesting is not None and model is not None:  # the parent comes from the URL
             fk = model._meta.get_field(nesting.fk_name)
             body = without_fields(body, {fk.name, fk.attname})
-        params.append(_kw("payload", body))
+        uploads = upload_body(body)
+        if uploads is None:
+            params.append(_kw("payload", body))
+        else:  # file fields: JSON or multipart/form-data, both documented
+            params.append(_kw("payload", body, uploads))
+            given = options.get("openapi_extra") or {}
+            options = {**options, "openapi_extra": {**multipart_openapi(body), **given}}
     response: Any = {
         "list": list[output],  # type: ignore[valid-type]
         "create": {201: output},
@@ -319,6 +329,7 @@ def _standard_spec(
         description=description,
         options=options,
         body="payload" if action in ("create", "update", "partial_update") else None,
+        uploads=uploads is not None,
     )
 
 

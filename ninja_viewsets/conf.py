@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_PAGINATION_CLASS": None,
     "DEFAULT_THROTTLE_CLASSES": [],
     "JSON_RENDERING": True,  # see ninja_viewsets.renderers
+    "MAX_UPLOAD_SIZE": 10 * 1024 * 1024,  # bytes per uploaded file (413 past it); None: no limit
     # handler(exc, context) -> response or None (a 500); see ninja_viewsets.exceptions
     "EXCEPTION_HANDLER": "ninja_viewsets.exceptions.exception_handler",
     # Ninja auth objects (or dotted paths) for every viewset that does not set `auth`

@@ -16,7 +16,6 @@ Schemas are resolved per action when the router registers the viewset (OpenAPI i
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import inspect
 import uuid
@@ -27,13 +26,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
 from django.db import connections, models, router
 from django.db.models import Model, QuerySet
-from ninja import Schema
-from ninja.orm import create_schema
-from pydantic import BaseModel, create_model, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel
 
 from ninja_viewsets._async import aatomic, is_async
-from ninja_viewsets._ninja import unwrap_getter
 from ninja_viewsets._planning import (
     EMPTY_PLAN,
     QueryPlan,
@@ -41,6 +36,9 @@ from ninja_viewsets._planning import (
     load_relations,
     plan_queryset,
 )
+from ninja_viewsets._schemas import derived_input as _derived_input
+from ninja_viewsets._schemas import derived_output as _derived_output
+from ninja_viewsets._schemas import patch_schema_for
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NotFound, PreconditionFailed
 from ninja_viewsets.pagination import apaginate
@@ -177,7 +175,8 @@ class GenericAPIView(Generic[_MT]):
             self._filtering = True
             try:
                 result = self.filter_queryset(queryset)
-                return await result if inspect.isawaitable(result) else result  # type: ignore[no-any-return]
+                filtered: QuerySet[Any] = await result if inspect.isawaitable(result) else result
+                return filtered
             finally:
                 self._filtering = False
         for backend_class in self.get_filter_backends():
@@ -363,64 +362,6 @@ def _etag_matches(header: str, etag: str) -> bool:
     """``If-Match`` / ``If-None-Match``: ``*`` or a list of tags (weak ``W/`` prefix ignored)."""
     tags = [t.strip().removeprefix("W/") for t in header.split(",")]
     return "*" in tags or etag in tags
-
-
-def _writable_fields(model: type[Model]) -> list[str]:
-    names = []
-    for fld in model._meta.get_fields():
-        if fld.auto_created or not getattr(fld, "editable", False):
-            continue
-        if getattr(fld, "primary_key", False):
-            continue
-        if fld.concrete or fld.many_to_many:
-            names.append(fld.name)
-    return names
-
-
-def _derived_output(model: type[Model]) -> type[Schema]:
-    return create_schema(model, name=f"{model.__name__}Out")
-
-
-def _derived_input(model: type[Model]) -> type[Schema]:
-    fields = _writable_fields(model)
-    optional = [
-        f.name for f in model._meta.many_to_many if f.name in fields and (f.blank or f.null)
-    ]
-    return create_schema(
-        model, name=f"{model.__name__}In", fields=fields, optional_fields=optional or None
-    )
-
-
-_patch_cache: dict[type[BaseModel], type[BaseModel]] = {}
-
-
-def _object_only(cls: type[BaseModel], data: Any) -> Any:
-    """A patch is a JSON object: every field being optional, ``[]`` would pass as ``{}``."""
-    raw = unwrap_getter(data)  # Ninja's Schema wraps the input (DjangoGetter) first
-    if not isinstance(raw, dict):
-        raise PydanticCustomError("model_type", "Input should be an object")
-    return data
-
-
-def patch_schema_for(schema: type[BaseModel]) -> type[BaseModel]:
-    """``schema`` with every field optional: omitted fields stay unset, constraints are kept.
-
-    An explicit ``null`` is accepted only where the field's own type allows ``None``.
-    """
-    if schema in _patch_cache:
-        return _patch_cache[schema]
-    fields: dict[str, Any] = {}
-    for name, info in schema.model_fields.items():
-        optional = copy.copy(info)
-        optional.default = None
-        optional.default_factory = None
-        fields[name] = (info.annotation, optional)
-    validators: dict[str, Any] = {"_object_only": model_validator(mode="before")(_object_only)}
-    patch = create_model(
-        f"{schema.__name__}Patch", __base__=schema, __validators__=validators, **fields
-    )
-    _patch_cache[schema] = patch
-    return patch
 
 
 def lookup_type(model: type[Model] | None, lookup_field: str) -> type:

@@ -24,8 +24,9 @@ dropped connection, a crashed worker) and is sure it is carried out once:
   answers its response (or 409 with ``Retry-After`` past ``IDEMPOTENCY_WAIT`` seconds).
 
 Keys belong to the caller (the user, else the client's IP): one user's key never replays
-another's response. Only successful (2xx) responses are kept, for ``IDEMPOTENCY_TTL`` seconds
-(24 h); an error answer keeps nothing, so the retry runs again.
+another's response. Only answers below 400 are kept, for ``IDEMPOTENCY_TTL`` seconds (24 h);
+an error answer keeps nothing (and its writes roll back), so the retry runs again. A response
+that is not a plain ``HttpResponse`` (another renderer, streaming) keeps no record either.
 
 Where the record lives decides what survives a crash. With a ``DatabaseCache`` on the database
 the viewset writes to, the record is written in the same transaction as the request's writes:
@@ -49,7 +50,6 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.http.response import HttpResponseBase
 
 from ninja_viewsets._async import aatomic
 from ninja_viewsets.conf import DEFAULTS
@@ -107,11 +107,13 @@ class IdempotencyMixin:
                     if await cache.aadd(record_key, pending, timeout=claim_timeout):
                         result = await super().run(request, spec, params)  # type: ignore[misc]
                         response = render(request, result, self.response)
-                        if not (
-                            isinstance(response, HttpResponseBase)
-                            and 200 <= response.status_code < 300
-                        ):
-                            raise _Discard(response)
+                        if not isinstance(response, HttpResponse):
+                            # rendered later by Ninja (another renderer) or streamed: it cannot
+                            # be replayed, so no record is kept; the writes stand
+                            await cache.adelete(record_key)
+                            return response
+                        if response.status_code >= 400:
+                            raise _Discard(response)  # the claim (and the writes) roll back
                         await cache.aset(record_key, _stored(fingerprint, response),
                                          timeout=int(_setting("IDEMPOTENCY_TTL")))  # fmt: skip
                         return response
@@ -158,9 +160,9 @@ def _fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def _stored(fingerprint: str, response: HttpResponseBase) -> dict[str, Any]:
+def _stored(fingerprint: str, response: HttpResponse) -> dict[str, Any]:
     headers = {k: v for k, v in response.items() if k.lower() not in _NOT_REPLAYED}
-    content = getattr(response, "content", b"")
+    content = response.content
     return {"fp": fingerprint, "state": "done", "status": response.status_code,
             "headers": headers, "content": content}  # fmt: skip
 

@@ -40,9 +40,10 @@ from pydantic import BaseModel
 
 from ninja_viewsets._fallback import plant_fallback
 from ninja_viewsets._ninja import Param, operation_of, plant_path_view
-from ninja_viewsets._openapi import error_responses
+from ninja_viewsets._openapi import error_responses, operation_ident, standard_summary
 from ninja_viewsets._operations import ViewSetOperation, ViewSetPathView
 from ninja_viewsets._plans import ActionConfig, OperationPlan, PathPlan, Plan, resolve_action
+from ninja_viewsets._schemas import check_component_names
 from ninja_viewsets._signature import (
     OPERATION_OPTIONS,
     STANDARD_ACTIONS,
@@ -160,17 +161,22 @@ class SimpleRouter(Router):
         nesting: Nesting | None = None,
         top: bool = True,
     ) -> RegisteredViewSet:
+        too_late = ImproperlyConfigured(
+            f"Cannot register {viewset.__name__} under {prefix!r}: the API's URLs were "
+            f"already built (api.urls was read, e.g. by the URLconf). Register every "
+            f"viewset before `api.urls` is read: at import time, next to the router."
+        )
+        # Ninja 1.6+ freezes a mounted router once api.urls is read (ConfigError below);
+        # on 1.5 nothing stops it, but the views it built would never see the new routes
+        if any(getattr(view, "urls_built", False) for view in self.path_operations.values()):
+            raise too_late
         plan = self.plan(prefix, viewset, basename, nesting=nesting)
         try:
             self.apply(plan)
-        except ConfigError as exc:  # Ninja freezes its routers once api.urls is read
+        except ConfigError as exc:
             if "frozen" not in str(exc):
                 raise
-            raise ImproperlyConfigured(
-                f"Cannot register {viewset.__name__} under {prefix!r}: the API's URLs were "
-                f"already built (api.urls was read, e.g. by the URLconf). Register every "
-                f"viewset before `api.urls` is read: at import time, next to the router."
-            ) from None
+            raise too_late from None
         handle = RegisteredViewSet(self, prefix, viewset, basename, nesting)
         handle.top = top
         self.registry.append(handle)
@@ -261,13 +267,14 @@ class SimpleRouter(Router):
         suffix: str,
     ) -> OperationPlan:
         options = dict(spec.options)
-        operation_id = options.pop("operation_id", f"{ident}_{spec.action}") + suffix
+        default_id = f"{operation_ident(ident)}_{spec.action}"
+        operation_id = options.pop("operation_id", default_id) + suffix
         if "summary" in options:
             summary = options.pop("summary")
         elif is_action(getattr(viewset, spec.action, None)) and attributes.get("name"):
             summary = attributes["name"]
         else:
-            summary = pretty_name(spec.action)
+            summary = standard_summary(config, spec.action) or pretty_name(spec.action)
         extra = options.pop("openapi_extra", None) or {}
         errors = error_responses(config, spec, method)
         openapi_extra = {**extra, "responses": {**errors, **extra.get("responses", {})}}
@@ -514,11 +521,4 @@ def _check_schema_names(
     for param in spec.parameters:
         if not isinstance(param.default, Param):  # query models are flattened: no component
             classes += schema_classes(param.annotation)
-    for cls in classes:
-        other = known.setdefault(cls.__name__, cls)
-        if other is not cls:
-            raise ImproperlyConfigured(
-                f"{viewset.__name__}: two different schemas are named {cls.__name__!r} "
-                f"({other.__module__}.{other.__qualname__} and {cls.__module__}."
-                f"{cls.__qualname__}); OpenAPI would show only one. Rename one of them."
-            )
+    check_component_names(viewset, classes, known)

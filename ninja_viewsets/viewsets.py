@@ -50,7 +50,9 @@ from ninja_viewsets._planning import (
     load_relations,
     plan_queryset,
 )
+from ninja_viewsets._schemas import unique_field_error
 from ninja_viewsets._signature import RESPONSE_PARAM
+from ninja_viewsets._uploads import is_multipart
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.decorators import is_action
 from ninja_viewsets.exceptions import (
@@ -240,7 +242,8 @@ class ViewSetMixin:
         self.write_transaction = None
         apply_scope(self)
         try:
-            if spec.body is not None and request.body:
+            multipart = spec.uploads and is_multipart(request)  # a body with files
+            if spec.body is not None and not multipart and request.body:
                 self.check_media_type(request)
             await self.initial(request)
             using = self.get_write_database() if request.method in _WRITES else None
@@ -278,7 +281,11 @@ class ViewSetMixin:
         result = await acall(handler, request, **call_kwargs)
         if spec.finalize:
             result = await self.finalize_result(result, spec)
-        response: HttpResponseBase = to_response(request, result, self.response)
+        response: HttpResponseBase
+        if spec.response_plan.sync:  # resolvers, properties: where the sync ORM is allowed
+            response = await acall(to_response, request, result, self.response)
+        else:
+            response = to_response(request, result, self.response)
         return response
 
     async def respond_atomically(
@@ -439,6 +446,8 @@ class ViewSetMixin:
                 explained = await self.explain_missing_related()
                 if explained is not None:
                     exc = explained
+        elif isinstance(exc, IntegrityError):  # one unique field of a derived schema: its 422
+            exc = unique_field_error(self, exc) or exc
         return self.handle_exception(exc)
 
     async def explain_missing_related(self) -> Exception | None:

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "ninja",
     "tests.testapp",
+    "tests.schemasapp",
     "tests.drf.filtersapp",  # DRF's test_filters.py models (tests/drf/test_filters.py)
     "library",
 ]

@@ -155,7 +155,11 @@ def valid_value(schema: dict[str, Any]) -> Any:
 
 
 def valid_body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {name: valid_value(prop) for name, prop in schema.get("properties", {}).items()}
+    return {
+        name: valid_value(prop)
+        for name, prop in schema.get("properties", {}).items()
+        if concrete(prop).get("format") != "binary"  # a file: multipart only, never JSON
+    }
 
 
 def wrong_type(schema: dict[str, Any]) -> Any:

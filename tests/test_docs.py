@@ -498,3 +498,35 @@ def test_default_auth(books, user, settings):
     r = client.get("/profile/", headers={"Authorization": f"Basic {bad}"})
     assert r.status_code == 401 and r.json()["detail"] == "Invalid username/password."
     assert r.headers["WWW-Authenticate"] == 'Basic realm="api"'
+
+
+@pytest.mark.urls("docs.src.schemas")
+def test_schemas(client, books, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test.client import MULTIPART_CONTENT
+
+    settings.MEDIA_ROOT, settings.MEDIA_URL = str(tmp_path), "/media/"
+    author = books[0].author_id
+    r = client.post(
+        "/api/books/",
+        data={
+            "title": "Dune Messiah",
+            "year": "1969",
+            "isbn": "0000000003",
+            "author": str(author),
+            "cover": SimpleUploadedFile("messiah.jpg", b"jpeg bytes", content_type="image/jpeg"),
+        },
+        content_type=MULTIPART_CONTENT,
+    )
+    assert r.status_code == 201, r
+    assert r.json()["cover"].startswith("http://testserver/media/covers/messiah")
+    assert (tmp_path / Book.objects.get(isbn="0000000003").cover.name).read_bytes() == b"jpeg bytes"
+    body = {"title": "X", "year": 1, "isbn": "0000000004", "author": author}
+    r = client.post("/api/books/", {**body, "cover": "../../etc/passwd"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "cover", r
+    r = client.post("/api/books/", {**body, "isbn": "0000000001"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "isbn", r
+    r = client.post("/api/books/", {**body, "title": ""})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "title", r
+    r = client.post("/api/books/", body)
+    assert r.status_code == 201 and r.json()["cover"] is None, r

@@ -269,17 +269,24 @@ def test_worker_killed_mid_write_every_create_exactly_once(tmp_path: Path):
             killed: list[int] = []
 
             def killer() -> None:
-                for _ in range(2):  # two kills, while creates are in flight
-                    time.sleep(0.6)
+                """Kill a worker once creates are flowing; again until a kill hit a request
+                (a retry seen) and two workers died, or the creates are done (bounded)."""
+                deadline = time.monotonic() + 30
+                while len(seen) < 5 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                while time.monotonic() < deadline and len(seen) < creates:
+                    if len(killed) >= 2 and any(n > 1 for n in attempts.values()):
+                        return
                     pids = worker_pids(master.pid)
                     if pids:
                         os.kill(pids[0], signal.SIGKILL)
                         killed.append(pids[0])
+                    time.sleep(0.8)
 
             thread = threading.Thread(target=killer)
             thread.start()
             asyncio.run(load())
-            thread.join(10)
+            thread.join(35)
             books = httpx.get(f"{url}/api/slowbooks/", timeout=10).json()
     assert killed, "no worker was killed"
     assert not failures, failures

@@ -197,3 +197,15 @@ def test_the_docs_example(client, records):
     other = client.post("/api/authors/", json={"name": "Butler"}, headers=headers)
     assert other.status_code == 422
     assert LibraryAuthor.objects.filter(name="Le Guin").count() == 1
+
+
+def test_replays_with_json_rendering_off_too(client, records, author, settings):
+    settings.NINJA_VIEWSETS = {"JSON_RENDERING": False}  # the viewset still answers a response
+    headers = key()
+    body = {"title": "plain", "author_id": author.pk}
+    first = client.post("/api/books/tag/", json=body, headers=headers)
+    again = client.post("/api/books/tag/", json=body, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert Tag.objects.filter(name="plain").count() == 1

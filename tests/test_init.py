@@ -8,6 +8,7 @@ def test_exported_members():
     assert ninja_viewsets.__all__ == sorted(ninja_viewsets.__all__)
     assert set(ninja_viewsets.__all__) == {
         "DefaultRouter",
+        "FileURL",
         "GenericViewSet",
         "ModelViewSet",
         "ReadOnlyModelViewSet",

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import path
-from ninja import NinjaAPI, Schema, Status
+from ninja import NinjaAPI, Schema
+
+try:
+    from ninja import Status
+except ImportError:  # django-ninja 1.5 has no Status: the library's stand-in reads the same
+    from ninja_viewsets._compat import Status  # type: ignore[assignment]
 
 from ninja_viewsets import DefaultRouter, ModelViewSet, ViewSet, action
 from ninja_viewsets.exceptions import APIException

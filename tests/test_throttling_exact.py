@@ -110,20 +110,26 @@ async def test_never_more_than_the_rate_in_any_period_across_a_window_boundary(b
     """A fixed window admits 2N around its boundary; the sliding window never more than N."""
     client = AsyncClient()
     admitted: list[tuple[float, float]] = []
-    statuses: list[int] = []
+    refused: list[tuple[float, float]] = []
     started = time.monotonic()
     while time.monotonic() - started < 2.6:  # crosses two window boundaries
         sent = time.monotonic()
         r = await client.get("/api/fast/")
-        statuses.append(r.status_code)
         if r.status_code == 200:
             admitted.append((sent, time.monotonic()))
         else:
             assert r.status_code == 429
             assert 1 <= int(r.headers["Retry-After"]) <= 1
+            refused.append((sent, time.monotonic()))
         await asyncio.sleep(0.01)
     assert most_admitted_in_a_period(admitted, 1.0) <= 3, admitted
-    assert len(admitted) >= 6, statuses  # and not stricter than the rate: ~3 per second
+    # and never stricter than the rate: a refusal is only sound while 3 admitted requests may
+    # still be inside its window (judged from the client's clock, so a slow machine that sends
+    # few requests proves nothing either way)
+    for sent, _received in refused:
+        recent = [a for a in admitted if a[1] > sent - 1.0 and a[0] <= sent]
+        assert len(recent) >= 3, (sent, admitted)
+    assert admitted, "nothing admitted"
 
 
 async def test_retry_after_counts_from_the_oldest_admitted_request(backend):

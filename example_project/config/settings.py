@@ -62,6 +62,8 @@ if os.environ.get("REDIS_URL"):
     }
 USE_TZ = True
 STATIC_URL = "static/"
+MEDIA_URL = "media/"
+MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media")  # uploads (book covers)
 
 NINJA_VIEWSETS = {
     "DEFAULT_PERMISSION_CLASSES": ["ninja_viewsets.permissions.AllowAny"],
@@ -70,6 +72,7 @@ NINJA_PAGINATION_PER_PAGE = 20
 NINJA_DEFAULT_THROTTLE_RATES = {"anon": "1000/h", "user": "5000/h", "reviews": "30/m"}
 LOGGING = {
     "version": 1,
+    "disable_existing_loggers": False,  # uvicorn's own lines ("Uvicorn running on", access log)
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"ninja_viewsets": {"handlers": ["console"], "level": "WARNING"}},
 }

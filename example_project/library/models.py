@@ -33,6 +33,7 @@ class Book(models.Model):
         on_delete=models.SET_NULL,
     )
     created = models.DateTimeField(auto_now_add=True)
+    cover = models.FileField(upload_to="covers/", blank=True)  # uploaded as multipart/form-data
 
     class Meta:
         ordering = ["id"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Field, FilterSchema, Schema
+from ninja import Field, FilterSchema, Schema, UploadedFile
+
+from ninja_viewsets import FileURL
 
 
 class AuthorOut(Schema):
@@ -30,6 +32,7 @@ class BookOut(Schema):
     author: AuthorOut
     tags: list[TagOut]
     created: datetime
+    cover: FileURL | None = None  # the file's URL
 
 
 class BookIn(Schema):
@@ -38,6 +41,7 @@ class BookIn(Schema):
     isbn: str = Field(..., min_length=10, max_length=13, pattern=r"^[0-9X]+$")
     author_id: int
     tags: list[int] = []
+    cover: UploadedFile | None = None  # a file field: the body may be multipart/form-data
 
 
 class BookFilter(FilterSchema):

@@ -91,14 +91,18 @@ class BookViewSet(ModelViewSet):
 
     @action(detail=True)
     async def cover(self, request, pk: int) -> schemas.CoverOut:
-        """The cover image URL (none stored in this demo)."""
+        """The cover's URL (upload it with the book, as multipart/form-data), or null."""
         book = await self.get_object()
-        return schemas.CoverOut(book_id=book.pk, url=None)
+        url = request.build_absolute_uri(book.cover.url) if book.cover else None
+        return schemas.CoverOut(book_id=book.pk, url=url)
 
     @cover.mapping.delete
     async def delete_cover(self, request, pk: int) -> None:
         """Remove the cover (answers 204)."""
-        await self.get_object()
+        book = await self.get_object()
+        if book.cover:
+            book.cover.delete(save=False)
+            await book.asave(update_fields=["cover"])
 
 
 class AuthorViewSet(ReadOnlyModelViewSet):

@@ -402,28 +402,19 @@ class ExclusiveFilterBackend:
         return queryset.filter(text="other")
 
 
-FILTER_BACKENDS = pytest.mark.xfail(
-    not hasattr(GenericAPIView, "filter_backends"),
-    strict=True,
-    reason="`filter_backends` (issue 13, filters: h2's branch) is not on this branch yet",
-)
-
-
 def _filtered(view, backend):
     """The URL of ``View.as_view(filter_backends=(backend,))`` (mounted below)."""
     return f"/filtered/{view.__name__}-{backend.__name__}/"
 
 
-if hasattr(GenericAPIView, "filter_backends"):
-    for _view in (RootView, InstanceView):
-        for _backend in (InclusiveFilterBackend, ExclusiveFilterBackend):
-            _url = _filtered(_view, _backend).lstrip("/")
-            if _view is InstanceView:
-                _url += "<int:pk>/"
-            urlpatterns.append(path(_url, _view.as_view(filter_backends=(_backend,))))
+for _view in (RootView, InstanceView):
+    for _backend in (InclusiveFilterBackend, ExclusiveFilterBackend):
+        _url = _filtered(_view, _backend).lstrip("/")
+        if _view is InstanceView:
+            _url += "<int:pk>/"
+        urlpatterns.append(path(_url, _view.as_view(filter_backends=(_backend,))))
 
 
-@FILTER_BACKENDS
 def test_get_root_view_filters_by_name_with_filter_backend(client, objects):
     """DRF test_generics.py TestFilterBackendAppliedToViews
     .test_get_root_view_filters_by_name_with_filter_backend."""
@@ -432,7 +423,6 @@ def test_get_root_view_filters_by_name_with_filter_backend(client, objects):
     assert response.json() == [{"id": objects[0].id, "text": "foo"}]
 
 
-@FILTER_BACKENDS
 def test_get_root_view_filters_out_all_models_with_exclusive_filter_backend(client, objects):
     """DRF test_generics.py TestFilterBackendAppliedToViews
     .test_get_root_view_filters_out_all_models_with_exclusive_filter_backend."""
@@ -441,7 +431,6 @@ def test_get_root_view_filters_out_all_models_with_exclusive_filter_backend(clie
     assert response.json() == []
 
 
-@FILTER_BACKENDS
 def test_get_instance_view_filters_out_name_with_filter_backend(client, objects):
     """DRF test_generics.py TestFilterBackendAppliedToViews
     .test_get_instance_view_filters_out_name_with_filter_backend."""
@@ -450,7 +439,6 @@ def test_get_instance_view_filters_out_name_with_filter_backend(client, objects)
     assert response.json()["detail"] == "No BasicModel matches the given query."
 
 
-@FILTER_BACKENDS
 def test_get_instance_view_will_return_single_object_when_filter_does_not_exclude_it(
     client, objects
 ):

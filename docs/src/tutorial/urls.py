@@ -1,4 +1,5 @@
-"""The project's urls.py: the API under /api/ (Swagger UI at /api/docs)."""
+"""The tutorial's API mounted in this repository's test suite (your project's config/urls.py
+is the tutorial's; this one only imports the API relatively)."""
 
 from django.urls import path
 
