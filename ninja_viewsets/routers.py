@@ -35,6 +35,7 @@ from django.http import HttpRequest
 from ninja import Router
 from pydantic import BaseModel
 
+from ninja_viewsets._fallback import plant_fallback
 from ninja_viewsets._ninja import is_frozen, operation_of, plant_path_view, restoring_path_views
 from ninja_viewsets._operations import ViewSetOperation, ViewSetPathView
 from ninja_viewsets._plans import (
@@ -179,6 +180,7 @@ class SimpleRouter(Router):
         handle = RegisteredViewSet(self, prefix, viewset, basename, nesting)
         handle.top = top
         self.registry.append(handle)
+        plant_fallback(self)  # unrouted URLs: JSON 404 / the route with the slash (_fallback)
         return handle
 
     def plan(
