@@ -24,7 +24,7 @@ from ninja import Router
 
 from ninja_viewsets._ninja import SeamPathView, path_key, plant_path_view
 
-__all__ = ["FALLBACK_PATH", "FallbackPathView", "plant_fallback"]
+__all__ = ["FALLBACK_PATH", "FallbackPathView", "keep_fallback_last", "plant_fallback"]
 
 FALLBACK_PATH = "/{path:rest}"
 URL_NAME = "ninja-viewsets-fallback"
@@ -92,6 +92,13 @@ class FallbackPathView(SeamPathView):
 
 async def _unrouted(request: HttpRequest, rest: str) -> None:  # pragma: no cover - never run
     """Stands for the catch-all URL in Ninja's table (its view answers by itself)."""
+
+
+def keep_fallback_last(router: Router, path: str) -> None:
+    """After ``path`` was added to ``router``: the catch-all, if planted, goes last again (a
+    plain Ninja function added after ``register()`` must not sit behind it)."""
+    if path != FALLBACK_PATH and path_key(FALLBACK_PATH) in router.path_operations:
+        plant_fallback(router)
 
 
 def plant_fallback(router: Router) -> None:

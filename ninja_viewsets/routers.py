@@ -26,7 +26,7 @@ API it is mounted on) exactly as it was.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +35,7 @@ from django.http import HttpRequest
 from ninja import Router
 from pydantic import BaseModel
 
-from ninja_viewsets._fallback import plant_fallback
+from ninja_viewsets._fallback import keep_fallback_last, plant_fallback
 from ninja_viewsets._ninja import is_frozen, operation_of, plant_path_view, restoring_path_views
 from ninja_viewsets._operations import ViewSetOperation, ViewSetPathView
 from ninja_viewsets._plans import (
@@ -142,6 +142,15 @@ class SimpleRouter(Router):
         self.trailing_slash = "/" if trailing_slash else ""
         self.registry: list[RegisteredViewSet] = []
         self._schema_names: dict[str, type[BaseModel]] = {}
+
+    def add_api_operation(
+        self, path: str, methods: list[str], view_func: Callable[..., Any], **kwargs: Any
+    ) -> None:
+        """Ninja's, keeping the catch-all for unrouted URLs last: ``@router.get(...)`` after
+        ``register()`` is served by its own route, in Django's URLconf and in Ninja's test
+        clients alike."""
+        super().add_api_operation(path, methods, view_func, **kwargs)
+        keep_fallback_last(self, path)
 
     # -- registration: plan, then apply --------------------------------------------------
 
