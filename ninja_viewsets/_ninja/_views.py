@@ -176,7 +176,8 @@ class SeamOperation(AsyncOperation):
         A streaming operation's endpoint is awaited (it runs the viewset) and answers either
         the action's async generator, streamed as Ninja streams it, or an error response."""
         deferred = self.deferred_param
-        if deferred is None and self.stream_format is None:
+        stream_format = getattr(self, "stream_format", None)  # Ninja 1.6+: streaming responses
+        if deferred is None and stream_format is None:
             return await super().run(request, **kw)
         error = await self._run_checks(request)
         if error:
@@ -191,7 +192,7 @@ class SeamOperation(AsyncOperation):
                 if self.signature.response_arg:
                     values[self.signature.response_arg] = temporal_response
             result = await self.view_func(request, **values)
-            if self.stream_format is None or isinstance(result, HttpResponseBase):
+            if stream_format is None or isinstance(result, HttpResponseBase):
                 return self._result_to_response(request, result, temporal_response)
             return cast(
                 HttpResponseBase,
