@@ -48,6 +48,7 @@ __all__ = [
     "AsyncClientBase",
     "BodyModel",
     "Internal",
+    "NinjaJSONEncoder",
     "Param",
     "PathParam",
     "ResponseObject",

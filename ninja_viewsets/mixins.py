@@ -32,7 +32,9 @@ from pydantic import BaseModel
 
 from ninja_viewsets._async import aatomic, acall
 from ninja_viewsets._compat import respond
+from ninja_viewsets._formats import stream_queryset, streams_list
 from ninja_viewsets._planning import plan_queryset
+from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NUL_MESSAGE, field_errors
 from ninja_viewsets.generics import _etag_matches
 
@@ -173,9 +175,20 @@ def _detail_url(view: Any, instance: Any) -> str | None:
 class ListModelMixin:
     """``GET {prefix}/``: 200 with the (filtered) objects."""
 
+    export_unpaginated: bool = False  # ?export=all streams every row (CSV, JSON Lines)
+
     async def list(self, request: HttpRequest, **kwargs: Any) -> Any:
         queryset = await self.afilter_queryset(self.get_queryset())  # type: ignore[attr-defined]
         queryset = plan_queryset(queryset, self.response_plan, columns=True)  # type: ignore[attr-defined]
+        if streams_list(self, request):  # a streamed export: see ninja_viewsets.renderers
+            return stream_queryset(
+                self.accepted_renderer,  # type: ignore[attr-defined]
+                self.get_output_schema(),  # type: ignore[attr-defined]
+                queryset,
+                request,
+                chunk_size=get_setting("EXPORT_CHUNK_SIZE"),
+                filename=getattr(self, "basename", None),
+            )
         page = await self.paginate_queryset(queryset)  # type: ignore[attr-defined]
         if page is not None:
             return page

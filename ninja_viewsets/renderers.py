@@ -50,6 +50,14 @@ from ninja import Schema
 from pydantic import BaseModel
 
 from ninja_viewsets._compat import NATIVE_STATUS, split_status
+from ninja_viewsets._formats import (
+    BaseRenderer,
+    CSVRenderer,
+    JSONLinesRenderer,
+    JSONRenderer,
+    NotAcceptable,
+    csv_columns,
+)
 from ninja_viewsets._ninja import (
     LEAF_SCHEMAS,
     RESPONSE_PREFIX,
@@ -72,7 +80,16 @@ from ninja_viewsets.conf import get_setting
 if TYPE_CHECKING:
     from pydantic_core import SchemaSerializer
 
-__all__ = ["current_operation", "render"]
+__all__ = [
+    "BaseRenderer",
+    "CSVRenderer",
+    "JSONLinesRenderer",
+    "JSONRenderer",
+    "NotAcceptable",
+    "csv_columns",
+    "current_operation",
+    "render",
+]
 
 #: The Ninja operation serving the current request (set by the viewset URL's dispatch).
 current_operation: ContextVar[Any] = ContextVar("ninja_viewsets_operation", default=None)
