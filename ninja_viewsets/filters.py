@@ -256,7 +256,7 @@ class SearchFilter(BaseFilterBackend):
     max_term_length: int | None = None  # None: NINJA_VIEWSETS["SEARCH_MAX_TERM_LENGTH"]
 
     def get_search_param(self) -> str:
-        return self.search_param or get_setting("SEARCH_PARAM")  # type: ignore[no-any-return]
+        return str(self.search_param or get_setting("SEARCH_PARAM"))
 
     def get_search_fields(self, view: Any, request: HttpRequest | None) -> Sequence[str] | None:
         """The fields to search; override to choose them per request (``request`` is ``None``
@@ -512,7 +512,7 @@ class OrderingFilter(BaseFilterBackend):
     strict: bool = True
 
     def get_ordering_param(self) -> str:
-        return self.ordering_param or get_setting("ORDERING_PARAM")  # type: ignore[no-any-return]
+        return str(self.ordering_param or get_setting("ORDERING_PARAM"))
 
     def get_ordering(
         self, request: HttpRequest, queryset: QuerySet[Any], view: Any
@@ -652,7 +652,7 @@ class DjangoFilterBackend(BaseFilterBackend):
 
     def __init__(self) -> None:
         try:
-            import django_filters  # type: ignore[import-untyped]
+            import django_filters
         except ImportError:  # pragma: no cover - the extra is installed in the test env
             raise ImproperlyConfigured(
                 "DjangoFilterBackend needs django-filter: pip install 'ninja-viewsets[filter]'."
@@ -770,7 +770,7 @@ def _filter_parameter(flt: Any, alias: dict[str, Any]) -> tuple[Any, Any]:
     validates the value, so Ninja reads it as a string)."""
     from typing import Annotated
 
-    import django_filters as df  # type: ignore[import-untyped]
+    import django_filters as df
     from pydantic import WithJsonSchema
 
     schema: dict[str, Any] = {"type": "string"}

@@ -175,7 +175,8 @@ class GenericAPIView(Generic[_MT]):
             self._filtering = True
             try:
                 result = self.filter_queryset(queryset)
-                return await result if inspect.isawaitable(result) else result  # type: ignore[no-any-return]
+                filtered: QuerySet[Any] = await result if inspect.isawaitable(result) else result
+                return filtered
             finally:
                 self._filtering = False
         for backend_class in self.get_filter_backends():
