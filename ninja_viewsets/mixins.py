@@ -176,6 +176,7 @@ class ListModelMixin:
     """``GET {prefix}/``: 200 with the (filtered) objects."""
 
     export_unpaginated: bool = False  # ?export=all streams every row (CSV, JSON Lines)
+    export_chunk_size: int | None = None  # rows per fetch of a streamed list; None: setting
 
     async def list(self, request: HttpRequest, **kwargs: Any) -> Any:
         queryset = await self.afilter_queryset(self.get_queryset())  # type: ignore[attr-defined]
@@ -186,7 +187,7 @@ class ListModelMixin:
                 self.get_output_schema(),  # type: ignore[attr-defined]
                 queryset,
                 request,
-                chunk_size=get_setting("EXPORT_CHUNK_SIZE"),
+                chunk_size=self.export_chunk_size or get_setting("EXPORT_CHUNK_SIZE"),
                 filename=getattr(self, "basename", None),
             )
         page = await self.paginate_queryset(queryset)  # type: ignore[attr-defined]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
 from django.db import connection
+from django.http import JsonResponse
 from django.test import AsyncClient
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
@@ -78,14 +81,51 @@ class JsonOnly(ModelViewSet):
     output_schema = BookOut
 
 
+class BigExport(ModelViewSet):
+    """What the end-to-end tests stream (tests/test_exports_e2e.py)."""
+
+    queryset = Book.objects.select_related("author").order_by("id")
+    output_schema = BookOut
+    renderer_classes = [JSONRenderer, CSVRenderer, JSONLinesRenderer]
+    export_chunk_size = 500
+
+
+# The end-to-end tests' window into the server process: its memory and the exports' log.
+export_log: list[str] = []
+
+
+class _Collect(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        export_log.append(record.getMessage())
+
+
+_exports_logger = logging.getLogger("ninja_viewsets.exports")
+_exports_logger.addHandler(_Collect())
+_exports_logger.setLevel(logging.INFO)
+
+
+def _memory(name: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(name + ":"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def server_state(request: Any) -> JsonResponse:
+    return JsonResponse(
+        {"rss": _memory("VmRSS"), "peak": _memory("VmHWM"), "log": export_log[-20:]}
+    )
+
+
 router = DefaultRouter()
 router.register("books", Exports, basename="books")
 router.register("paged", PagedExports, basename="paged")
 router.register("paged-only", PagedOnly, basename="paged-only")
 router.register("json-only", JsonOnly, basename="json-only")
+router.register("big", BigExport, basename="big")
 api = NinjaAPI(urls_namespace="test_exports")
 api.add_router("/", router)
-urlpatterns = [path("api/", api.urls)]
+urlpatterns = [path("api/", api.urls), path("state/", server_state)]
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
 
 WHEN = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
