@@ -32,6 +32,10 @@ corpus of schemas (aliases, resolvers, unions, enums, ``Decimal``, ``UUID``, tim
 lists, ``by_alias`` / ``exclude_*``, ``json_encoders``, pagination envelopes).
 
 ``NINJA_VIEWSETS = {"JSON_RENDERING": False}`` turns it off (Ninja renders every response).
+
+Other formats: ``renderer_classes = [JSONRenderer, CSVRenderer, JSONLinesRenderer]`` on a
+viewset or an ``@action``, picked by ``?format=`` or ``Accept``; a CSV / JSON Lines list streams
+(see ``ninja_viewsets._formats`` and docs/exports.md).
 """
 
 from __future__ import annotations

@@ -308,3 +308,11 @@ def test_openapi_lists_each_operations_media_types(db: None) -> None:
     assert "text/csv" in created
     detail = next(p for p in schema["paths"] if p.startswith("/api/books/{"))
     assert "content" not in schema["paths"][detail]["delete"]["responses"]["204"]
+
+
+def test_options_lists_what_the_viewset_renders(db: None) -> None:
+    async def go() -> Any:
+        return await AsyncClient().options("/api/books/")
+
+    body = json.loads(async_to_sync(go)().content)
+    assert body["renders"] == ["application/json", "text/csv", "application/jsonl"]
