@@ -337,20 +337,30 @@ def stream_queryset(
     *,
     chunk_size: int = 2000,
     filename: str | None = None,
+    sync: bool = False,
 ) -> StreamingHttpResponse:
-    """``queryset`` streamed in ``renderer``'s format, ``chunk_size`` rows per fetch and write."""
-    response = StreamingHttpResponse(
-        _rows(renderer, schema, queryset, request, chunk_size), content_type=renderer.content_type
-    )
+    """``queryset`` streamed in ``renderer``'s format, ``chunk_size`` rows per fetch and write
+    (``sync``: the schema's resolvers read the ORM: each chunk is written where that is allowed)."""
+    rows = _rows(renderer, schema, queryset, request, chunk_size, sync)
+    response = StreamingHttpResponse(rows, content_type=renderer.content_type)
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}.{renderer.format}"'
     return response
 
 
 async def _rows(
-    renderer: BaseRenderer, schema: type[BaseModel], queryset: Any, request: HttpRequest, size: int
+    renderer: BaseRenderer,
+    schema: type[BaseModel],
+    queryset: Any,
+    request: HttpRequest,
+    size: int,
+    sync: bool,
 ) -> AsyncIterator[bytes]:
     convert = RowWriter(schema, request)
+
+    def write(objects: list[Any]) -> bytes:
+        return renderer.render_rows(schema, [convert(obj) for obj in objects])
+
     model = getattr(queryset, "model", None)
     label = model._meta.label if model is not None else "rows"
     count = 0
@@ -359,14 +369,14 @@ async def _rows(
         yield renderer.start(schema)
         chunk: list[Any] = []
         async for obj in queryset.aiterator(chunk_size=size):
-            chunk.append(convert(obj))
+            chunk.append(obj)
             if len(chunk) >= size:
+                yield (await acall(write, chunk)) if sync else write(chunk)
                 count += len(chunk)
-                yield renderer.render_rows(schema, chunk)
                 chunk = []
         if chunk:
+            yield (await acall(write, chunk)) if sync else write(chunk)
             count += len(chunk)
-            yield renderer.render_rows(schema, chunk)
         done = True
     finally:
         if done:
@@ -422,7 +432,12 @@ async def render_other(
     ):
         queryset = plan_queryset(result, spec.response_plan, columns=True)
         return stream_queryset(
-            renderer, schema, queryset, request, chunk_size=get_setting("EXPORT_CHUNK_SIZE")
+            renderer,
+            schema,
+            queryset,
+            request,
+            chunk_size=getattr(view, "export_chunk_size", None) or get_setting("EXPORT_CHUNK_SIZE"),
+            sync=spec.response_plan.sync,
         )
     if spec.finalize:
         result = await view.finalize_result(result, spec)

@@ -189,6 +189,7 @@ class ListModelMixin:
                 request,
                 chunk_size=self.export_chunk_size or get_setting("EXPORT_CHUNK_SIZE"),
                 filename=getattr(self, "basename", None),
+                sync=self.response_plan.sync,  # type: ignore[attr-defined]
             )
         page = await self.paginate_queryset(queryset)  # type: ignore[attr-defined]
         if page is not None:

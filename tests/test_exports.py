@@ -117,12 +117,28 @@ def server_state(request: Any) -> JsonResponse:
     )
 
 
+class WithResolver(Schema):
+    id: int
+    same_author: int
+
+    @staticmethod
+    def resolve_same_author(obj: Book) -> int:
+        return Book.objects.filter(author_id=obj.author_id).count()  # the sync ORM
+
+
+class Resolved(ModelViewSet):
+    queryset = Book.objects.order_by("id")
+    output_schema = WithResolver
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+
 router = DefaultRouter()
 router.register("books", Exports, basename="books")
 router.register("paged", PagedExports, basename="paged")
 router.register("paged-only", PagedOnly, basename="paged-only")
 router.register("json-only", JsonOnly, basename="json-only")
 router.register("big", BigExport, basename="big")
+router.register("resolved", Resolved, basename="resolved")
 api = NinjaAPI(urls_namespace="test_exports")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls), path("state/", server_state)]
@@ -316,3 +332,11 @@ def test_options_lists_what_the_viewset_renders(db: None) -> None:
 
     body = json.loads(async_to_sync(go)().content)
     assert body["renders"] == ["application/json", "text/csv", "application/jsonl"]
+
+
+def test_a_resolver_reading_the_sync_orm_streams(books: list[Book]) -> None:
+    raw, body = fetch("/api/resolved/?format=csv")
+    assert raw.status_code == 200 and raw.streaming
+    assert rows(body)[1:] == [[str(b.pk), "2"] for b in books]
+    raw, body = fetch(f"/api/resolved/{books[0].pk}/?format=csv")
+    assert rows(body) == [["id", "same_author"], [str(books[0].pk), "2"]]
