@@ -389,18 +389,20 @@ def streams_list(view: Any, request: HttpRequest) -> bool:
     """Whether a list answers as a stream of every row: a streaming renderer, and no
     paginator or ``?export=all`` on a viewset with ``export_unpaginated = True``."""
     renderer = getattr(view, "accepted_renderer", None)
+    streams = renderer is not None and renderer.streams
     value = request.GET.get(EXPORT_PARAM)
-    if value is not None:
+    # a JSON list of a viewset without exports leaves ?export= to the user's own filters
+    if value is not None and (streams or getattr(view, "export_unpaginated", False)):
         if value != "all":
             raise ParseError(f"?{EXPORT_PARAM}= takes one value: all.")
         if not getattr(view, "export_unpaginated", False):
             raise ParseError(f"?{EXPORT_PARAM}=all is not offered here: the list is paginated.")
-        if renderer is None or not renderer.streams:
+        if not streams:
             raise ParseError(
                 f"?{EXPORT_PARAM}=all needs a streamed format: {_streamed_formats(view)}."
             )
         return True
-    return renderer is not None and renderer.streams and getattr(view, "paginator", None) is None
+    return streams and getattr(view, "paginator", None) is None
 
 
 def _streamed_formats(view: Any) -> str:

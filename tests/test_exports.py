@@ -290,6 +290,8 @@ def test_export_all_streams_past_the_paginator_where_allowed(books: list[Book]) 
     assert "?format=csv, ?format=jsonl" in json.loads(body)["detail"]
     raw, body = fetch("/api/paged/?format=csv&export=yes")
     assert raw.status_code == 400
+    raw, body = fetch("/api/json-only/?export=anything")  # no exports here: not our parameter
+    assert raw.status_code == 200 and len(json.loads(body)) == 4
 
 
 def test_an_action_has_its_own_renderers(books: list[Book]) -> None:
