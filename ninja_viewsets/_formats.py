@@ -481,5 +481,21 @@ def with_media_types(spec: Any, view: Any) -> Any:
         entry["content"] = {**content, **(entry.get("content") or {})}
         responses[status] = entry
     extra["responses"] = responses
+    formats = [cls.format for cls in classes]
+    parameters = [_query(FORMAT_PARAM, formats, "The response format (else: by Accept).")]
+    if spec.action == "list" and getattr(view, "export_unpaginated", False):
+        parameters.append(_query(EXPORT_PARAM, ["all"], "Every row, streamed (csv, jsonl)."))
+    extra["parameters"] = [*extra.get("parameters", []), *parameters]
     options["openapi_extra"] = extra
     return dataclasses.replace(spec, options=options)
+
+
+def _query(name: str, values: list[str], description: str) -> dict[str, Any]:
+    schema = {"type": "string", "enum": values}
+    return {
+        "in": "query",
+        "name": name,
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }

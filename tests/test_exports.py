@@ -320,7 +320,13 @@ def test_openapi_lists_each_operations_media_types(db: None) -> None:
     assert list(listed) == ["application/json", "text/csv", "application/jsonl"]
     recent = schema["paths"]["/api/books/recent/"]["get"]["responses"]["200"]["content"]
     assert "text/csv" in recent
+    params = {p["name"]: p for p in schema["paths"]["/api/books/"]["get"]["parameters"]}
+    assert params["format"]["schema"]["enum"] == ["json", "csv", "jsonl"]
+    assert "export" not in params  # Exports has no paginator: its lists always stream
+    paged = schema["paths"]["/api/paged/"]["get"]["parameters"]
+    assert {p["name"]: p["schema"].get("enum") for p in paged}["export"] == ["all"]
     plain = schema["paths"]["/api/json-only/"]["get"]["responses"]["200"]["content"]
+    assert "format" not in str(schema["paths"]["/api/json-only/"]["get"].get("parameters"))
     assert list(plain) == ["application/json"]
     created = schema["paths"]["/api/books/"]["post"]["responses"]["201"]["content"]
     assert "text/csv" in created
