@@ -16,6 +16,8 @@ PYTHON ?= $(shell for p in $(PY_CANDIDATES); do \
 	  && { [ -z "$(PYVER)" ] || [ "$$($$p -c 'import sys; print("%d.%d" % sys.version_info[:2])')" = "$(PYVER)" ]; } \
 	  && echo "$$v $$p"; \
 	done | sort -n | tail -1 | cut -d' ' -f2)
+# Extra pytest arguments for `make test`, e.g. PYTEST_ARGS='-m "not e2e"' (CI's Ninja 1.6 run).
+PYTEST_ARGS ?=
 # Extra pip requirements, e.g. PINS="django>=5.2,<6 django-ninja==1.5.*" to test lower bounds.
 PINS ?=
 PIP := $(VENV)/bin/pip
@@ -45,9 +47,9 @@ run: install ## Migrate, seed and serve example_project on http://127.0.0.1:8000
 
 test: install ## Run the whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set
 	$(PY) -c 'import sys; from importlib.metadata import version as v; print("Python", sys.version.split()[0], *(f"{p} {v(p)}" for p in ("django", "django-ninja", "pydantic")))'
-	env -u DATABASE_URL NINJA_VIEWSETS_SKIP_BROWSER=1 $(VENV)/bin/pytest -q
+	env -u DATABASE_URL NINJA_VIEWSETS_SKIP_BROWSER=1 $(VENV)/bin/pytest -q $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; \
-	  NINJA_VIEWSETS_SKIP_BROWSER=1 $(VENV)/bin/pytest -q; fi
+	  NINJA_VIEWSETS_SKIP_BROWSER=1 $(VENV)/bin/pytest -q $(PYTEST_ARGS); fi
 
 serve-prod: install ## Several uvicorn workers on PostgreSQL (pooled) + Redis (DATABASE_URL, REDIS_URL; see docs/deployment.md)
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://... (and REDIS_URL=redis://...)"; exit 1; }
