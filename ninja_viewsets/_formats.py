@@ -29,6 +29,7 @@ import typing
 from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any, ClassVar
 
+from django.core.exceptions import SuspiciousOperation
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils.module_loading import import_string
@@ -252,7 +253,10 @@ def _matches(media_range: str, media_type: str) -> bool:
 
 def negotiate(request: HttpRequest, classes: Sequence[type[BaseRenderer]]) -> BaseRenderer:
     """The renderer answering ``request``: ``?format=``, else ``Accept``, else the first."""
-    wanted = request.GET.get(FORMAT_PARAM)
+    try:
+        wanted = request.GET.get(FORMAT_PARAM)
+    except SuspiciousOperation:  # too many query fields: Django refuses to parse them
+        raise ParseError() from None
     if wanted:
         for cls in classes:
             if cls.format == wanted:
@@ -481,6 +485,11 @@ def with_media_types(spec: Any, view: Any) -> Any:
         entry["content"] = {**content, **(entry.get("content") or {})}
         responses[status] = entry
     extra["responses"] = responses
+    handler = getattr(view, spec.action, None)
+    reads = spec.action in ("list", "retrieve") or "get" in getattr(handler, "mapping", {})
+    if not reads:  # a write answers in a format too, but is not where clients pick one
+        options["openapi_extra"] = extra
+        return dataclasses.replace(spec, options=options)
     formats = [cls.format for cls in classes]
     parameters = [_query(FORMAT_PARAM, formats, "The response format (else: by Accept).")]
     if spec.action == "list" and getattr(view, "export_unpaginated", False):
