@@ -13,7 +13,11 @@ Phases, each bounded in time:
               stack and scenario, queries and sync_to_async hops per request from headers;
               also checks every stack answers the same shape;
   3. memory:  one server per stack (BENCH_STACKS=<stack>), a short load, then VmRSS/VmHWM;
-  4. startup: startup_bench.py in fresh processes (100 viewsets vs 100 hand-written sets).
+  4. startup: startup_bench.py in fresh processes (100 viewsets vs 100 hand-written sets);
+  5. bulk:    one ninja-viewsets server: creating BULK_SIZE movies in one bulk POST against
+              BULK_SIZE single POSTs (one keep-alive connection each, alternating which goes
+              first), objects/s of each and their ratio per round, median over the rounds
+              (`python driver.py bulk` runs this phase alone and prints it).
 
 Every server is started here, its PID written to out/pids (run.sh's trap kills those on exit),
 and stopped by PID when its phase ends. Requests go to 127.0.0.1 only.
@@ -594,8 +598,72 @@ def environment() -> dict:
     }
 
 
+BULK_SIZE = int(os.environ.get("BENCH_BULK_SIZE", "100"))
+BULK_ROUNDS = int(os.environ.get("BENCH_BULK_ROUNDS", "7"))
+
+
+def _timed_posts(port: int, path: str, bodies: list[Any]) -> float:
+    """Seconds to POST each of ``bodies`` in turn on one keep-alive connection (all 201)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.connect()
+    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        started = time.perf_counter()
+        for body in bodies:
+            conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
+            response = conn.getresponse()
+            payload = response.read()
+            if response.status != 201:
+                raise RuntimeError(f"POST {path}: {response.status} {payload[:200]!r}")
+        return time.perf_counter() - started
+    finally:
+        conn.close()
+
+
+def phase_bulk(rounds: int = BULK_ROUNDS, size: int = BULK_SIZE) -> dict:
+    """Objects/s of one bulk POST of ``size`` movies vs ``size`` single POSTs, same server."""
+    tidy()
+    server = Server("bulk", ["nv"])
+    try:
+        server.wait_ready("/nv/movies/1/")
+        movie = {"title": "Bulk", "year": 2001, "rating": 7.5, "genre": "drama"}
+        single, bulk = "/nv/movies/", "/nv/movies-bulk/"
+        _timed_posts(server.port, single, [movie] * 10)  # warm-up, both paths
+        _timed_posts(server.port, bulk, [[movie] * size])
+        per_round = []
+        for rnd in range(rounds):
+            order = ["single", "bulk"] if rnd % 2 == 0 else ["bulk", "single"]
+            seconds = {}
+            for kind in order:
+                if kind == "single":
+                    seconds[kind] = _timed_posts(server.port, single, [movie] * size)
+                else:
+                    seconds[kind] = _timed_posts(server.port, bulk, [[movie] * size])
+            rates = {k: size / v for k, v in seconds.items()}
+            per_round.append({**rates, "ratio": rates["bulk"] / rates["single"]})
+            log(
+                f"bulk round {rnd + 1}/{rounds}: {rates['bulk']:.0f} vs "
+                f"{rates['single']:.0f} objects/s ({per_round[-1]['ratio']:.1f}x)"
+            )
+        return {
+            "size": size,
+            "rounds": per_round,
+            "bulk_objects_s": statistics.median(r["bulk"] for r in per_round),
+            "single_objects_s": statistics.median(r["single"] for r in per_round),
+            "ratio": statistics.median(r["ratio"] for r in per_round),
+        }
+    finally:
+        server.stop()
+        tidy()
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
+    if sys.argv[1:] == ["bulk"]:  # this phase alone (a quick check; not in results.json)
+        print(json.dumps(phase_bulk(), indent=1))
+        return
     started = time.monotonic()
     results: dict = {"environment": environment()}
     log(
@@ -606,6 +674,7 @@ def main() -> None:
     results["counts"] = phase_counts()
     results["memory"] = phase_memory()
     results["startup"] = phase_startup()
+    results["bulk"] = phase_bulk()
     results["elapsed_s"] = time.monotonic() - started
     (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
     log(f"driver done in {results['elapsed_s']:.0f}s -> {OUT / 'results.json'}")

@@ -361,6 +361,15 @@ def render(results: dict, summary: dict) -> str:
         f"100 hand-written Ninja CRUD "
         f"sets: {ninja_start * 1000:.0f} ms)"
     )
+    bulk = results.get("bulk")
+    if bulk:
+        w(
+            f"- creating {bulk['size']} objects in one bulk request >= 20x the objects/s of "
+            f"{bulk['size']} single creates: {mark(bulk['ratio'] >= 20)} "
+            f"({fmt(bulk['ratio'], 1)}x: "
+            f"{bulk['bulk_objects_s']:.0f} vs {bulk['single_objects_s']:.0f} objects/s, "
+            f"median of {len(bulk['rounds'])} rounds; see Bulk create)"
+        )
     mem = results.get("memory", {})
     nv_rss = mem.get("nv", {}).get("after", {}).get("VmRSS")
     ref_rss = mem.get("ref", {}).get("after", {}).get("VmRSS")
@@ -433,6 +442,26 @@ def render(results: dict, summary: dict) -> str:
             f"{m('register_plus_urls_s')} | {rows[0]['url_patterns']} | {m('openapi_s')} |"
         )
     w("")
+    # -- bulk --------------------------------------------------------------------------------
+    if bulk:
+        w("## Bulk create")
+        w("")
+        w(
+            f"ninja-viewsets alone on one server (`BulkCreateModelMixin` on the flat `Movie`): "
+            f"one `POST` of a {bulk['size']}-movie array (one `INSERT`) against {bulk['size']} "
+            f"single `POST`s, each kind on one keep-alive connection, sequential, which goes "
+            f"first alternating per round; objects created per second."
+        )
+        w("")
+        w("| round | bulk objects/s | single objects/s | ratio |")
+        w("|---:|---:|---:|---:|")
+        for i, r in enumerate(bulk["rounds"], 1):
+            w(f"| {i} | {r['bulk']:.0f} | {r['single']:.0f} | {fmt(r['ratio'], 1)}x |")
+        w(
+            f"| median | {bulk['bulk_objects_s']:.0f} | {bulk['single_objects_s']:.0f} | "
+            f"{fmt(bulk['ratio'], 1)}x |"
+        )
+        w("")
     # -- shapes ------------------------------------------------------------------------------
     w("## Response shapes (checked in the count pass)")
     w("")

@@ -16,6 +16,12 @@ api.add_router("/", router)
 
 from ninja_viewsets import _as_view  # noqa: F401  # registers ViewSet.as_view()'s builder
 from ninja_viewsets._schemas import FileURL
+from ninja_viewsets.bulk import (
+    BulkCreateModelMixin,
+    BulkDestroyModelMixin,
+    BulkModelViewSet,
+    BulkUpdateModelMixin,
+)
 from ninja_viewsets.decorators import action
 from ninja_viewsets.routers import DefaultRouter, SimpleRouter
 from ninja_viewsets.viewsets import (
@@ -28,6 +34,10 @@ from ninja_viewsets.viewsets import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BulkCreateModelMixin",
+    "BulkDestroyModelMixin",
+    "BulkModelViewSet",
+    "BulkUpdateModelMixin",
     "DefaultRouter",
     "FileURL",
     "GenericViewSet",

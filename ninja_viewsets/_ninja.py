@@ -16,19 +16,23 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any, NamedTuple, TypeVar, cast
 from uuid import UUID
 
 import ninja
 import ninja.errors
+import pydantic
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from ninja import NinjaAPI, Router, Schema
 from ninja.conf import settings as ninja_settings
 from ninja.constants import NOT_SET
+from ninja.errors import ValidationErrorContext
 from ninja.operation import AsyncOperation, Operation, PathView, ResponseObject
 from ninja.pagination import LimitOffsetPagination, PageNumberPagination, PaginationBase
-from ninja.params.models import BodyModel, Param
+from ninja.params import models as params_models
+from ninja.params.models import BodyModel, Param, ParamModel, PathModel
 from ninja.params.models import Path as PathParam
 from ninja.renderers import BaseRenderer, JSONRenderer
 from ninja.responses import NinjaJSONEncoder
@@ -39,6 +43,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError, SchemaSerializer, core_schema
 
 __all__ = [
+    "DEFERRED_VALUES",
     "LEAF_SCHEMAS",
     "NINJA_VERSION",
     "NOT_SET",
@@ -80,6 +85,10 @@ __all__ = [
 ]
 
 V = TypeVar("V", bound=PathView)
+
+#: The attribute marking an endpoint that validates its non-path values itself, after its
+#: policies: it names the keyword the endpoint receives the validator under.
+DEFERRED_VALUES = "ninja_viewsets_deferred"
 
 NINJA_VERSION: tuple[int, int] = cast(
     tuple[int, int], tuple(int(part) for part in ninja.__version__.split(".")[:2])
@@ -152,27 +161,77 @@ class SeamOperation(AsyncOperation):
     def authenticated(self, request: HttpRequest) -> None:
         """Called after Ninja's authentication, before its throttles (override)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.defer_models()
+
+    def defer_models(self) -> None:
+        """Split the endpoint's parameter models (once, at registration): an endpoint marked
+        with ``DEFERRED_VALUES`` (the keyword it takes a validator under) is called with its
+        path values only, and validates the query, body, headers... itself when it is ready
+        (after its policies). Other endpoints are Ninja's: everything before the call."""
+        self.deferred_param: str | None = getattr(self.view_func, DEFERRED_VALUES, None)
+        self.path_models = [m for m in self.models if issubclass(m, PathModel)]
+        self.deferred_models = [m for m in self.models if not issubclass(m, PathModel)]
+
+    def clone(self) -> Operation:  # called by django-ninja >= 1.6
+        cloned = super().clone()
+        for name in ("deferred_param", "path_models", "deferred_models"):
+            setattr(cloned, name, getattr(self, name))
+        return cloned
+
     async def run(self, request: HttpRequest, **kw: Any) -> HttpResponseBase:  # type: ignore[override]
-        """Ninja's run; a streaming operation's endpoint is awaited first (it runs the viewset:
-        authentication, permissions, throttles) and answers either the action's async generator,
-        streamed as Ninja streams it, or an error response, sent as is."""
-        if getattr(self, "stream_format", None) is None:
+        """Ninja's run, in DRF's order for an endpoint that defers its values (see
+        :meth:`defer_models`): authentication and the API's throttles, the path values (a
+        malformed one is answered first, as URL routing would), then the endpoint, which runs
+        its policies before it calls :meth:`deferred_values`.
+
+        A streaming operation's endpoint is awaited (it runs the viewset) and answers either
+        the action's async generator, streamed as Ninja streams it, or an error response."""
+        deferred = self.deferred_param
+        if deferred is None and self.stream_format is None:
             return await super().run(request, **kw)
         error = await self._run_checks(request)
         if error:
             return error
         try:
             temporal_response = self.api.create_temporal_response(request)
-            values = self._get_values(request, kw, temporal_response)
+            if deferred is None:
+                values = self._get_values(request, kw, temporal_response)
+            else:
+                values = self.resolve(request, kw, self.path_models)
+                values[deferred] = partial(self.deferred_values, request, kw)
+                if self.signature.response_arg:
+                    values[self.signature.response_arg] = temporal_response
             result = await self.view_func(request, **values)
-            if isinstance(result, HttpResponseBase):
-                return result
+            if self.stream_format is None or isinstance(result, HttpResponseBase):
+                return self._result_to_response(request, result, temporal_response)
             return cast(
                 HttpResponseBase,
                 await self._async_stream_response(request, result, temporal_response),
             )
         except Exception as e:
             return self.api.on_exception(request, e)
+
+    def deferred_values(self, request: HttpRequest, path_params: dict[str, Any]) -> dict[str, Any]:
+        """The values the endpoint deferred (query, body, headers...), validated as Ninja
+        validates them: a ``ninja.errors.ValidationError`` (422) lists every error."""
+        return self.resolve(request, path_params, self.deferred_models)
+
+    def resolve(
+        self, request: HttpRequest, path_params: dict[str, Any], models: list[Any]
+    ) -> dict[str, Any]:
+        """Ninja's ``Operation._get_values`` for ``models`` (without the temporal response)."""
+        values: dict[str, Any] = {}
+        contexts: list[ValidationErrorContext] = []
+        for model in models:
+            try:
+                values.update(model.resolve(request, self.api, path_params))
+            except pydantic.ValidationError as e:
+                contexts.append(ValidationErrorContext(pydantic_validation_error=e, model=model))
+        if contexts:
+            raise self.api.validation_error_from_error_contexts(contexts)
+        return values
 
     def _create_response_model(self, response_param: Any) -> type[Schema] | None:
         # typing compares unions as sets (``A | B == B | A``); the repr keeps their order,
@@ -590,6 +649,49 @@ SEAM: tuple[Internal, ...] = (
         "_get_values",
         "parse the request as Ninja does before a streaming viewset endpoint",
         "the same hook",
+    ),
+    Internal(
+        Operation,
+        "models",
+        "validate the path values before a viewset's policies, the rest after them",
+        "an Operation hook between the auth/throttle checks and the parameters' validation",
+    ),
+    Internal(
+        ParamModel,
+        "resolve",
+        "validate one parameter source (path, query, body...) as Ninja's _get_values does",
+        "the same hook",
+    ),
+    Internal(
+        params_models,
+        "PathModel",
+        "tell the path values (validated first, as URL routing) from the rest",
+        "the same hook",
+    ),
+    Internal(
+        ninja.errors,
+        "ValidationErrorContext",
+        "collect every source's errors into Ninja's one 422, as _get_values does",
+        "the same hook",
+    ),
+    Internal(
+        NinjaAPI,
+        "validation_error_from_error_contexts",
+        "Ninja's 422 (and its custom hooks) for the deferred values",
+        "the same hook",
+    ),
+    Internal(
+        Operation,
+        "signature",
+        "hand the endpoint Ninja's temporal response (signature.response_arg)",
+        "the same hook",
+    ),
+    Internal(
+        Operation,
+        "clone",
+        "keep the split of the parameter models when Ninja (1.6+) clones an operation",
+        "clone() copying the instance's __dict__",
+        (1, 6),
     ),
     Internal(
         Operation,

@@ -19,7 +19,7 @@ from ninja import Query
 from pydantic import BaseModel
 
 from ninja_viewsets._formats import with_media_types
-from ninja_viewsets._ninja import NOT_SET, Param, PathParam, is_stream
+from ninja_viewsets._ninja import DEFERRED_VALUES, NOT_SET, Param, PathParam, is_stream
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
 from ninja_viewsets._schemas import query_model
 from ninja_viewsets._uploads import multipart_openapi, upload_body
@@ -195,12 +195,17 @@ def build_spec(
     generic = isinstance(probe, GenericAPIView)
     check_signature(viewset, action, handler, path_types, probe)
     description = inspect.getdoc(handler) if not _is_library_method(handler) else None
-    if (
-        generic
-        and action in STANDARD_ACTIONS
-        and (_is_library_method(handler) or not _declares_parameters(handler))
+    # ninja_viewsets.bulk: a bulk action's own body and responses
+    bulk = getattr(probe, "bulk_operation", None) if _is_library_method(handler) else None
+    custom = bulk(action) if generic and bulk is not None else None
+    if generic and (
+        custom is not None
+        or (
+            action in STANDARD_ACTIONS
+            and (_is_library_method(handler) or not _declares_parameters(handler))
+        )
     ):
-        spec = _standard_spec(probe, action, path_types, handler, options, description)
+        spec = _standard_spec(probe, action, path_types, handler, options, description, custom)
     else:
         spec = _user_spec(probe, action, path_types, handler, options, description, generic)
     # CSV, JSON Lines...: their media types in OpenAPI
@@ -287,6 +292,7 @@ def _standard_spec(
     handler: Callable[..., Any],
     options: dict[str, Any],
     description: str | None,
+    custom: Any = None,
 ) -> OperationSpec:
     params = [_kw(name, tp) for name, tp in path_types.items()]
     output = view.get_output_schema()
@@ -316,6 +322,19 @@ def _standard_spec(
     }.get(action, output)
     if paginator is not None:
         response = paged_schema(type(paginator), output)
+    body = "payload" if action in ("create", "update", "partial_update") else None
+    if custom is not None:  # a bulk action (ninja_viewsets.bulk.BulkOperation)
+        if uploads is not None:
+            raise ImproperlyConfigured(
+                f"{type(view).__name__}.{action}: bulk writes take JSON, and the input schema "
+                f"has file fields; use CreateModelMixin (one object per multipart request)."
+            )
+        params = [p for p in params if p.name != "payload"]
+        params += [_kw(name, tp, default) for name, tp, default in custom.parameters]
+        response, body = custom.response, custom.body
+        documented = dict(options.get("openapi_extra") or {})
+        documented["responses"] = {**custom.responses, **documented.get("responses", {})}
+        options["openapi_extra"] = documented
     response = options.pop("response", response)
     plan = view.get_query_plan(output) if action != "destroy" else EMPTY_PLAN
     return OperationSpec(
@@ -333,7 +352,7 @@ def _standard_spec(
         paginator=paginator,
         description=description,
         options=options,
-        body="payload" if action in ("create", "update", "partial_update") else None,
+        body=body,
         uploads=uploads is not None,
     )
 
@@ -454,6 +473,9 @@ _REQUEST = inspect.Parameter(
 # Ninja hands an HttpResponse-annotated parameter the response it will send: headers set on it
 # (ETag, ...) reach the client.
 RESPONSE_PARAM = "ninja_viewsets_response"
+# The operation calls the endpoint with its path values and, under this keyword, the validator
+# of the rest (query, body...): the viewset calls it after its policies, in DRF's order.
+VALIDATE_PARAM = "ninja_viewsets_validate"
 _RESPONSE = inspect.Parameter(
     RESPONSE_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=HttpResponse
 )
@@ -477,6 +499,7 @@ def make_endpoint(
     endpoint.__name__ = endpoint.__qualname__ = name
     endpoint.__module__ = viewset.__module__
     endpoint.__doc__ = spec.description
+    setattr(endpoint, DEFERRED_VALUES, VALIDATE_PARAM)
     return endpoint
 
 

@@ -46,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_MAX_TERMS": 10,
     "SEARCH_MAX_TERM_LENGTH": 100,
     "FILTER_MAX_VALUE_LENGTH": 500,
+    "BULK_MAX_ITEMS": 1000,  # see ninja_viewsets.bulk: a larger batch is a 413
 }
 
 # settings whose strings are values, not dotted paths to import

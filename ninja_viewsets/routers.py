@@ -101,7 +101,13 @@ class SimpleRouter(Router):
     routes: list[Route | DynamicRoute] = [
         Route(
             url="{prefix}{trailing_slash}",
-            mapping={"get": "list", "post": "create"},
+            # bulk_*: ninja_viewsets.bulk, routed only on viewsets that have them
+            mapping={
+                "get": "list",
+                "post": "create",
+                "patch": "bulk_update",
+                "delete": "bulk_destroy",
+            },
             name="{basename}-list",
             detail=False,
             initkwargs={"suffix": "List"},

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError
 from django.db import router as db_router
 from django.db.models import Model, QuerySet
@@ -50,14 +51,16 @@ from ninja_viewsets._planning import (
     plan_queryset,
 )
 from ninja_viewsets._schemas import unique_field_error
-from ninja_viewsets._signature import RESPONSE_PARAM
+from ninja_viewsets._signature import RESPONSE_PARAM, VALIDATE_PARAM
 from ninja_viewsets._uploads import is_multipart
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.decorators import is_action
 from ninja_viewsets.exceptions import (
     AuthenticationFailed,
     NotAuthenticated,
+    ParseError,
     PermissionDenied,
+    RequestTooLarge,
     UnsupportedMediaType,
     field_errors,
     is_retryable,
@@ -222,7 +225,9 @@ class ViewSetMixin:
     async def run(
         self, request: HttpRequest, spec: OperationSpec, params: dict[str, Any]
     ) -> HttpResponseBase:
-        """Authenticate, check permissions, call the action, render its response.
+        """Check permissions and throttles, validate the input, call the action, render its
+        response (DRF's order: Ninja authenticated the request; ``params`` holds the path values
+        and, under ``VALIDATE_PARAM``, the validator of the rest, called after :meth:`initial`).
 
         A write (``POST``, ``PUT``, ``PATCH``, ``DELETE``) runs the action, its hooks and the
         rendering in one transaction (see :meth:`get_write_database`): an error response or an
@@ -232,6 +237,7 @@ class ViewSetMixin:
         self.request = request
         self.args = ()  # URL parameters are named: they are all in kwargs
         self.response = params.pop(RESPONSE_PARAM, None)
+        validate = params.pop(VALIDATE_PARAM, None)  # the query, body...: after the policies
         self.kwargs = {name: params[name] for name in spec.path_params if name in params}
         self.action = spec.action
         self.params = params
@@ -244,10 +250,17 @@ class ViewSetMixin:
         apply_scope(self)
         try:
             self.accepted_renderer = negotiate(request, renderer_classes_of(self))
-            multipart = spec.uploads and is_multipart(request)  # a body with files
-            if spec.body is not None and not multipart and request.body:
-                self.check_media_type(request)
             await self.initial(request)
+            try:
+                multipart = spec.uploads and is_multipart(request)  # a body with files
+                if spec.body is not None and not multipart and request.body:
+                    self.check_media_type(request)
+                if validate is not None:
+                    params.update(validate())
+            except SuspiciousOperation as exc:  # Django refused the body while it was read:
+                # over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields... (not its HTML page)
+                refused = RequestTooLarge() if isinstance(exc, RequestDataTooBig) else ParseError()
+                raise refused from exc
             using = self.get_write_database() if request.method in _WRITES else None
             if using is None:
                 return await self.respond(request, spec, params)

@@ -83,8 +83,9 @@ class Operation:
     operation_id: str
     path_params: dict[str, dict[str, Any]]
     query_params: dict[str, dict[str, Any]]
-    body: dict[str, Any] | None  # the JSON body's schema, resolved
+    body: dict[str, Any] | None  # the JSON body's schema, resolved (a bulk body: one item's)
     responses: frozenset[str] = frozenset()  # the documented status codes
+    bulk: bool = False  # the body may also be an array of items (ninja_viewsets.bulk)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -97,6 +98,8 @@ def operations(doc: dict[str, Any]) -> list[Operation]:
         for method, op in item.items():
             params = op.get("parameters", [])
             body = op.get("requestBody", {}).get("content", {}).get("application/json")
+            schema = resolve(body["schema"], doc) if body else None
+            item = bulk_item(schema) if schema else None
             found.append(
                 Operation(
                     method=method.upper(),
@@ -104,11 +107,22 @@ def operations(doc: dict[str, Any]) -> list[Operation]:
                     operation_id=op["operationId"],
                     path_params={p["name"]: p["schema"] for p in params if p["in"] == "path"},
                     query_params={p["name"]: p["schema"] for p in params if p["in"] == "query"},
-                    body=resolve(body["schema"], doc) if body else None,
+                    body=item or schema,
                     responses=frozenset(str(code) for code in op.get("responses", {})),
+                    bulk=item is not None,
                 )
             )
     return found
+
+
+def bulk_item(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """The item of a bulk body (``Item | list[Item]``), else ``None``."""
+    branches = schema.get("anyOf", [])
+    arrays = [b for b in branches if b.get("type") == "array"]
+    objects = [b for b in branches if "properties" in b]
+    if len(branches) == 2 and len(arrays) == 1 and objects == [arrays[0]["items"]]:
+        return objects[0]
+    return None
 
 
 OPERATIONS = operations(DOC)
@@ -183,7 +197,7 @@ class Case:
     query: dict[str, Any] = field(default_factory=dict)
     body: bytes | None = None
     content_type: str = "application/json"
-    loc: tuple[str, ...] = ()  # 422: the start of the refused value's location
+    loc: tuple[str | int, ...] = ()  # 422: the start of the refused value's location
     huge: bool = False
     reaches_database: bool = False  # refused by the database itself: run without a wrapping
     # transaction, as a server does (PostgreSQL aborts one after an error)
@@ -205,12 +219,16 @@ def body_cases(op: Operation) -> Iterator[Case]:
     yield Case(
         op, "wrong-content-type:text/plain", 415, body=dumps(good), content_type="text/plain"
     )
-    yield Case(
-        op, "wrong-content-type:form", 400, body=b"a=1&b=2",
+    yield Case(  # DRF's order: the media type is refused before the body is parsed
+        op, "wrong-content-type:form", 415, body=b"a=1&b=2",
         content_type="application/x-www-form-urlencoded",
     )  # fmt: skip
     yield Case(op, "empty-body", 422, body=b"", loc=("body",))
-    yield Case(op, "body-not-an-object", 422, body=dumps([good]), loc=("body",))
+    if not op.bulk:
+        yield Case(op, "body-not-an-object", 422, body=dumps([good]), loc=("body",))
+    else:  # an array is a batch: one bad item refuses all of it, at the item's index
+        yield Case(op, "body-not-an-object", 422, body=dumps("x"), loc=("body",))
+        yield Case(op, "bulk-bad-item", 422, body=dumps([good, 5]), loc=("body", "payload", 1))
     padding = "x" * (UPLOAD_LIMIT * 4)
     yield Case(op, "huge-body", 413, body=dumps({**good, "padding": padding}), huge=True)
     if op.body.get("required"):

@@ -3,7 +3,8 @@
 ``openapi-python-client`` (the dev extra) generates a Python package from the document the
 server publishes at ``/api/openapi.json``; the test imports it and calls real uvicorn with it:
 lists with pagination and filters, create, retrieve, a partial update that sets a field to
-null, an extra action, a nested route, an upload, and a 422 and a 404 read as typed errors.
+null, an extra action, a nested route, an upload, a bulk create (an array body), and a 422 and
+a 404 read as typed errors.
 """
 
 from __future__ import annotations
@@ -194,6 +195,27 @@ def test_nested_route(lib, client):
     reviews = op(lib, "book_review", "book_review_list").sync(client=client, book_pk=book.id)
     assert "Generated review" in [r.text for r in reviews.items]
     assert all(isinstance(r, m.ReviewOut) for r in reviews.items)
+
+
+def test_bulk_create_of_tags(lib, server):
+    """The tags' create takes ``TagIn | list[TagIn]`` (ninja_viewsets.bulk): one or many."""
+    m = models(lib)
+    with lib.Client(base_url=server[0]) as anonymous:
+        token = op(lib, "token", "token_create").sync(
+            client=anonymous, body=m.TokenIn(username="admin", password="admin")
+        )
+    names = [f"gen-{uuid.uuid4().hex[:10]}" for _ in range(3)]
+    with lib.AuthenticatedClient(base_url=server[0], token=token.token) as admin:
+        create = op(lib, "tag", "tag_create")
+        created = create.sync(client=admin, body=[m.TagIn(name=n) for n in names[:2]])
+        assert isinstance(created, list), created
+        assert all(isinstance(t, m.TagOut) for t in created)
+        assert [t.name for t in created] == names[:2]
+        one = create.sync(client=admin, body=m.TagIn(name=names[2]))
+        assert isinstance(one, m.TagOut) and one.name == names[2]
+        bad = create.sync(client=admin, body=[m.TagIn(name=names[0] + "x"), m.TagIn(name="no!")])
+        assert type(bad).__name__ == "TagCreateResponse422", bad
+        assert [tuple(e.loc)[:3] for e in bad.detail] == [("body", "payload", 1)]
 
 
 def test_typed_422_and_404(lib, client):

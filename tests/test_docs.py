@@ -188,6 +188,31 @@ def test_viewsets(client, books, user):
     assert client.get("/tag-detail/nope/").status_code == 404
 
 
+@pytest.mark.urls("docs.src.bulk")
+def test_bulk(client, user):
+    from library.models import Tag
+
+    assert client.post("/api/tags/", [{"name": "a"}]).status_code == 401
+    client.force_login(user)
+    r = client.post("/api/tags/", [{"name": "space-opera"}, {"name": "hard-sf"}])
+    assert r.status_code == 201, r
+    ids = [t["id"] for t in r.json()]
+    r = client.post("/api/tags/", [{"name": "ok"}, {"name": "not a slug"}])
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "payload", 1, "name"]
+    assert not Tag.objects.filter(name="ok").exists()
+    assert client.post("/api/tags/", {"name": "solo"}).status_code == 201
+    r = client.patch("/api/tags/", [{"id": ids[0], "name": "opera"}])
+    assert r.status_code == 200 and r.json() == [{"id": ids[0], "name": "opera"}]
+    assert client.post("/api/tags/", [{"name": f"t{i}"} for i in range(101)]).status_code == 413
+    r = client.post("/api/tag-imports/", [{"name": "new"}, {"name": "opera"}, {"name": "?"}])
+    assert r.status_code == 207, r
+    assert [(x["index"], x["status"]) for x in r.json()] == [(0, 201), (1, 409), (2, 422)]
+    assert client.delete(f"/api/tags/?id={ids[0]}&id={ids[1]}").status_code == 204
+    assert client.delete(f"/api/tags/?id={ids[0]}").status_code == 404
+    names = set(Tag.objects.values_list("name", flat=True))
+    assert names == {"solo", "new"}
+
+
 @pytest.mark.urls("docs.src.mixins")
 def test_mixins(client, books, user):
     dune = books[0]

@@ -120,6 +120,27 @@ def test_tags_mixin_composition(client, token, admin):
     assert client.delete(f"/api/tags/{tag.id}/").status_code == 405
 
 
+def test_tags_bulk_create(client, token, admin):
+    body = [{"name": "bulk-one"}, {"name": "bulk-two"}]
+    assert client.post("/api/tags/", body, headers=token).status_code == 403
+    client.force_login(admin)
+    r = client.post("/api/tags/", [{"name": "ok"}, {"name": "not a slug"}])
+    assert r.status_code == 422, r
+    assert r.json()["detail"][0]["loc"] == ["body", "payload", 1, "name"]
+    assert not Tag.objects.filter(name="ok").exists()
+    r = client.post("/api/tags/", body)
+    assert r.status_code == 201, r
+    assert [t["name"] for t in r.json()] == ["bulk-one", "bulk-two"]
+    assert Tag.objects.filter(name__in=["bulk-one", "bulk-two"]).count() == 2
+    assert client.delete("/api/tags/?id=1").status_code == 405  # not a bulk delete viewset
+    operation = client.get("/api/openapi.json").json()["paths"]["/api/tags/"]["post"]
+    body_schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body_schema["anyOf"][1] == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/TagIn"},
+    }
+
+
 def test_reviews_are_scoped_to_their_author(client, token, django_user_model):
     mine = Review.objects.filter(user__username="demo").first()
     other = django_user_model.objects.create_user("other", password="other")

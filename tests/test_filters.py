@@ -982,3 +982,18 @@ def test_backend_subclass_param_names(serve, data):
         "Children of Dune", "Dune",
     ]  # fmt: skip
     assert client.get("/api/books/?sort=nope").json()["detail"][0]["loc"] == ["query", "sort"]
+
+
+@pytest.mark.urls("docs.src.filtering")
+def test_docs_filtering_backend_reads_the_validated_bool(client, user):
+    from library.models import Author as LibraryAuthor
+    from library.models import Book as LibraryBook
+
+    author = LibraryAuthor.objects.create(name="A")
+    LibraryBook.objects.create(title="Mine", year=2000, author=author, isbn="1", owner=user)
+    LibraryBook.objects.create(title="Theirs", year=2001, author=author, isbn="2")
+    client.force_login(user)
+    for value, expected in [("yes", ["Mine"]), ("on", ["Mine"]), ("false", ["Theirs", "Mine"])]:
+        r = client.get(f"/api/books/?mine={value}")
+        assert [b["title"] for b in r.json()] == expected, (value, r)
+    assert client.get("/api/books/?mine=maybe").status_code == 422

@@ -7,6 +7,10 @@ from ninja_viewsets import decorators, mixins, permissions, routers, viewsets
 def test_exported_members():
     assert ninja_viewsets.__all__ == sorted(ninja_viewsets.__all__)
     assert set(ninja_viewsets.__all__) == {
+        "BulkCreateModelMixin",
+        "BulkDestroyModelMixin",
+        "BulkModelViewSet",
+        "BulkUpdateModelMixin",
         "DefaultRouter",
         "FileURL",
         "GenericViewSet",

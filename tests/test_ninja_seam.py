@@ -233,3 +233,49 @@ def test_only_the_seam_imports_internals():
     assert offenders == []
     seam = {m.group(1) for m in _INTERNAL_IMPORT.finditer((PACKAGE / "_ninja.py").read_text())}
     assert {"ninja.operation", "ninja.constants"} <= seam  # the pattern does find them
+
+
+def test_deferred_values_validate_as_ninjas_get_values():
+    """A marked endpoint is called with its path values; the rest is validated on demand, with
+    the same values and the same one 422 as Ninja's ``_get_values``."""
+    from django.test import RequestFactory
+    from ninja import Query
+    from ninja.errors import ValidationError
+
+    class Payload(Schema):
+        name: str
+
+    async def endpoint(request, pk: int, payload: Payload, flag: bool = Query(False)):
+        return pk
+
+    setattr(endpoint, _ninja.DEFERRED_VALUES, "later")
+    api = NinjaAPI(urls_namespace="seam-deferred")
+    router = Router()
+    _ninja.plant_path_view(router, "/d/{pk}", _ninja.SeamPathView)
+    router.add_api_operation("/d/{pk}", ["POST"], endpoint, response=int)
+    (operation,) = [o for v in router.path_operations.values() for o in v.operations]
+    operation.api = api
+    assert operation.deferred_param == "later"
+    assert [m.__ninja_param_source__ for m in operation.path_models] == ["path"]
+    assert {m.__ninja_param_source__ for m in operation.deferred_models} == {"query", "body"}
+    assert operation.path_models + operation.deferred_models == sorted(
+        operation.models, key=lambda m: m not in operation.path_models
+    )
+    if hasattr(operation, "clone"):
+        cloned = operation.clone()
+        assert cloned.deferred_models == operation.deferred_models
+        assert cloned.deferred_param == "later"
+
+    factory = RequestFactory()
+    good = factory.post("/d/3?flag=1", '{"name": "x"}', content_type="application/json")
+    expected = operation._get_values(good, {"pk": "3"}, api.create_temporal_response(good))
+    got = operation.resolve(good, {"pk": "3"}, operation.path_models)
+    got.update(operation.deferred_values(good, {"pk": "3"}))
+    assert got == {k: v for k, v in expected.items() if k in got} and got["pk"] == 3
+    bad = factory.post("/d/3?flag=maybe", "{}", content_type="application/json")
+    with pytest.raises(ValidationError) as ninja_error:
+        operation._get_values(bad, {"pk": "3"}, api.create_temporal_response(bad))
+    with pytest.raises(ValidationError) as ours:
+        operation.deferred_values(bad, {"pk": "3"})
+    assert ours.value.errors == ninja_error.value.errors
+    assert len(ours.value.errors) == 2

@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from app.models import Item, Movie
 from app.schemas import ItemIn, ItemOut, MovieIn, MovieOut
-from ninja_viewsets import DefaultRouter, ModelViewSet
+from ninja_viewsets import BulkCreateModelMixin, DefaultRouter, GenericViewSet, ModelViewSet
 from ninja_viewsets.pagination import PageNumberPagination
 
 
@@ -24,8 +24,17 @@ class MovieViewSet(ModelViewSet):
     pagination_class = PageNumberPagination
 
 
+class MovieBulkViewSet(BulkCreateModelMixin, GenericViewSet):
+    """The bulk phase: one POST of many movies (an array) against many single POSTs."""
+
+    queryset = Movie.objects.order_by("id")
+    output_schema = MovieOut
+    input_schema = MovieIn
+
+
 router = DefaultRouter()
 router.register("items", ItemViewSet)
 router.register("movies", MovieViewSet)
+router.register("movies-bulk", MovieBulkViewSet, basename="movie-bulk")
 api = NinjaAPI(urls_namespace="nv", docs_url=None)
 api.add_router("/", router)

@@ -37,7 +37,7 @@ class OwnedOnly(BaseFilterBackend):
         return {"mine": (bool, Query(False, description="Only the books you own."))}
 
     async def filter_queryset(self, request, queryset, view):
-        if request.GET.get("mine") in ("true", "1"):
+        if view.params.get("mine"):  # the validated value (Ninja parsed the bool)
             user = await request.auser()
             return queryset.filter(owner=user) if user.is_authenticated else queryset.none()
         return queryset

@@ -10,6 +10,7 @@ from library import schemas
 from library.auth import TOKEN_MAX_AGE, TokenAuth, make_token, session_or_token
 from library.models import Author, Book, Review, Tag
 from ninja_viewsets import (
+    BulkCreateModelMixin,
     GenericViewSet,
     ModelViewSet,
     ReadOnlyModelViewSet,
@@ -125,9 +126,10 @@ class AuthorViewSet(ReadOnlyModelViewSet):
 
 
 class TagViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet
+    BulkCreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet
 ):
-    """Tags: list, read and create (staff only); never changed or deleted."""
+    """Tags: list, read and create, one or many in one POST (staff only); never changed or
+    deleted."""
 
     queryset = Tag.objects.order_by("name")
     output_schema = schemas.TagOut
