@@ -8,7 +8,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from pydantic import BaseModel
 
+from ninja_viewsets._plans import Plan
 from ninja_viewsets.routers import SimpleRouter
 from ninja_viewsets.viewsets import register_view_builder
 
@@ -44,14 +46,19 @@ def build_view(
         for a in actions.values()
     )
     router = _AsViewRouter()
-    router.register_path(
+    lookup, _ = router.get_lookup(viewset)
+    basename = initkwargs.get("basename")
+    schema_names: dict[str, type[BaseModel]] = {}
+    plan = router.plan_path(
         viewset,
-        detail=detail,
-        mapping=mapping,
-        basename=initkwargs.get("basename"),
+        "/{" + lookup + "}" if detail else "/",
+        mapping,
+        basename=basename,
         url_name="view",
         initkwargs={"detail": None, **initkwargs},
+        schema_names=schema_names,
     )
+    router.apply(Plan(viewset, basename or "", (plan,), schema_names))
     api = NinjaAPI(
         urls_namespace=f"ninja_viewsets_as_view_{next(_as_view_ids)}",
         docs_url=None,
@@ -63,11 +70,9 @@ def build_view(
     async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         return await callback(request, *args, **kwargs)
 
-    view.cls = viewset  # type: ignore[attr-defined]
-    view.initkwargs = initkwargs  # type: ignore[attr-defined]
-    view.actions = actions  # type: ignore[attr-defined]
-    view.csrf_exempt = True  # type: ignore[attr-defined]
-    view.login_required = False  # type: ignore[attr-defined]
+    view.__dict__.update(  # DRF's view attributes: resolve(url).func.cls, ...
+        cls=viewset, initkwargs=initkwargs, actions=actions, csrf_exempt=True, login_required=False
+    )
     view.__name__ = viewset.__name__
     view.__doc__ = viewset.__doc__
     return view

@@ -111,14 +111,14 @@ class ViewSetPathView(SeamPathView):
         async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             return await path_view.dispatch(request, *args, **kwargs)
 
-        view.csrf_exempt = True  # type: ignore[attr-defined]  # as Ninja's: auth checks CSRF
-        # DRF's: resolve(url).func.cls / .initkwargs / .actions
         attributes = getattr(self, "fallback_attributes", {})
-        view.cls = getattr(self, "fallback_viewset", None)  # type: ignore[attr-defined]
-        view.initkwargs = {  # type: ignore[attr-defined]
-            k: v for k, v in attributes.items() if k not in ("action_map", "nesting")
-        }
-        view.actions = dict(attributes.get("action_map", {}))  # type: ignore[attr-defined]
+        view.__dict__.update(
+            csrf_exempt=True,  # as Ninja's: auth checks CSRF
+            # DRF's: resolve(url).func.cls / .initkwargs / .actions
+            cls=getattr(self, "fallback_viewset", None),
+            initkwargs={k: v for k, v in attributes.items() if k not in ("action_map", "nesting")},
+            actions=dict(attributes.get("action_map", {})),
+        )
         return view
 
     async def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:

@@ -7,21 +7,41 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import register_converter
+from django.urls.converters import StringConverter
 from pydantic import BaseModel
 
 from ninja_viewsets._auth import with_fallback
-from ninja_viewsets._ninja import NOT_SET
+from ninja_viewsets._ninja import NOT_SET, Param
+from ninja_viewsets._openapi import error_responses, operation_ident, standard_summary
+from ninja_viewsets._schemas import check_component_names
+from ninja_viewsets._signature import OPERATION_OPTIONS, make_endpoint, schema_classes
+from ninja_viewsets.decorators import is_action, pretty_name
 from ninja_viewsets.permissions import AllowAny
 from ninja_viewsets.viewsets import ViewSetMixin
 
 if TYPE_CHECKING:
     from ninja_viewsets._signature import OperationSpec
 
-__all__ = ["ActionConfig", "OperationPlan", "PathPlan", "Plan", "resolve_action"]
+__all__ = [
+    "ActionConfig",
+    "OperationPlan",
+    "PathPlan",
+    "Plan",
+    "check_schema_names",
+    "lookup_converter",
+    "plan_operation",
+    "resolve_action",
+    "split_initkwargs",
+]
+
+_VIEW_ATTRIBUTES = ("basename", "detail", "suffix", "name", "description")
 
 
 @dataclass(frozen=True)
@@ -102,3 +122,90 @@ class Plan:
     basename: str
     paths: tuple[PathPlan, ...]
     schema_names: dict[str, type[BaseModel]] = field(repr=False)
+
+
+def plan_operation(
+    viewset: type[Any],
+    method: str,
+    spec: OperationSpec,
+    config: ActionConfig,
+    attributes: dict[str, Any],
+    ident: str,
+    url_name: str | None,
+    suffix: str,
+) -> OperationPlan:
+    """The Ninja operation of one routed method: id, summary, tags, auth, documented errors."""
+    options = dict(spec.options)
+    default_id = f"{operation_ident(ident)}_{spec.action}"
+    operation_id = options.pop("operation_id", default_id) + suffix
+    if "summary" in options:
+        summary = options.pop("summary")
+    elif is_action(getattr(viewset, spec.action, None)) and attributes.get("name"):
+        summary = attributes["name"]
+    else:
+        summary = standard_summary(config, spec.action) or pretty_name(spec.action)
+    extra = options.pop("openapi_extra", None) or {}
+    errors = error_responses(config, spec, method)
+    openapi_extra = {**extra, "responses": {**errors, **extra.get("responses", {})}}
+    if config.optional_credentials:  # anonymous requests reach the viewset: `{}`
+        openapi_extra["security"] = [*extra.get("security", []), {}]
+    options.update(
+        response=spec.response,
+        operation_id=operation_id,
+        summary=summary,
+        description=spec.description,
+        tags=options.pop("tags", [ident]),
+        url_name=url_name,
+        auth=config.auth,
+        openapi_extra=openapi_extra,
+    )
+    endpoint = make_endpoint(viewset, spec, attributes, name=operation_id)
+    return OperationPlan([method], endpoint, options, spec)
+
+
+def split_initkwargs(
+    viewset: type[Any], initkwargs: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(viewset attributes, Ninja operation options)`` of a route's initkwargs."""
+    attributes, options = {}, {}
+    for key, value in initkwargs.items():
+        if key in OPERATION_OPTIONS or key == "paginate":
+            options[key] = value
+        elif key in _VIEW_ATTRIBUTES or hasattr(viewset, key):
+            attributes[key] = value
+        else:
+            raise TypeError(
+                f"{viewset.__name__}: @action received {key!r}, which is neither an "
+                f"attribute of the viewset nor an operation option "
+                f"({', '.join(sorted(OPERATION_OPTIONS))})."
+            )
+    return attributes, options
+
+
+_converters: dict[str, str] = {}
+
+
+def lookup_converter(regex: str) -> str:
+    """The name of a Django path converter matching ``regex`` (registered once per regex)."""
+    if regex not in _converters:
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            raise ImproperlyConfigured(
+                f"lookup_value_regex {regex!r} is not a valid regular expression: {exc}."
+            ) from None
+        name = f"nvlookup{len(_converters)}"
+        register_converter(type(name, (StringConverter,), {"regex": regex}), name)
+        _converters[regex] = name
+    return _converters[regex]
+
+
+def check_schema_names(
+    viewset: type[Any], spec: OperationSpec, known: dict[str, type[BaseModel]]
+) -> None:
+    """OpenAPI keys components by class name: two different classes must not share one."""
+    classes = schema_classes(spec.response)
+    for param in spec.parameters:
+        if not isinstance(param.default, Param):  # query models are flattened: no component
+            classes += schema_classes(param.annotation)
+    check_component_names(viewset, classes, known)

@@ -35,7 +35,6 @@ from django.db import models
 from django.db.models import Model
 from django.utils.text import capfirst
 from ninja import Schema, UploadedFile
-from ninja.orm.fields import get_schema_field
 from pydantic import (
     AfterValidator,
     AliasChoices,
@@ -50,7 +49,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, PydanticUndefined
 
-from ninja_viewsets._ninja import unwrap_getter
+from ninja_viewsets._ninja import get_schema_field, unwrap_getter
 
 __all__ = [
     "DERIVED",

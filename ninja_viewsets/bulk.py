@@ -394,7 +394,7 @@ class BulkCreateModelMixin(_Bulk, mixins.CreateModelMixin):
         if action != "create":
             return found
         item = self.get_bulk_item_schema("create")
-        output = self.get_output_schema()  # type: ignore[attr-defined]
+        output = self.get_output_schema()
         response: dict[int, Any] = {201: output | list[output]}  # type: ignore[valid-type]
         if self.bulk_partial:
             response[207] = list[bulk_result_schema(output)]  # type: ignore[misc]
@@ -403,13 +403,13 @@ class BulkCreateModelMixin(_Bulk, mixins.CreateModelMixin):
 
     def get_bulk_item_schema(self, action: str) -> type[BaseModel]:
         """The schema of one item of ``action``'s batch (the input schema for create)."""
-        body = self.get_input_schema()  # type: ignore[attr-defined]
+        body = self.get_input_schema()
         nesting = getattr(self, "nesting", None)
-        model = self.get_model()  # type: ignore[attr-defined]
+        model = self.get_model()
         if nesting is not None and model is not None:  # the parent comes from the URL
             fk = model._meta.get_field(nesting.fk_name)
-            body = without_fields(body, {fk.name, fk.attname})
-        return body  # type: ignore[no-any-return]
+            body = without_fields(body, {fk.name, getattr(fk, "attname", fk.name)})
+        return body
 
     async def create(self, request: HttpRequest, payload: Any, **kwargs: Any) -> Any:
         if isinstance(payload, list):
@@ -426,7 +426,7 @@ class BulkCreateModelMixin(_Bulk, mixins.CreateModelMixin):
     async def bulk_create(self, request: HttpRequest, items: list[Any]) -> Any:
         """Create every item of ``items`` (the JSON array as sent)."""
         await self.check_batch(request, len(items))
-        model = self.get_queryset().model  # type: ignore[attr-defined]
+        model = self.get_queryset().model
         adapter = _adapter(self.get_bulk_item_schema("create"))
         errors: dict[int, list[dict[str, Any]]] = {}
         valid: dict[int, BaseModel] = {}
@@ -442,7 +442,7 @@ class BulkCreateModelMixin(_Bulk, mixins.CreateModelMixin):
             if nesting is not None:  # the parent comes from the URL, never from the body
                 fk = model._meta.get_field(nesting.fk_name)
                 concrete.pop(fk.name, None)
-                concrete[fk.attname] = self.parent_object.pk  # type: ignore[attr-defined]
+                concrete[fk.attname] = self.parent_object.pk
             try:
                 mixins.check_strings(self, model, concrete)
             except ValidationFailed as exc:
@@ -532,7 +532,7 @@ class BulkUpdateModelMixin(_Bulk, mixins.UpdateModelMixin):
         if action != "bulk_update":
             return found
         item = self.get_bulk_update_schema()
-        output = self.get_output_schema()  # type: ignore[attr-defined]
+        output = self.get_output_schema()
         response: dict[int, Any] = {200: list[output]}  # type: ignore[valid-type]
         if self.bulk_partial:
             response[207] = list[bulk_result_schema(output)]  # type: ignore[misc]
@@ -541,8 +541,8 @@ class BulkUpdateModelMixin(_Bulk, mixins.UpdateModelMixin):
 
     def get_bulk_update_schema(self) -> type[BaseModel]:
         """One item of a bulk PATCH: ``patch_schema`` plus the lookup key, required."""
-        patch = self.get_patch_schema()  # type: ignore[attr-defined]
-        model = self.get_model()  # type: ignore[attr-defined]
+        patch = self.get_patch_schema()
+        model = self.get_model()
         key = self.get_bulk_lookup()
         field = str(getattr(self, "lookup_field", "pk"))
         return _with_lookup(patch, key, lookup_type(model, field))
@@ -554,7 +554,7 @@ class BulkUpdateModelMixin(_Bulk, mixins.UpdateModelMixin):
             raise ValidationFailed([{"type": "list_type", "loc": list(_BODY), "msg": msg}])
         await self.check_batch(request, len(payload))
         self.partial = True
-        model = self.get_queryset().model  # type: ignore[attr-defined]
+        model = self.get_queryset().model
         adapter = _adapter(self.get_bulk_update_schema())
         key = self.get_bulk_lookup()
         errors: dict[int, list[dict[str, Any]]] = {}
@@ -574,7 +574,7 @@ class BulkUpdateModelMixin(_Bulk, mixins.UpdateModelMixin):
         for index in sorted(valid):
             obj = objects[getattr(valid[index], key)]
             try:
-                await self.check_object_permissions(request, obj)  # type: ignore[attr-defined]
+                await self.check_object_permissions(request, obj)
             except APIException as exc:
                 if not self.bulk_partial:
                     raise
@@ -660,7 +660,7 @@ class BulkDestroyModelMixin(_Bulk, mixins.DestroyModelMixin):
         if action != "bulk_destroy":
             return found
         key = self.get_bulk_lookup()
-        tp = lookup_type(self.get_model(), str(getattr(self, "lookup_field", "pk")))  # type: ignore[attr-defined]
+        tp = lookup_type(self.get_model(), str(getattr(self, "lookup_field", "pk")))
         response: dict[int, Any] = {204: None}
         if self.bulk_partial:
             response[207] = list[bulk_result_schema(None)]  # type: ignore[misc]
@@ -687,13 +687,13 @@ class BulkDestroyModelMixin(_Bulk, mixins.DestroyModelMixin):
             msg = f"Name the objects to delete: ?{key}=1&{key}=2, or the body [1, 2]."
             raise ValidationFailed([{"type": "missing", "loc": loc, "msg": msg}])
         await self.check_batch(request, len(values))
-        model = self.get_queryset().model  # type: ignore[attr-defined]
+        model = self.get_queryset().model
         objects = await self.lookup_objects(values, loc)
         results: list[tuple[int, int, Any]] = []
         doomed: dict[int, Model] = {}
         for index, value in enumerate(values):
             try:
-                await self.check_object_permissions(request, objects[value])  # type: ignore[attr-defined]
+                await self.check_object_permissions(request, objects[value])
             except APIException as exc:
                 if not self.bulk_partial:
                     raise

@@ -328,7 +328,7 @@ def database_unavailable(error: BaseException) -> bool:
     return any(word in message for word in _UNAVAILABLE_WORDS)
 
 
-_NUL = "NUL (0x00)"  # psycopg: "A string literal cannot contain NUL (0x00) characters."
+_NUL = "NUL (0x00)"  # psycopg: "PostgreSQL text fields cannot contain NUL (0x00) bytes"
 NUL_MESSAGE = "Null characters are not allowed."
 
 
@@ -357,12 +357,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse |
         exc = PermissionDenied(str(exc) or None)
     elif isinstance(exc, IntegrityError):  # a constraint of the database refused the write
         exc = conflict_from(exc)
-    elif isinstance(exc, DataError | OverflowError):  # SQLite: OverflowError
-        exc = ValueOutOfRange()
-    elif isinstance(exc, ValueError) and _NUL in str(exc):
+    elif isinstance(exc, DataError | ValueError) and _NUL in str(exc):  # PostgreSQL
         exc = ValidationFailed(
             [{"type": "null_characters", "loc": list(prefix), "msg": NUL_MESSAGE}]
         )
+    elif isinstance(exc, DataError | OverflowError):  # SQLite: OverflowError
+        exc = ValueOutOfRange()
     elif isinstance(exc, DatabaseError):
         if not database_unavailable(exc):
             return None  # a bug (missing table or column, bad SQL): a logged 500

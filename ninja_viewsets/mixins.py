@@ -21,7 +21,7 @@ an error answer or an exception leaves the database as it was.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import router
@@ -37,6 +37,18 @@ from ninja_viewsets._planning import plan_queryset
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NUL_MESSAGE, field_errors
 from ninja_viewsets.generics import _etag_matches
+
+if TYPE_CHECKING:  # the class a mixin is mixed into: a generic viewset
+    from ninja_viewsets.generics import GenericAPIView
+    from ninja_viewsets.viewsets import ViewSetMixin
+
+    class _Host(ViewSetMixin, GenericAPIView[Any]):
+        """What the mixins may use of ``self``: a ``GenericViewSet``'s attributes."""
+
+        paginator: Any
+
+else:
+    _Host = object
 
 __all__ = [
     "CreateModelMixin",
@@ -172,32 +184,32 @@ def _detail_url(view: Any, instance: Any) -> str | None:
         return None
 
 
-class ListModelMixin:
+class ListModelMixin(_Host):
     """``GET {prefix}/``: 200 with the (filtered) objects."""
 
     export_unpaginated: bool = False  # ?export=all streams every row (CSV, JSON Lines)
     export_chunk_size: int | None = None  # rows per fetch of a streamed list; None: setting
 
     async def list(self, request: HttpRequest, **kwargs: Any) -> Any:
-        queryset = await self.afilter_queryset(self.get_queryset())  # type: ignore[attr-defined]
-        queryset = plan_queryset(queryset, self.response_plan, columns=True)  # type: ignore[attr-defined]
+        queryset = await self.afilter_queryset(self.get_queryset())
+        queryset = plan_queryset(queryset, self.response_plan, columns=True)
         if streams_list(self, request):  # a streamed export: see ninja_viewsets.renderers
             return stream_queryset(
-                self.accepted_renderer,  # type: ignore[attr-defined]
-                self.get_output_schema(),  # type: ignore[attr-defined]
+                self.accepted_renderer,  # type: ignore[arg-type]  # set: streams_list() is True
+                self.get_output_schema(),
                 queryset,
                 request,
                 chunk_size=self.export_chunk_size or get_setting("EXPORT_CHUNK_SIZE"),
                 filename=getattr(self, "basename", None),
-                sync=self.response_plan.sync,  # type: ignore[attr-defined]
+                sync=self.response_plan.sync,
             )
-        page = await self.paginate_queryset(queryset)  # type: ignore[attr-defined]
+        page = await self.paginate_queryset(queryset)
         if page is not None:
             return page
         return [obj async for obj in queryset]
 
 
-class CreateModelMixin:
+class CreateModelMixin(_Host):
     """``POST {prefix}/``: validate ``input_schema``, ``perform_create``, 201 with the object."""
 
     saved_object: Any = None  # what the library's perform_create saved in this request
@@ -206,20 +218,20 @@ class CreateModelMixin:
         if type(self).perform_create is CreateModelMixin.perform_create:
             instance = await self.perform_create(payload)
         else:  # the user's hook: DRF's way (no return) saves through super().perform_create()
-            if self.write_transaction is not None:  # type: ignore[attr-defined]
-                await self.write_transaction.begin()  # type: ignore[attr-defined]
+            if self.write_transaction is not None:
+                await self.write_transaction.begin()
             instance = await acall(self.perform_create, payload)
             if instance is None:
                 instance = self.saved_object
             if instance is None:
                 raise _returned_none(self, "perform_create", "Model.objects.acreate(...)")
-        if self.optimistic_concurrency:  # type: ignore[attr-defined]
-            self.set_etag(instance)  # type: ignore[attr-defined]
+        if self.optimistic_concurrency:
+            self.set_etag(instance)
         response = getattr(self, "response", None)
         if response is not None:
             for header, value in self.get_success_headers(instance).items():
                 response[header] = value
-        return respond(201, await self.refetch(instance))  # type: ignore[attr-defined]
+        return respond(201, await self.refetch(instance))
 
     def get_success_headers(self, instance: Any) -> dict[str, str]:
         """Headers of the 201: ``Location``, the new object's URL, when the viewset has a
@@ -233,18 +245,18 @@ class CreateModelMixin:
         ``values`` set more fields, as DRF's ``serializer.save(owner=request.user)``:
         ``await super().perform_create(data, owner=self.request.user)``.
         """
-        model = self.get_queryset().model  # type: ignore[attr-defined]
+        model = self.get_queryset().model
         concrete, many = model_values(model, data)
         nesting = getattr(self, "nesting", None)
         if nesting is not None:  # the parent comes from the URL, never from the body
             fk = model._meta.get_field(nesting.fk_name)
             concrete.pop(fk.name, None)
-            concrete[fk.attname] = self.parent_object.pk  # type: ignore[attr-defined]
+            concrete[fk.attname] = self.parent_object.pk
         if values:
             _merge(model, concrete, many, values)
         check_strings(self, model, concrete)
         manager = model._default_manager
-        transaction = self.write_transaction  # type: ignore[attr-defined]
+        transaction = self.write_transaction
         if transaction is not None:  # the request's transaction begins with this hop
 
             def write() -> Any:
@@ -265,13 +277,13 @@ class CreateModelMixin:
         return instance
 
 
-class RetrieveModelMixin:
+class RetrieveModelMixin(_Host):
     """``GET {prefix}/{lookup}/``: 200 with the object, 404 when missing."""
 
     async def retrieve(self, request: HttpRequest, **kwargs: Any) -> Any:
-        instance = await self.get_object()  # type: ignore[attr-defined]
-        if self.optimistic_concurrency:  # type: ignore[attr-defined]
-            etag = self.set_etag(instance)  # type: ignore[attr-defined]
+        instance = await self.get_object()
+        if self.optimistic_concurrency:
+            etag = self.set_etag(instance)
             if _etag_matches(request.headers.get("If-None-Match", ""), etag):
                 not_modified = HttpResponseNotModified()
                 not_modified["ETag"] = etag
@@ -279,20 +291,20 @@ class RetrieveModelMixin:
         return instance
 
 
-class UpdateModelMixin:
+class UpdateModelMixin(_Host):
     """``PUT`` validates the whole body, ``PATCH`` only what is sent; never creates."""
 
     partial: bool = False
 
     async def update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         self.partial = bool(kwargs.pop("partial", False))
-        transaction = self.write_transaction  # type: ignore[attr-defined]
-        if transaction is not None and self.optimistic_concurrency:  # type: ignore[attr-defined]
+        transaction = self.write_transaction
+        if transaction is not None and self.optimistic_concurrency:
             await transaction.begin()  # write_guard()'s lock nests in it
         overridden = type(self).perform_update is not UpdateModelMixin.perform_update
-        async with self.write_guard():  # type: ignore[attr-defined]
-            instance = await self.get_object()  # type: ignore[attr-defined]
-            self.check_preconditions(instance)  # type: ignore[attr-defined]
+        async with self.write_guard():
+            instance = await self.get_object()
+            self.check_preconditions(instance)
             if not overridden:
                 instance = await self.perform_update(instance, payload)
             else:
@@ -300,9 +312,9 @@ class UpdateModelMixin:
                     await transaction.begin()
                 saved = await acall(self.perform_update, instance, payload)
                 instance = instance if saved is None else saved  # DRF's way: no return
-        if self.optimistic_concurrency:  # type: ignore[attr-defined]
-            self.set_etag(instance)  # type: ignore[attr-defined]
-        return await self.reload_relations(instance, stale=overridden)  # type: ignore[attr-defined]
+        if self.optimistic_concurrency:
+            self.set_etag(instance)
+        return await self.reload_relations(instance, stale=overridden)
 
     async def partial_update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         return await self.update(request, payload, partial=True, **kwargs)
@@ -320,7 +332,7 @@ class UpdateModelMixin:
         for attr, value in concrete.items():
             setattr(instance, attr, value)
         fields = list(concrete)
-        transaction = self.write_transaction  # type: ignore[attr-defined]
+        transaction = self.write_transaction
         if transaction is not None:  # the request's transaction begins with this hop
 
             def write() -> None:
@@ -343,16 +355,16 @@ class UpdateModelMixin:
         return instance
 
 
-class DestroyModelMixin:
+class DestroyModelMixin(_Host):
     """``DELETE {prefix}/{lookup}/``: 204 with an empty body."""
 
     async def destroy(self, request: HttpRequest, **kwargs: Any) -> Any:
-        transaction = self.write_transaction  # type: ignore[attr-defined]
-        if transaction is not None and self.optimistic_concurrency:  # type: ignore[attr-defined]
+        transaction = self.write_transaction
+        if transaction is not None and self.optimistic_concurrency:
             await transaction.begin()  # write_guard()'s lock nests in it
-        async with self.write_guard():  # type: ignore[attr-defined]
-            instance = await self.get_object()  # type: ignore[attr-defined]
-            self.check_preconditions(instance)  # type: ignore[attr-defined]
+        async with self.write_guard():
+            instance = await self.get_object()
+            self.check_preconditions(instance)
             if type(self).perform_destroy is DestroyModelMixin.perform_destroy:
                 await self.perform_destroy(instance)
             else:
@@ -362,7 +374,7 @@ class DestroyModelMixin:
         return respond(204, None)
 
     async def perform_destroy(self, instance: Any) -> None:
-        transaction = self.write_transaction  # type: ignore[attr-defined]
+        transaction = self.write_transaction
         if transaction is not None:
             await transaction.run(instance.delete)
         else:

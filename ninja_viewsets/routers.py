@@ -32,26 +32,27 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
-from django.urls import register_converter
-from django.urls.converters import StringConverter
 from ninja import Router
-from ninja.errors import ConfigError
 from pydantic import BaseModel
 
-from ninja_viewsets._ninja import Param, operation_of, plant_path_view
-from ninja_viewsets._openapi import error_responses, operation_ident, standard_summary
+from ninja_viewsets._fallback import plant_fallback
+from ninja_viewsets._ninja import is_frozen, operation_of, plant_path_view, restoring_path_views
 from ninja_viewsets._operations import ViewSetOperation, ViewSetPathView
-from ninja_viewsets._plans import ActionConfig, OperationPlan, PathPlan, Plan, resolve_action
-from ninja_viewsets._schemas import check_component_names
-from ninja_viewsets._signature import (
-    OPERATION_OPTIONS,
-    STANDARD_ACTIONS,
-    OperationSpec,
-    build_spec,
-    make_endpoint,
-    schema_classes,
+from ninja_viewsets._plans import (
+    ActionConfig,
+    OperationPlan,
+    PathPlan,
+    Plan,
+    check_schema_names,
+    lookup_converter,
+    plan_operation,
+    resolve_action,
+    split_initkwargs,
 )
-from ninja_viewsets.decorators import is_action, pretty_name
+from ninja_viewsets._signature import (
+    STANDARD_ACTIONS,
+    build_spec,
+)
 from ninja_viewsets.generics import lookup_type
 from ninja_viewsets.nesting import Nesting, RegisteredViewSet
 from ninja_viewsets.viewsets import ViewSet
@@ -166,25 +167,20 @@ class SimpleRouter(Router):
         nesting: Nesting | None = None,
         top: bool = True,
     ) -> RegisteredViewSet:
-        too_late = ImproperlyConfigured(
-            f"Cannot register {viewset.__name__} under {prefix!r}: the API's URLs were "
-            f"already built (api.urls was read, e.g. by the URLconf). Register every "
-            f"viewset before `api.urls` is read: at import time, next to the router."
-        )
-        # Ninja 1.6+ freezes a mounted router once api.urls is read (ConfigError below);
-        # on 1.5 nothing stops it, but the views it built would never see the new routes
-        if any(getattr(view, "urls_built", False) for view in self.path_operations.values()):
-            raise too_late
+        if is_frozen(self) or any(  # Ninja 1.6+ froze it; on 1.5 its views were built
+            getattr(view, "urls_built", False) for view in self.path_operations.values()
+        ):
+            raise ImproperlyConfigured(
+                f"Cannot register {viewset.__name__} under {prefix!r}: the API's URLs were "
+                f"already built (api.urls was read, e.g. by the URLconf). Register every "
+                f"viewset before `api.urls` is read: at import time, next to the router."
+            )
         plan = self.plan(prefix, viewset, basename, nesting=nesting)
-        try:
-            self.apply(plan)
-        except ConfigError as exc:
-            if "frozen" not in str(exc):
-                raise
-            raise too_late from None
+        self.apply(plan)
         handle = RegisteredViewSet(self, prefix, viewset, basename, nesting)
         handle.top = top
         self.registry.append(handle)
+        plant_fallback(self)  # unrouted URLs: JSON 404 / the route with the slash (_fallback)
         return handle
 
     def plan(
@@ -236,7 +232,7 @@ class SimpleRouter(Router):
             name: (lookup_tp if name == lookup else parents.get(name, str))
             for name in _PATH_PARAM.findall(path)
         }
-        attributes, options = _split_initkwargs(viewset, initkwargs)
+        attributes, options = split_initkwargs(viewset, initkwargs)
         attributes["action_map"] = mapping
         if nesting is not None:
             attributes["nesting"] = nesting
@@ -248,72 +244,22 @@ class SimpleRouter(Router):
             spec = build_spec(
                 viewset, action, dict(path_types), attributes, dict(options), probe=config.instance
             )
-            _check_schema_names(viewset, spec, schema_names)
+            check_schema_names(viewset, spec, schema_names)
             # one action on several methods: the first keeps {basename}_{action}
             suffix = f"_{method}" if action in seen_actions else ""
             seen_actions.add(action)
             operations.append(
-                self._plan_operation(
+                plan_operation(
                     viewset, method.upper(), spec, config, attributes, ident, url_name, suffix
                 )
             )
         return PathPlan(path, tuple(operations), viewset, attributes)
 
-    def _plan_operation(
-        self,
-        viewset: type[Any],
-        method: str,
-        spec: OperationSpec,
-        config: ActionConfig,
-        attributes: dict[str, Any],
-        ident: str,
-        url_name: str | None,
-        suffix: str,
-    ) -> OperationPlan:
-        options = dict(spec.options)
-        default_id = f"{operation_ident(ident)}_{spec.action}"
-        operation_id = options.pop("operation_id", default_id) + suffix
-        if "summary" in options:
-            summary = options.pop("summary")
-        elif is_action(getattr(viewset, spec.action, None)) and attributes.get("name"):
-            summary = attributes["name"]
-        else:
-            summary = standard_summary(config, spec.action) or pretty_name(spec.action)
-        extra = options.pop("openapi_extra", None) or {}
-        errors = error_responses(config, spec, method)
-        openapi_extra = {**extra, "responses": {**errors, **extra.get("responses", {})}}
-        if config.optional_credentials:  # anonymous requests reach the viewset: `{}`
-            openapi_extra["security"] = [*extra.get("security", []), {}]
-        options.update(
-            response=spec.response,
-            operation_id=operation_id,
-            summary=summary,
-            description=spec.description,
-            tags=options.pop("tags", [ident]),
-            url_name=url_name,
-            auth=config.auth,
-            openapi_extra=openapi_extra,
-        )
-        endpoint = make_endpoint(viewset, spec, attributes, name=operation_id)
-        return OperationPlan([method], endpoint, options, spec)
-
     def apply(self, plan: Plan) -> None:
-        """Add ``plan``'s operations to Ninja, all or none."""
-        undo = [
-            (key, view, list(view.operations), view.__class__)
-            for key, view in self.path_operations.items()
-        ]
-        try:
+        """Add ``plan``'s operations to Ninja, all or none (a failure restores the views)."""
+        with restoring_path_views(self):
             for path in plan.paths:
                 self.apply_path(path)
-        except BaseException:
-            known = {key for key, *_ in undo}
-            for key in [k for k in self.path_operations if k not in known]:
-                del self.path_operations[key]
-            for _key, view, operations, cls in undo:
-                view.operations[:] = operations
-                view.__class__ = cls
-            raise
         self._schema_names = plan.schema_names
 
     def apply_path(self, plan: PathPlan) -> ViewSetPathView:
@@ -326,32 +272,6 @@ class SimpleRouter(Router):
                 raise AssertionError(f"Ninja put {plan.path!r} under another key")
         view.set_fallback(plan.viewset, plan.attributes)
         return view
-
-    def register_path(
-        self,
-        viewset: type[Any],
-        *,
-        detail: bool,
-        mapping: dict[str, str],
-        basename: str | None,
-        url_name: str | None,
-        initkwargs: dict[str, Any],
-    ) -> PathPlan:
-        """Route one URL (``/`` or ``/{lookup}``) of ``viewset``: what ``as_view()`` serves."""
-        lookup, _ = self.get_lookup(viewset)
-        path = "/{" + lookup + "}" if detail else "/"
-        schema_names = dict(self._schema_names)
-        plan = self.plan_path(
-            viewset,
-            path,
-            mapping,
-            basename=basename,
-            url_name=url_name,
-            initkwargs=initkwargs,
-            schema_names=schema_names,
-        )
-        self.apply(Plan(viewset, basename or "", (plan,), schema_names))
-        return plan
 
     # -- the route table -----------------------------------------------------------------
 
@@ -478,51 +398,3 @@ class DefaultRouter(SimpleRouter):
 
 class APIRootView(ViewSet):
     """The list URL of every resource of this API."""
-
-
-def _split_initkwargs(
-    viewset: type[Any], initkwargs: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``(viewset attributes, Ninja operation options)`` of a route's initkwargs."""
-    attributes, options = {}, {}
-    for key, value in initkwargs.items():
-        if key in OPERATION_OPTIONS or key == "paginate":
-            options[key] = value
-        elif key in _VIEW_ATTRIBUTES or hasattr(viewset, key):
-            attributes[key] = value
-        else:
-            raise TypeError(
-                f"{viewset.__name__}: @action received {key!r}, which is neither an "
-                f"attribute of the viewset nor an operation option "
-                f"({', '.join(sorted(OPERATION_OPTIONS))})."
-            )
-    return attributes, options
-
-
-_converters: dict[str, str] = {}
-
-
-def lookup_converter(regex: str) -> str:
-    """The name of a Django path converter matching ``regex`` (registered once per regex)."""
-    if regex not in _converters:
-        try:
-            re.compile(regex)
-        except re.error as exc:
-            raise ImproperlyConfigured(
-                f"lookup_value_regex {regex!r} is not a valid regular expression: {exc}."
-            ) from None
-        name = f"nvlookup{len(_converters)}"
-        register_converter(type(name, (StringConverter,), {"regex": regex}), name)
-        _converters[regex] = name
-    return _converters[regex]
-
-
-def _check_schema_names(
-    viewset: type[Any], spec: OperationSpec, known: dict[str, type[BaseModel]]
-) -> None:
-    """OpenAPI keys components by class name: two different classes must not share one."""
-    classes = schema_classes(spec.response)
-    for param in spec.parameters:
-        if not isinstance(param.default, Param):  # query models are flattened: no component
-            classes += schema_classes(param.annotation)
-    check_component_names(viewset, classes, known)

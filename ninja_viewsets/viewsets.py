@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError
 from django.db import router as db_router
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils.functional import classproperty
+from pydantic import ValidationError as PydanticValidationError
 
 from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction, acall
@@ -450,22 +451,34 @@ class ViewSetMixin:
         )
 
     async def ahandle_exception(self, exc: Exception) -> HttpResponseBase:
-        """:meth:`handle_exception`, after naming the field of a foreign key that failed."""
-        if isinstance(exc, IntegrityError) and "foreign key" in str(exc).lower():
-            explained = await self.explain_integrity_error(exc)
-            if explained is not None:
-                exc = explained
+        """:meth:`handle_exception`, after naming the field of a related id that failed.
+
+        The database checks foreign keys at commit (PostgreSQL and SQLite defer them), so a
+        write naming a missing row fails late: at the commit, or earlier when the response
+        reads the relation. When a write request fails that way, its related ids are checked
+        (after the rollback, so the common path costs no query): any that names no row is a
+        422 at its field.
+        """
+        if self.body_param is not None and _may_be_a_missing_row(exc):
+            request = getattr(self, "request", None)
+            if request is not None and request.method in _WRITES:
+                explained = await self.explain_missing_related()
+                if explained is not None:
+                    exc = explained
         elif isinstance(exc, IntegrityError):  # one unique field of a derived schema: its 422
             exc = unique_field_error(self, exc) or exc
         return self.handle_exception(exc)
 
-    async def explain_integrity_error(self, exc: IntegrityError) -> Exception | None:
-        """A 422 naming the fields whose related ids do not exist (after the write failed)."""
+    async def explain_missing_related(self) -> Exception | None:
+        """A 422 naming the fields whose related ids in the body do not exist, or ``None``."""
         payload = self.params.get(self.body_param) if self.body_param else None
         model = getattr(getattr(self, "queryset", None), "model", None)
-        if payload is None or model is None:
+        if payload is None or model is None or not hasattr(payload, "model_dump"):
             return None
-        errors = await mixins.missing_related(model, payload)
+        try:
+            errors = await mixins.missing_related(model, payload)
+        except (DatabaseError, OverflowError, ValueError, TypeError):  # ids it cannot look up
+            return None
         return field_errors(errors, ("body", str(self.body_param))) if errors else None
 
     # -- permissions ---------------------------------------------------------------------
@@ -621,6 +634,16 @@ def reverse_in_api(
 
 
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _may_be_a_missing_row(exc: Exception) -> bool:
+    """A foreign key refused at commit, or a relation the response could not read (Django's
+    ``RelatedObjectDoesNotExist``, also wrapped in pydantic's error while rendering)."""
+    if isinstance(exc, IntegrityError):
+        return "foreign key" in str(exc).lower()
+    if isinstance(exc, ObjectDoesNotExist):
+        return True
+    return isinstance(exc, PydanticValidationError)  # the response could not be rendered
 
 
 def _is_library(handler: Any) -> bool:

@@ -483,6 +483,48 @@ def test_generics(client, db):
     assert client.put("/authors/", {"name": "x"}).status_code == 405
 
 
+@pytest.mark.urls("docs.src.errors")
+def test_errors(client, books, settings):
+    author = books[0].author_id
+    body = {"title": " Dune Messiah ", "year": 3000, "isbn": "0000000007", "author_id": author}
+    r = client.post("/api/books/", body)
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "payload", "year"]
+    r = client.post("/api/books/", {**body, "year": 1969})
+    assert r.status_code == 201 and r.json()["title"] == "Dune Messiah"  # stripped
+    body["year"] = 1969
+    r = client.post("/api/books/", {**body, "isbn": "0000000008", "author_id": 999999})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "payload", "author_id"]
+    r = client.post("/api/books/", {**body, "isbn": "x" * 14})
+    assert r.status_code == 422 and r.json()["detail"][0]["type"] == "string_too_long"
+    r = client.get(f"/api/books/{books[0].id}/")
+    assert r.headers["Cache-Control"] == "max-age=60"
+    r = client.post(f"/api/books/{books[0].id}/reprint/")
+    assert r.status_code == 201 and r.json()["year"] == 2026
+    assert r.headers["Location"] == f"http://testserver/api/books/{r.json()['id']}/"
+    from docs.src.errors import OutOfStock, handle_errors
+
+    assert handle_errors(OutOfStock("No copies left."), {}).status_code == 409
+    settings.NINJA_VIEWSETS = {"EXCEPTION_HANDLER": "docs.src.errors.handle_errors"}
+    assert client.get("/api/books/999999/").status_code == 404  # the library's answer
+
+
+def test_default_auth(books, user, settings):
+    from docs.src import default_auth
+    from ninja_viewsets.testing import APIClient
+
+    settings.NINJA_VIEWSETS = default_auth.NINJA_VIEWSETS
+    client = APIClient(default_auth.make_api())
+    assert client.get("/profile/").json() == {"user": None}
+    good = base64.b64encode(b"alice:pw").decode()
+    r = client.get("/profile/", headers={"Authorization": f"Basic {good}"})
+    assert r.json() == {"user": "alice"}
+    bad = base64.b64encode(b"alice:wrong").decode()
+    r = client.get("/profile/", headers={"Authorization": f"Basic {bad}"})
+    assert r.status_code == 401 and r.json()["detail"] == "Invalid username/password."
+    assert r.headers["WWW-Authenticate"] == 'Basic realm="api"'
+
+
 @pytest.mark.urls("docs.src.schemas")
 def test_schemas(client, books, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -196,3 +196,361 @@ def test_database_outage_is_503_with_retry_after(client, db):
 def test_conflict_messages(message, detail, code):
     conflict = conflict_from(Exception(message))
     assert detail in conflict.detail and conflict.code == code
+
+
+# -- errors that name the field ----------------------------------------------------------------
+
+from django.core.exceptions import NON_FIELD_ERRORS  # noqa: E402
+from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import JsonResponse  # noqa: E402
+from ninja import Router  # noqa: E402
+from ninja.errors import HttpError  # noqa: E402
+
+from ninja_viewsets import ViewSet, action  # noqa: E402
+from ninja_viewsets.exceptions import (  # noqa: E402
+    NotFound,
+    ValidationError,
+    exception_handler,
+)
+
+
+class AuthorIO(Schema):
+    name: str
+
+
+class AuthorOut(Schema):
+    id: int
+    name: str
+
+
+class CheckedViewSet(ModelViewSet):
+    """Hooks that refuse with field errors, Django's way and the library's."""
+
+    queryset = Author.objects.order_by("id")
+    input_schema = AuthorIO
+    output_schema = AuthorOut
+
+    def perform_create(self, data):  # sync: Django's full_clean() in the ORM thread
+        if data.name == "django":
+            raise DjangoValidationError({"name": ["Reserved.", "Pick another."]})
+        if data.name == "clean":  # what a model's clean() raises: the whole object
+            raise DjangoValidationError("Authors need a surname.", code="surname")
+        if data.name == "mixed":
+            raise DjangoValidationError({NON_FIELD_ERRORS: ["Inconsistent."], "name": ["No."]})
+        if data.name == "ours":
+            raise ValidationError({"name": "Taken.", "non_field_errors": ["Try later."]})
+        tag = Tag(name=data.name)
+        tag.full_clean()  # a slug: "not a slug" fails at name
+        return Author.objects.create(name=data.name)
+
+
+class TagOnlyViewSet(ModelViewSet):
+    queryset = Tag.objects.order_by("id")
+    input_schema = TagIO
+    output_schema = TagOut
+
+
+class CustomError(Exception):
+    pass
+
+
+class HandledError(Exception):
+    pass
+
+
+class Bugs(ViewSet):
+    """Exceptions of every kind, for the handlers."""
+
+    @action(detail=False)
+    async def missing_column(self, request) -> dict[str, str]:
+        await Tag.objects.extra(select={"x": "no_such_column"}).afirst()
+        return {}
+
+    @action(detail=False)
+    async def unreachable(self, request) -> dict[str, str]:
+        raise Unreachable("could not receive data from server")
+
+    @action(detail=False)
+    async def locked(self, request) -> dict[str, str]:
+        raise OperationalError("database is locked")
+
+    @action(detail=False)
+    async def custom(self, request) -> dict[str, str]:
+        raise CustomError("mine")
+
+    @action(detail=False)
+    async def handled(self, request) -> dict[str, str]:
+        raise HandledError("for the API's own handler")
+
+    @action(detail=False)
+    async def not_found(self, request) -> dict[str, str]:
+        raise NotFound("Nothing here.")
+
+    @action(detail=False)
+    async def http_error(self, request) -> dict[str, str]:
+        raise HttpError(418, "I'm a teapot")
+
+    @action(detail=False)
+    async def crash(self, request) -> dict[str, str]:
+        raise RuntimeError("secret internals")
+
+
+class Unreachable(OperationalError):
+    sqlstate = "08006"  # connection_failure, as psycopg reports it
+
+
+class OwnHandler(Bugs):
+    def handle_exception(self, exc):
+        if isinstance(exc, CustomError):
+            return JsonResponse({"detail": "handled by the viewset"}, status=400)
+        return super().handle_exception(exc)
+
+
+def project_handler(exc, context):
+    if isinstance(exc, CustomError):
+        view = type(context["view"]).__name__
+        return JsonResponse(
+            {"detail": f"handled for {view}", "path": context["request"].path}, status=409
+        )
+    response = exception_handler(exc, context)
+    if response is not None:
+        response["X-Handled"] = "project"
+    return response
+
+
+class RawWriter(ModelViewSet):
+    """A hook that writes what it likes: the database's own refusal is still a 422."""
+
+    queryset = Author.objects.order_by("id")
+    input_schema = AuthorIO
+    output_schema = AuthorOut
+
+    async def perform_create(self, data):
+        return await Author.objects.acreate(name=data.name.replace("_", "\x00"))
+
+
+router2 = DefaultRouter()
+router2.register("checked", CheckedViewSet, basename="checked")
+router2.register("tagonly", TagOnlyViewSet, basename="tagonly")
+router2.register("bugs", Bugs, basename="bugs")
+router2.register("own", OwnHandler, basename="own")
+router2.register("raw", RawWriter, basename="raw")
+api2 = NinjaAPI(urls_namespace="exceptions2")
+api2.add_router("/", router2)
+later = DefaultRouter()
+later.register("later", TagOnlyViewSet, basename="later")
+api2.add_router("/v2/", later)  # mounted after router2's catch-all: still served
+plain = Router()
+
+
+@plain.get("/ping")
+def ping(request):
+    return {"pong": True}
+
+
+api2.add_router("/plain/", plain)
+
+
+@api2.exception_handler(HandledError)
+def handled_error(request, exc):
+    return api2.create_response(request, {"detail": "the API's handler"}, status=400)
+
+
+@api2.exception_handler(NotFound)
+def not_found(request, exc):
+    return api2.create_response(request, {"detail": "API-wide 404", "was": exc.detail}, status=404)
+
+
+urlpatterns.append(path("api2/", api2.urls))
+
+
+def locs(r) -> list[tuple[list, str]]:
+    return [(e["loc"], e["msg"]) for e in r.json()["detail"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "django",
+            [
+                (["body", "payload", "name"], "Reserved."),
+                (["body", "payload", "name"], "Pick another."),
+            ],
+        ),
+        ("clean", [(["body", "payload"], "Authors need a surname.")]),
+        ("mixed", [(["body", "payload"], "Inconsistent."), (["body", "payload", "name"], "No.")]),
+        ("ours", [(["body", "payload", "name"], "Taken."), (["body", "payload"], "Try later.")]),
+        (
+            "not a slug",
+            [
+                (
+                    ["body", "payload", "name"],
+                    "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.",
+                )
+            ],
+        ),
+    ],
+)
+def test_validation_errors_from_hooks_are_422_at_their_field(client, db, name, expected):
+    r = client.post("/api2/checked/", {"name": name})
+    assert r.status_code == 422, r
+    assert locs(r) == expected
+    assert not Author.objects.exists()
+
+
+def test_django_validation_error_keeps_its_code(client, db):
+    r = client.post("/api2/checked/", {"name": "clean"})
+    assert r.json()["detail"][0]["type"] == "surname"
+
+
+def test_over_long_string_is_422_at_its_field_before_the_write(client, db):
+    r = client.post("/api2/tagonly/", {"name": "x" * 51})
+    assert r.status_code == 422, r
+    assert r.json() == {
+        "detail": [
+            {
+                "type": "string_too_long",
+                "loc": ["body", "payload", "name"],
+                "msg": "Ensure this value has at most 50 characters.",
+            }
+        ]
+    }
+    tag = Tag.objects.create(name="short")
+    r = client.patch(f"/api2/tagonly/{tag.pk}/", {"name": "y" * 60})
+    assert r.status_code == 422 and locs(r) == [
+        (["body", "payload", "name"], "Ensure this value has at most 50 characters.")
+    ]
+    assert Tag.objects.get(pk=tag.pk).name == "short"
+    assert client.post("/api2/tagonly/", {"name": "z" * 50}).status_code == 201
+
+
+def test_nul_character_is_422_that_says_so(client, db):
+    r = client.post("/api2/tagonly/", {"name": "a\x00b"})
+    assert r.status_code == 422, r
+    assert r.json()["detail"] == [
+        {
+            "type": "null_characters",
+            "loc": ["body", "payload", "name"],
+            "msg": "Null characters are not allowed.",
+        }
+    ]
+    assert not Tag.objects.exists()
+
+
+# -- database errors classified --------------------------------------------------------------
+
+
+def test_missing_column_is_a_logged_500_not_a_503(client, db, caplog):
+    r = client.get("/api2/bugs/missing_column/")
+    assert r.status_code == 500, r
+    assert r.json() == {"detail": "A server error occurred.", "code": "server_error"}
+    assert "Retry-After" not in r.headers
+    [record] = [rec for rec in caplog.records if rec.name == "ninja_viewsets"]
+    assert record.levelname == "ERROR" and record.exc_info is not None
+    assert "no_such_column" in str(record.exc_info[1])
+
+
+@pytest.mark.parametrize("url", ["/api2/bugs/unreachable/", "/api2/bugs/locked/"])
+def test_unreachable_or_locked_database_is_503(client, db, url):
+    r = client.get(url)
+    assert r.status_code == 503, r
+    assert r.headers["Retry-After"] == "5"
+    assert r.json()["code"] == "service_unavailable"
+
+
+# -- the exception handler -------------------------------------------------------------------
+
+
+def test_unhandled_exception_is_a_json_500_logged_with_its_traceback(client, caplog):
+    r = client.get("/api2/bugs/crash/")
+    assert r.status_code == 500
+    assert r.json() == {"detail": "A server error occurred.", "code": "server_error"}
+    assert "secret" not in r.content.decode()
+    [record] = [rec for rec in caplog.records if rec.name == "ninja_viewsets"]
+    assert record.levelname == "ERROR"
+    assert record.getMessage() == "Internal server error in Bugs.crash"
+    assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
+
+
+def test_with_debug_on_ninja_shows_the_traceback(client, settings):
+    settings.DEBUG = True
+    r = client.get("/api2/bugs/crash/")
+    assert r.status_code == 500
+    assert "RuntimeError: secret internals" in r.content.decode()
+
+
+def test_handlers_added_to_the_api_still_receive_their_types(client):
+    r = client.get("/api2/bugs/handled/")
+    assert r.status_code == 400 and r.json() == {"detail": "the API's handler"}
+    r = client.get("/api2/bugs/not_found/")  # even one of the library's own exceptions
+    assert r.status_code == 404 and r.json() == {"detail": "API-wide 404", "was": "Nothing here."}
+    r = client.get("/api2/bugs/http_error/")  # Ninja's own HttpError: Ninja's answer
+    assert r.status_code == 418 and r.json() == {"detail": "I'm a teapot"}
+
+
+def test_project_exception_handler_setting(client, settings):
+    settings.NINJA_VIEWSETS = {"EXCEPTION_HANDLER": "tests.test_exceptions.project_handler"}
+    r = client.get("/api2/bugs/custom/")
+    assert r.status_code == 409
+    assert r.json() == {"detail": "handled for Bugs", "path": "/api2/bugs/custom/"}
+    r = client.get("/api2/bugs/locked/")  # the default answer, adjusted
+    assert r.status_code == 503 and r.headers["X-Handled"] == "project"
+    r = client.get("/api2/bugs/crash/")  # None: still the JSON 500
+    assert r.status_code == 500 and r.json()["code"] == "server_error"
+
+
+def test_viewset_may_override_handle_exception(client):
+    r = client.get("/api2/own/custom/")
+    assert r.status_code == 400 and r.json() == {"detail": "handled by the viewset"}
+    assert client.get("/api2/own/locked/").status_code == 503  # super() for the rest
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nul_refused_by_postgresql_in_a_hook_is_422(client):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite stores NUL characters")
+    r = client.post("/api2/raw/", {"name": "a_b"})
+    assert r.status_code == 422, r
+    assert r.json()["detail"] == [
+        {
+            "type": "null_characters",
+            "loc": ["body", "payload"],
+            "msg": "Null characters are not allowed.",
+        }
+    ]
+    assert not Author.objects.exists()
+
+
+# -- URLs no route matches: JSON, never Django's HTML page -------------------------------------
+
+
+def test_unknown_url_under_the_api_is_a_json_404(client, db):
+    for url in ("/api2/nope/", "/api2/nope", "/api2/checked/1/nope/deeper"):
+        r = client.get(url)
+        assert r.status_code == 404, (url, r)
+        assert r.json() == {"detail": f"Not found: {url}", "code": "not_found"}
+    assert client.post("/api2/nope", {}).status_code == 404
+
+
+def test_routed_url_without_its_trailing_slash_is_served(client, db, settings):
+    settings.DEBUG = True  # Django's APPEND_SLASH raises RuntimeError for a POST here
+    r = client.post("/api2/tagonly", {"name": "slashless"})
+    assert r.status_code == 201, r
+    tag = Tag.objects.get(name="slashless")
+    assert client.get("/api2/tagonly").json()[0]["name"] == "slashless"
+    assert client.get(f"/api2/tagonly/{tag.pk}").json() == {"id": tag.pk, "name": "slashless"}
+    assert client.patch(f"/api2/tagonly/{tag.pk}", {"name": "s2"}).status_code == 200
+    assert client.delete(f"/api2/tagonly/{tag.pk}").status_code == 204
+
+
+def test_routes_mounted_after_the_catch_all_are_served(client, db):
+    assert client.get("/api2/v2/later/").status_code == 200
+    assert client.get("/api2/plain/ping").json() == {"pong": True}
+    assert client.get("/api2/v2/nothing/here/").json()["code"] == "not_found"
+
+
+def test_the_catch_all_is_not_in_openapi():
+    paths = api2.get_openapi_schema(path_prefix="")["paths"]
+    assert not [p for p in paths if "rest" in p]

@@ -57,7 +57,7 @@ def nested(a_viewset, *, prefix="a", trailing_slash=True, depth=3):
 
 def routes(api):
     """The router's routes, in order, once each (Ninja's docs and own root left out)."""
-    own = {"openapi-json", "openapi-view", "api-root"}
+    own = {"openapi-json", "openapi-view", "api-root", "ninja-viewsets-fallback"}
     return list(dict.fromkeys(str(p.pattern) for p in api.urls[0] if p.name not in own))
 
 
