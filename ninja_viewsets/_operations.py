@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from pydantic import BaseModel
 
 from ninja_viewsets._auth import anonymous_as_none
+from ninja_viewsets._formats import renderer_classes_of
 from ninja_viewsets._ninja import SeamOperation, SeamPathView
 from ninja_viewsets.exceptions import APIException, MethodNotAllowed, ParseError, RequestTooLarge
 from ninja_viewsets.renderers import current_operation
@@ -154,10 +155,11 @@ class ViewSetPathView(SeamPathView):
         fields. The user is the session's (an ``auth`` of the operation is not run here).
         """
         viewset = self.fallback_viewset
+        view = viewset(**self.fallback_attributes)
         metadata: dict[str, Any] = {
-            "name": viewset(**self.fallback_attributes).get_view_name(),
+            "name": view.get_view_name(),
             "description": getdoc(viewset) or "",
-            "renders": ["application/json"],
+            "renders": [renderer.media_type for renderer in renderer_classes_of(view)],
             "parses": ["application/json"],
         }
         actions = {}

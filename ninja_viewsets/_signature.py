@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query
 from pydantic import BaseModel
 
+from ninja_viewsets._formats import with_media_types
 from ninja_viewsets._ninja import DEFERRED_VALUES, NOT_SET, Param, PathParam, is_stream
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
 from ninja_viewsets._schemas import query_model
@@ -204,8 +205,12 @@ def build_spec(
             and (_is_library_method(handler) or not _declares_parameters(handler))
         )
     ):
-        return _standard_spec(probe, action, path_types, handler, options, description, custom)
-    return _user_spec(probe, action, path_types, handler, options, description, generic)
+        spec = _standard_spec(probe, action, path_types, handler, options, description, custom)
+    else:
+        spec = _user_spec(probe, action, path_types, handler, options, description, generic)
+    # CSV, JSON Lines...: their media types in OpenAPI
+    documented: OperationSpec = with_media_types(spec, probe)
+    return documented
 
 
 # the hooks the standard actions call, with the arguments they pass (after self)

@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_PAGINATION_CLASS": None,
     "DEFAULT_THROTTLE_CLASSES": [],
     "JSON_RENDERING": True,  # see ninja_viewsets.renderers
+    "DEFAULT_RENDERER_CLASSES": ["ninja_viewsets.renderers.JSONRenderer"],  # first: the default
+    "EXPORT_CHUNK_SIZE": 2000,  # rows per fetch of a streamed (CSV / JSON Lines) export
     "MAX_UPLOAD_SIZE": 10 * 1024 * 1024,  # bytes per uploaded file (413 past it); None: no limit
     # handler(exc, context) -> response or None (a 500); see ninja_viewsets.exceptions
     "EXCEPTION_HANDLER": "ninja_viewsets.exceptions.exception_handler",

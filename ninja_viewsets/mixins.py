@@ -32,7 +32,9 @@ from pydantic import BaseModel
 
 from ninja_viewsets._async import aatomic, acall
 from ninja_viewsets._compat import respond
+from ninja_viewsets._formats import stream_queryset, streams_list
 from ninja_viewsets._planning import plan_queryset
+from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NUL_MESSAGE, field_errors
 from ninja_viewsets.generics import _etag_matches
 
@@ -185,9 +187,22 @@ def _detail_url(view: Any, instance: Any) -> str | None:
 class ListModelMixin(_Host):
     """``GET {prefix}/``: 200 with the (filtered) objects."""
 
+    export_unpaginated: bool = False  # ?export=all streams every row (CSV, JSON Lines)
+    export_chunk_size: int | None = None  # rows per fetch of a streamed list; None: setting
+
     async def list(self, request: HttpRequest, **kwargs: Any) -> Any:
         queryset = await self.afilter_queryset(self.get_queryset())
         queryset = plan_queryset(queryset, self.response_plan, columns=True)
+        if streams_list(self, request):  # a streamed export: see ninja_viewsets.renderers
+            return stream_queryset(
+                self.accepted_renderer,  # type: ignore[arg-type]  # set: streams_list() is True
+                self.get_output_schema(),
+                queryset,
+                request,
+                chunk_size=self.export_chunk_size or get_setting("EXPORT_CHUNK_SIZE"),
+                filename=getattr(self, "basename", None),
+                sync=self.response_plan.sync,
+            )
         page = await self.paginate_queryset(queryset)
         if page is not None:
             return page

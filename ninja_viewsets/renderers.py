@@ -32,6 +32,10 @@ corpus of schemas (aliases, resolvers, unions, enums, ``Decimal``, ``UUID``, tim
 lists, ``by_alias`` / ``exclude_*``, ``json_encoders``, pagination envelopes).
 
 ``NINJA_VIEWSETS = {"JSON_RENDERING": False}`` turns it off (Ninja renders every response).
+
+Other formats: ``renderer_classes = [JSONRenderer, CSVRenderer, JSONLinesRenderer]`` on a
+viewset or an ``@action``, picked by ``?format=`` or ``Accept``; a CSV / JSON Lines list streams
+(see ``ninja_viewsets._formats`` and docs/exports.md).
 """
 
 from __future__ import annotations
@@ -50,6 +54,14 @@ from ninja import Schema
 from pydantic import BaseModel
 
 from ninja_viewsets._compat import NATIVE_STATUS, split_status
+from ninja_viewsets._formats import (
+    BaseRenderer,
+    CSVRenderer,
+    JSONLinesRenderer,
+    JSONRenderer,
+    NotAcceptable,
+    csv_columns,
+)
 from ninja_viewsets._ninja import (
     LEAF_SCHEMAS,
     RESPONSE_PREFIX,
@@ -72,7 +84,16 @@ from ninja_viewsets.conf import get_setting
 if TYPE_CHECKING:
     from pydantic_core import SchemaSerializer
 
-__all__ = ["current_operation", "render"]
+__all__ = [
+    "BaseRenderer",
+    "CSVRenderer",
+    "JSONLinesRenderer",
+    "JSONRenderer",
+    "NotAcceptable",
+    "csv_columns",
+    "current_operation",
+    "render",
+]
 
 #: The Ninja operation serving the current request (set by the viewset URL's dispatch).
 current_operation: ContextVar[Any] = ContextVar("ninja_viewsets_operation", default=None)

@@ -37,6 +37,7 @@ from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction, acall
 from ninja_viewsets._auth import ANONYMOUS, challenge, effective_auth
 from ninja_viewsets._compat import respond, split_status
+from ninja_viewsets._formats import BaseRenderer, negotiate, render_other, renderer_classes_of
 from ninja_viewsets._ninja import (
     NOT_SET,
     exception_handler_of,
@@ -122,6 +123,8 @@ class ViewSetMixin:
     throttle_scope: str | None = None  # for ScopedRateThrottle
     auth: Any = NOT_SET  # any Ninja auth; passed to every operation of this viewset
     atomic_writes: bool = True  # a write request, its hooks and rendering: one transaction
+    renderer_classes: Sequence[Any] | None = None  # None: NINJA_VIEWSETS default (JSON)
+    accepted_renderer: BaseRenderer | None = None  # per request: the negotiated format
 
     # route-level attributes, set by the router (or as_view initkwargs)
     basename: str | None = None
@@ -247,6 +250,7 @@ class ViewSetMixin:
         self.write_transaction = None
         apply_scope(self)
         try:
+            self.accepted_renderer = negotiate(request, renderer_classes_of(self))
             await self.initial(request)
             try:
                 multipart = spec.uploads and is_multipart(request)  # a body with files
@@ -291,6 +295,9 @@ class ViewSetMixin:
         else:
             call_kwargs = {k: v for k, v in params.items() if k in spec.accepts}
         result = await acall(handler, request, **call_kwargs)
+        renderer = self.accepted_renderer
+        if renderer is not None and not renderer.json:  # CSV, JSON Lines...: see _formats
+            return await render_other(self, renderer, result, spec)
         if spec.finalize:
             result = await self.finalize_result(result, spec)
         response: HttpResponseBase

@@ -16,6 +16,15 @@ from django.test import AsyncClient
 os.environ.setdefault("NINJA_SKIP_REGISTRY", "1")
 
 
+def _streamed(raw: Any) -> bytes:
+    """A streamed body (a CSV / JSON Lines export), read whole."""
+
+    async def read() -> bytes:
+        return b"".join([chunk async for chunk in raw.streaming_content])
+
+    return async_to_sync(read)()
+
+
 class Response:
     """What a test reads back: status, headers, JSON body."""
 
@@ -23,7 +32,7 @@ class Response:
         self.raw = raw
         self.status_code: int = raw.status_code
         self.headers = raw.headers
-        self.content: bytes = raw.content
+        self.content: bytes = _streamed(raw) if raw.streaming else raw.content
 
     def json(self) -> Any:
         return jsonlib.loads(self.content)

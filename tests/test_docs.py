@@ -555,3 +555,23 @@ def test_schemas(client, books, settings, tmp_path):
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "title", r
     r = client.post("/api/books/", body)
     assert r.status_code == 201 and r.json()["cover"] is None, r
+
+
+@pytest.mark.urls("docs.src.exports")
+def test_exports(client, books):
+    import csv
+    import io
+
+    r = client.get("/api/books/?format=csv")
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
+    table = list(csv.reader(io.StringIO(r.content.decode())))
+    assert table[0] == ["id", "title", "year", "author.id", "author.name"]
+    assert table[1][1:] == ["Children of Dune", "1976", str(books[0].author_id), "Frank Herbert"]
+    r = client.get("/api/books/?export=all&search=dune", headers={"Accept": "application/jsonl"})
+    assert [line.split(b'"title":')[1][:6] for line in r.content.splitlines()] == [
+        b'"Child',
+        b'"Dune"',
+    ]
+    assert client.get("/api/books/", headers={"Accept": "application/xml"}).status_code == 406
+    r = client.get("/api/books/catalogue/")
+    assert r.headers["Content-Type"].startswith("text/csv") and len(r.content.splitlines()) == 3

@@ -195,3 +195,19 @@ def test_openapi_lists_every_route():
         "stats_list",
         "token_create",
     } <= ops
+
+
+def test_books_export_as_csv(client):
+    import csv
+
+    r = client.get("/api/books/?format=csv&page_size=5&ordering=title")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "text/csv; charset=utf-8"
+    table = list(csv.reader(io.StringIO(r.content.decode())))
+    assert table[0][:3] == ["id", "title", "year"] and len(table) == 6
+    assert r.headers["X-Total-Count"] == str(Book.objects.count())
+    r = client.get("/api/books/?export=all&search=dune", headers={"Accept": "text/csv"})
+    everything = list(csv.reader(io.StringIO(r.content.decode())))
+    searched = client.get("/api/books/?search=dune").json()["count"]
+    assert 0 < searched < Book.objects.count() and len(everything) == 1 + searched
+    content = client.get("/api/openapi.json").json()["paths"]["/api/books/"]["get"]["responses"]
+    assert {"application/json", "text/csv", "application/jsonl"} <= set(content["200"]["content"])

@@ -26,6 +26,7 @@ from ninja_viewsets.permissions import (
     IsAuthenticated,
     IsAuthenticatedOrReadOnly,
 )
+from ninja_viewsets.renderers import CSVRenderer, JSONLinesRenderer, JSONRenderer
 from ninja_viewsets.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 
 
@@ -54,6 +55,9 @@ class BookViewSet(ModelViewSet):
     pagination_class = PageNumberPagination
     throttle_classes = [AnonRateThrottle, UserRateThrottle]
     optimistic_concurrency = True
+    # ?format=csv / Accept: text/csv (a page), ?format=csv&export=all (every book, streamed)
+    renderer_classes = [JSONRenderer, CSVRenderer, JSONLinesRenderer]
+    export_unpaginated = True
 
     def get_permissions(self):
         # reads are open, writes need a user, changes need the owner; an action that sets

@@ -27,6 +27,7 @@ from ninja.orm.fields import get_schema_field
 from ninja.params import models as params_models
 from ninja.params.models import BodyModel, Param, ParamModel
 from ninja.params.models import Path as PathParam
+from ninja.responses import NinjaJSONEncoder
 from ninja.schema import DjangoGetter
 from ninja.testing import TestAsyncClient, TestClient
 
@@ -80,6 +81,7 @@ __all__ = [
     "AsyncClientBase",
     "BodyModel",
     "Internal",
+    "NinjaJSONEncoder",
     "Param",
     "PathParam",
     "ResponseObject",

@@ -1,0 +1,510 @@
+"""Private: response formats: the renderer classes, content negotiation and streamed exports.
+
+Public names are re-exported by ``ninja_viewsets.renderers``::
+
+    class BookViewSet(ModelViewSet):
+        queryset = Book.objects.all()
+        renderer_classes = [JSONRenderer, CSVRenderer, JSONLinesRenderer]
+        export_unpaginated = True  # ?export=all streams every row, past the paginator
+
+A request picks its renderer by ``?format=csv`` (404 for a format the operation does not
+offer, as DRF) or by ``Accept`` (406 listing the media types offered when none matches; no
+``Accept`` or ``*/*`` means the first renderer). The JSON renderer is the library's one-pass
+JSON (``ninja_viewsets.renderers.render``). The other renderers write each object as the JSON
+renderer would (same values, datetimes in Django's format), one row or line per object; a list
+rendered by them streams: the rows are read with ``QuerySet.aiterator(chunk_size=...)`` (with
+the response schema's ``prefetch_related``, supported by Django >= 5.0) and written chunk by
+chunk through an async ``StreamingHttpResponse``, so memory stays flat however many rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import logging
+import types
+import typing
+from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import Any, ClassVar
+
+from django.core.exceptions import SuspiciousOperation
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.utils.module_loading import import_string
+from pydantic import BaseModel
+
+from ninja_viewsets._async import acall
+from ninja_viewsets._compat import split_status
+from ninja_viewsets._ninja import NinjaJSONEncoder, json_serializer
+from ninja_viewsets.exceptions import APIException, NotFound, ParseError
+
+__all__ = [
+    "BaseRenderer",
+    "CSVRenderer",
+    "JSONLinesRenderer",
+    "JSONRenderer",
+    "NotAcceptable",
+    "csv_columns",
+    "negotiate",
+]
+
+logger = logging.getLogger("ninja_viewsets.exports")
+
+FORMAT_PARAM = "format"
+EXPORT_PARAM = "export"  # ?export=all: every row, past the paginator (export_unpaginated)
+
+
+class NotAcceptable(APIException):
+    """406: no renderer of the operation gives a media type the ``Accept`` header allows."""
+
+    status_code = 406
+    default_detail = "Could not satisfy the request Accept header."
+    default_code = "not_acceptable"
+
+
+class BaseRenderer:
+    """A response format: ``media_type``, its ``?format=`` name and how rows are written.
+
+    Subclass and set ``media_type`` / ``format``; override :meth:`render_rows` to write a
+    sequence of JSON-ready objects (a list response) and :meth:`render_one` for a single one.
+    """
+
+    media_type: ClassVar[str] = ""
+    format: ClassVar[str] = ""
+    charset: ClassVar[str | None] = "utf-8"
+    json: ClassVar[bool] = False  # the library's JSON: Ninja's response path renders it
+    streams: ClassVar[bool] = True  # a list is written row by row (a streamed export)
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset={self.charset}" if self.charset else self.media_type
+
+    def start(self, schema: type[BaseModel] | None) -> bytes:
+        """What precedes the rows (a header row)."""
+        return b""
+
+    def render_rows(self, schema: type[BaseModel] | None, rows: Iterable[Any]) -> bytes:
+        """``rows`` (JSON-ready dicts, as the JSON renderer writes them) as this format."""
+        raise NotImplementedError(f"{type(self).__name__}.render_rows() is not implemented.")
+
+    def render_one(self, schema: type[BaseModel] | None, row: Any) -> bytes:
+        """A single object (a retrieve): by default a list of one."""
+        return self.start(schema) + self.render_rows(schema, [row])
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.media_type}>"
+
+
+class JSONRenderer(BaseRenderer):
+    """``application/json``: Ninja's JSON, in one pass (see ``ninja_viewsets.renderers``)."""
+
+    media_type = "application/json"
+    format = "json"
+    json = True
+    streams = False
+
+
+class JSONLinesRenderer(BaseRenderer):
+    """``application/jsonl``: one JSON object per line (a list streams line by line)."""
+
+    media_type = "application/jsonl"
+    format = "jsonl"
+
+    def render_rows(self, schema: type[BaseModel] | None, rows: Iterable[Any]) -> bytes:
+        return b"".join(
+            json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+            for row in rows
+        )
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP):
+# such a cell is written with a leading single quote, which spreadsheets show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CSVRenderer(BaseRenderer):
+    """``text/csv``: a header row of the response schema's fields (dotted for nested ones:
+    ``author.name``), then one row per object, values as the JSON renderer writes them
+    (``true`` / ``false``, ``null`` as an empty cell, lists as JSON). A text cell starting with
+    ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed with ``'`` (CSV injection)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    dialect: ClassVar[type[csv.Dialect]] = csv.excel
+
+    def start(self, schema: type[BaseModel] | None) -> bytes:
+        return self._lines([csv_columns(schema)] if schema is not None else [])
+
+    def render_rows(self, schema: type[BaseModel] | None, rows: Iterable[Any]) -> bytes:
+        columns = csv_columns(schema) if schema is not None else None
+        out = []
+        for row in rows:
+            if columns is None:
+                columns = list(row) if isinstance(row, dict) else ["value"]
+            out.append([_cell(_dig(row, column)) for column in columns])
+        return self._lines(out)
+
+    def _lines(self, rows: list[list[Any]]) -> bytes:
+        buffer = io.StringIO()
+        csv.writer(buffer, dialect=self.dialect).writerows(rows)
+        return buffer.getvalue().encode()
+
+
+def _dig(row: Any, column: str) -> Any:
+    value = row
+    for part in column.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, float):
+        return json.dumps(value)
+    text = str(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+_columns: dict[type[BaseModel], list[str]] = {}
+
+
+def csv_columns(schema: type[BaseModel]) -> list[str]:
+    """The CSV columns of ``schema``: its fields in order, a nested schema's as ``name.field``."""
+    try:
+        return _columns[schema]
+    except KeyError:
+        pass
+    found = _columns[schema] = list(_walk(schema, "", frozenset()))
+    return found
+
+
+def _walk(schema: type[BaseModel], prefix: str, seen: frozenset[Any]) -> Iterable[str]:
+    for name, info in schema.model_fields.items():
+        key = info.serialization_alias or name
+        nested = _nested(info.annotation)
+        if nested is not None and nested not in seen:
+            yield from _walk(nested, f"{prefix}{key}.", seen | {schema})
+        else:
+            yield prefix + key
+
+
+def _nested(annotation: Any) -> type[BaseModel] | None:
+    """The schema of a (possibly optional) nested object field, else ``None``."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        rest = [a for a in typing.get_args(annotation) if a is not type(None)]
+        annotation = rest[0] if len(rest) == 1 else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+# -- negotiation -----------------------------------------------------------------------------
+
+
+def renderer_classes_of(view: Any) -> Sequence[type[BaseRenderer]]:
+    """The view's ``renderer_classes`` (``None``: ``DEFAULT_RENDERER_CLASSES``), imported."""
+    from ninja_viewsets.conf import get_setting
+
+    classes = getattr(view, "renderer_classes", None)
+    if classes is None:
+        classes = get_setting("DEFAULT_RENDERER_CLASSES")
+    return [import_string(c) if isinstance(c, str) else c for c in classes]
+
+
+def _media_ranges(header: str) -> list[tuple[str, float]]:
+    """``Accept`` as (media range, q), best first (more specific first at equal q)."""
+    ranges = []
+    for index, part in enumerate(header.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        if not media:
+            continue
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0:
+            specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
+            ranges.append((-q, -specificity, index, media.lower()))
+    return [(media, -q) for q, _, _, media in sorted(ranges)]
+
+
+def _matches(media_range: str, media_type: str) -> bool:
+    if media_range in ("*/*", "*"):
+        return True
+    if media_range.endswith("/*"):
+        return media_type.startswith(media_range[:-1])
+    return media_range == media_type
+
+
+def negotiate(request: HttpRequest, classes: Sequence[type[BaseRenderer]]) -> BaseRenderer:
+    """The renderer answering ``request``: ``?format=``, else ``Accept``, else the first."""
+    try:
+        wanted = request.GET.get(FORMAT_PARAM)
+    except SuspiciousOperation:  # too many query fields: Django refuses to parse them
+        raise ParseError() from None
+    if wanted:
+        for cls in classes:
+            if cls.format == wanted:
+                return cls()
+        offered = ", ".join(cls.format for cls in classes)
+        raise NotFound(f"Unknown format {wanted!r}: this operation offers {offered}.")
+    header = request.headers.get("Accept", "")
+    if not header or header == "*/*" or header == classes[0].media_type:
+        return classes[0]()
+    for media_range, _ in _media_ranges(header):
+        for cls in classes:
+            if _matches(media_range, cls.media_type):
+                return cls()
+    offered = ", ".join(cls.media_type for cls in classes)
+    raise NotAcceptable(f"Could not satisfy the Accept header: this operation offers {offered}.")
+
+
+def media_types_openapi(classes: Sequence[type[BaseRenderer]]) -> dict[str, Any]:
+    """The ``content`` entries the non-JSON renderers add to a success response."""
+    return {
+        cls.media_type: {"schema": {"type": "string", "format": cls.format}}
+        for cls in classes
+        if not cls.json
+    }
+
+
+# -- rows ------------------------------------------------------------------------------------
+
+
+def row_schema(schema: Any) -> type[BaseModel] | None:
+    """The schema of one row: ``X`` of ``list[X]`` / ``X | None``, else ``None`` (plain data)."""
+    if typing.get_origin(schema) in (list, tuple, Sequence) and typing.get_args(schema):
+        schema = typing.get_args(schema)[0]
+    return _nested(schema)
+
+
+class RowWriter:
+    """Objects (model instances, dicts) to JSON-ready dicts, as the JSON renderer writes them."""
+
+    def __init__(self, schema: type[BaseModel], request: HttpRequest) -> None:
+        self.schema = schema
+        self.context = {"request": request}
+        self.serializer = json_serializer(schema)
+
+    def __call__(self, obj: Any) -> Any:
+        validated = self.schema.model_validate(obj, context=self.context)
+        if self.serializer is not None:
+            return self.serializer.to_python(validated, mode="json")
+        return json.loads(json.dumps(validated.model_dump(), cls=NinjaJSONEncoder))
+
+
+def render_body(
+    renderer: BaseRenderer, schema: type[BaseModel] | None, body: Any, request: HttpRequest
+) -> HttpResponse:
+    """A whole (already fetched) response body in ``renderer``'s format: a list, a page of a
+    paginator (its ``items`` / ``results``; ``X-Total-Count`` from its ``count``) or one object."""
+    convert = RowWriter(schema, request) if schema is not None else _plain
+    headers = {}
+    if isinstance(body, dict) and schema is not None:
+        for key in ("items", "results"):
+            if key in body and isinstance(body[key], list | tuple):
+                if isinstance(body.get("count"), int):
+                    headers["X-Total-Count"] = str(body["count"])
+                body = body[key]
+                break
+    if isinstance(body, list | tuple):
+        content = renderer.start(schema) + renderer.render_rows(schema, map(convert, body))
+    else:
+        content = renderer.render_one(schema, convert(body))
+    return HttpResponse(content, content_type=renderer.content_type, headers=headers)
+
+
+def _plain(obj: Any) -> Any:
+    return json.loads(json.dumps(obj, cls=NinjaJSONEncoder))
+
+
+def stream_queryset(
+    renderer: BaseRenderer,
+    schema: type[BaseModel],
+    queryset: Any,
+    request: HttpRequest,
+    *,
+    chunk_size: int = 2000,
+    filename: str | None = None,
+    sync: bool = False,
+) -> StreamingHttpResponse:
+    """``queryset`` streamed in ``renderer``'s format, ``chunk_size`` rows per fetch and write
+    (``sync``: the schema's resolvers read the ORM: each chunk is written where that is allowed)."""
+    rows = _rows(renderer, schema, queryset, request, chunk_size, sync)
+    response = StreamingHttpResponse(rows, content_type=renderer.content_type)
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}.{renderer.format}"'
+    return response
+
+
+async def _rows(
+    renderer: BaseRenderer,
+    schema: type[BaseModel],
+    queryset: Any,
+    request: HttpRequest,
+    size: int,
+    sync: bool,
+) -> AsyncIterator[bytes]:
+    convert = RowWriter(schema, request)
+
+    def write(objects: list[Any]) -> bytes:
+        return renderer.render_rows(schema, [convert(obj) for obj in objects])
+
+    model = getattr(queryset, "model", None)
+    label = model._meta.label if model is not None else "rows"
+    count = 0
+    done = False
+    try:
+        yield renderer.start(schema)
+        chunk: list[Any] = []
+        async for obj in queryset.aiterator(chunk_size=size):
+            chunk.append(obj)
+            if len(chunk) >= size:
+                yield (await acall(write, chunk)) if sync else write(chunk)
+                count += len(chunk)
+                chunk = []
+        if chunk:
+            yield (await acall(write, chunk)) if sync else write(chunk)
+            count += len(chunk)
+        done = True
+    finally:
+        if done:
+            logger.info("export of %s finished: %d rows", label, count)
+        else:  # the client went away (or an error): the query is not read any further
+            logger.info("export of %s stopped after %d rows", label, count)
+
+
+def streams_list(view: Any, request: HttpRequest) -> bool:
+    """Whether a list answers as a stream of every row: a streaming renderer, and no
+    paginator or ``?export=all`` on a viewset with ``export_unpaginated = True``."""
+    renderer = getattr(view, "accepted_renderer", None)
+    streams = renderer is not None and renderer.streams
+    value = request.GET.get(EXPORT_PARAM)
+    # a JSON list of a viewset without exports leaves ?export= to the user's own filters
+    if value is not None and (streams or getattr(view, "export_unpaginated", False)):
+        if value != "all":
+            raise ParseError(f"?{EXPORT_PARAM}= takes one value: all.")
+        if not getattr(view, "export_unpaginated", False):
+            raise ParseError(f"?{EXPORT_PARAM}=all is not offered here: the list is paginated.")
+        if not streams:
+            raise ParseError(
+                f"?{EXPORT_PARAM}=all needs a streamed format: {_streamed_formats(view)}."
+            )
+        return True
+    return streams and getattr(view, "paginator", None) is None
+
+
+def _streamed_formats(view: Any) -> str:
+    names = [f"?{FORMAT_PARAM}={c.format}" for c in renderer_classes_of(view) if c.streams]
+    return ", ".join(names) or "none is offered"
+
+
+async def render_other(
+    view: Any, renderer: BaseRenderer, result: Any, spec: Any
+) -> HttpResponseBase:
+    """What an action returned, in a renderer other than the JSON one.
+
+    A queryset an action returns streams (a detail or unpaginated action); anything else is
+    finalized as for JSON (querysets evaluated and paginated, relations loaded) and written
+    whole. Headers the action set on its response (``Location``, ``ETag``...) are kept.
+    """
+    from ninja_viewsets._planning import plan_queryset
+    from ninja_viewsets.conf import get_setting
+
+    request = view.request
+    schema = row_schema(spec.item_schema)
+    if isinstance(result, HttpResponseBase):
+        return result
+    if (
+        renderer.streams
+        and schema is not None
+        and isinstance(result, QuerySet)
+        and not spec.collection
+    ):
+        queryset = plan_queryset(result, spec.response_plan, columns=True)
+        return stream_queryset(
+            renderer,
+            schema,
+            queryset,
+            request,
+            chunk_size=getattr(view, "export_chunk_size", None) or get_setting("EXPORT_CHUNK_SIZE"),
+            sync=spec.response_plan.sync,
+        )
+    if spec.finalize:
+        result = await view.finalize_result(result, spec)
+    status, body = split_status(result)
+    if body is None and status is not None:
+        response: HttpResponseBase = HttpResponse(status=status)
+    elif spec.response_plan.sync:  # resolvers that read the ORM: where it is allowed
+        response = await acall(render_body, renderer, schema, body, request)
+    else:
+        response = render_body(renderer, schema, body, request)
+    if status is not None:
+        response.status_code = status
+    temporal = getattr(view, "response", None)
+    if temporal is not None:
+        for header, value in temporal.items():
+            if header.lower() not in ("content-type", "content-length"):
+                response[header] = value
+    return response
+
+
+def with_media_types(spec: Any, view: Any) -> Any:
+    """``spec`` whose success responses document the view's other renderers' media types."""
+    classes = renderer_classes_of(view)
+    content = media_types_openapi(classes)
+    if not content:
+        return spec
+    response = spec.response
+    if isinstance(response, dict):
+        statuses = [s for s, v in response.items() if isinstance(s, int) and s < 300 and v]
+    else:
+        statuses = [200]
+    if not statuses:
+        return spec
+    options = dict(spec.options)
+    extra = dict(options.get("openapi_extra") or {})
+    responses = dict(extra.get("responses") or {})
+    for status in statuses:
+        entry = dict(responses.get(status) or {})
+        entry["content"] = {**content, **(entry.get("content") or {})}
+        responses[status] = entry
+    extra["responses"] = responses
+    handler = getattr(view, spec.action, None)
+    reads = spec.action in ("list", "retrieve") or "get" in getattr(handler, "mapping", {})
+    if not reads:  # a write answers in a format too, but is not where clients pick one
+        options["openapi_extra"] = extra
+        return dataclasses.replace(spec, options=options)
+    formats = [cls.format for cls in classes]
+    parameters = [_query(FORMAT_PARAM, formats, "The response format (else: by Accept).")]
+    if spec.action == "list" and getattr(view, "export_unpaginated", False):
+        parameters.append(_query(EXPORT_PARAM, ["all"], "Every row, streamed (csv, jsonl)."))
+    extra["parameters"] = [*extra.get("parameters", []), *parameters]
+    options["openapi_extra"] = extra
+    return dataclasses.replace(spec, options=options)
+
+
+def _query(name: str, values: list[str], description: str) -> dict[str, Any]:
+    schema = {"type": "string", "enum": values}
+    return {
+        "in": "query",
+        "name": name,
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
