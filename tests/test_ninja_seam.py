@@ -267,7 +267,7 @@ def test_deferred_values_validate_as_ninjas_get_values():
     assert operation.path_models + operation.deferred_models == sorted(
         operation.models, key=lambda m: m not in operation.path_models
     )
-    if hasattr(operation, "clone"):
+    if _ninja.NINJA_VERSION >= (1, 6):  # Ninja clones operations per mounted API since 1.6
         cloned = operation.clone()
         assert cloned.deferred_models == operation.deferred_models
         assert cloned.deferred_param == "later"

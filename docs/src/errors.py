@@ -2,7 +2,12 @@
 
 from django.http import JsonResponse
 from django.urls import path
-from ninja import NinjaAPI, Status
+from ninja import NinjaAPI
+
+try:
+    from ninja import Status  # django-ninja 1.6+
+except ImportError:  # django-ninja 1.5 returns (status, body) tuples; this reads the same
+    from ninja_viewsets._compat import Status  # type: ignore[assignment]
 
 from library.models import Book
 from ninja_viewsets import DefaultRouter, ModelViewSet, action
