@@ -38,7 +38,7 @@ from pydantic import BaseModel
 from ninja_viewsets._async import acall
 from ninja_viewsets._compat import split_status
 from ninja_viewsets._ninja import NinjaJSONEncoder, json_serializer
-from ninja_viewsets.exceptions import APIException, NotFound, ParseError
+from ninja_viewsets.exceptions import APIException, NotFound, ParseError, ValidationFailed
 
 __all__ = [
     "BaseRenderer",
@@ -398,15 +398,24 @@ def streams_list(view: Any, request: HttpRequest) -> bool:
     # a JSON list of a viewset without exports leaves ?export= to the user's own filters
     if value is not None and (streams or getattr(view, "export_unpaginated", False)):
         if value != "all":
-            raise ParseError(f"?{EXPORT_PARAM}= takes one value: all.")
+            raise _invalid_export(f"?{EXPORT_PARAM}= takes one value: all.", value)
         if not getattr(view, "export_unpaginated", False):
-            raise ParseError(f"?{EXPORT_PARAM}=all is not offered here: the list is paginated.")
+            raise _invalid_export(
+                f"?{EXPORT_PARAM}=all is not offered here: the list is paginated.", value
+            )
         if not streams:
-            raise ParseError(
-                f"?{EXPORT_PARAM}=all needs a streamed format: {_streamed_formats(view)}."
+            raise _invalid_export(
+                f"?{EXPORT_PARAM}=all needs a streamed format: {_streamed_formats(view)}.", value
             )
         return True
     return streams and getattr(view, "paginator", None) is None
+
+
+def _invalid_export(message: str, value: str) -> ValidationFailed:
+    """A 422 at ``?export=`` in Ninja's validation-error shape (every list documents it)."""
+    return ValidationFailed(
+        [{"type": "value_error", "loc": ["query", EXPORT_PARAM], "msg": message, "input": value}]
+    )
 
 
 def _streamed_formats(view: Any) -> str:
@@ -484,12 +493,14 @@ def with_media_types(spec: Any, view: Any) -> Any:
         entry = dict(responses.get(status) or {})
         entry["content"] = {**content, **(entry.get("content") or {})}
         responses[status] = entry
+    responses.setdefault(406, _error("No offered media type satisfies the Accept header"))
     extra["responses"] = responses
     handler = getattr(view, spec.action, None)
     reads = spec.action in ("list", "retrieve") or "get" in getattr(handler, "mapping", {})
     if not reads:  # a write answers in a format too, but is not where clients pick one
         options["openapi_extra"] = extra
         return dataclasses.replace(spec, options=options)
+    responses.setdefault(404, _error("Not found (or an unknown ?format=)"))
     formats = [cls.format for cls in classes]
     parameters = [_query(FORMAT_PARAM, formats, "The response format (else: by Accept).")]
     if spec.action == "list" and getattr(view, "export_unpaginated", False):
@@ -497,6 +508,13 @@ def with_media_types(spec: Any, view: Any) -> Any:
     extra["parameters"] = [*extra.get("parameters", []), *parameters]
     options["openapi_extra"] = extra
     return dataclasses.replace(spec, options=options)
+
+
+def _error(description: str) -> dict[str, Any]:
+    """An error answer documented inline, ``{"detail", "code"}`` (as the other errors)."""
+    properties = {"detail": {"type": "string"}, "code": {"type": "string"}}
+    schema = {"type": "object", "properties": properties, "required": ["detail"]}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 def _query(name: str, values: list[str], description: str) -> dict[str, Any]:

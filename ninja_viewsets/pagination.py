@@ -35,7 +35,7 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja import pagination as ninja_pagination
 from ninja.pagination import AsyncPaginationBase, PaginationBase
-from pydantic import BaseModel, WrapValidator, create_model
+from pydantic import BaseModel, WithJsonSchema, WrapValidator, create_model
 from pydantic_core import PydanticCustomError, PydanticUseDefault
 
 from ninja_viewsets._async import acall
@@ -88,6 +88,8 @@ def _blank_is_default(value: Any, handler: Callable[[Any], Any]) -> Any:
 
 
 BlankIsDefault = WrapValidator(_blank_is_default)
+# documented, so clients and schema checkers know ``?page=`` is accepted (as left out)
+_BLANK: dict[str, Any] = {"type": "string", "maxLength": 0}
 
 
 def _page_validator(last_page_strings: tuple[str, ...]) -> WrapValidator:
@@ -180,9 +182,16 @@ class PageNumberPagination(_Configured, ninja_pagination.PageNumberPagination):
         page_type: Any = Annotated[int, Field(ge=1)]
         if cls.last_page_strings:
             page_type = page_type | Literal[cls.last_page_strings]
+        page_schema: list[dict[str, Any]] = [{"type": "integer", "minimum": 1}]
+        if cls.last_page_strings:
+            page_schema.append({"type": "string", "enum": list(cls.last_page_strings)})
         fields: dict[str, Any] = {
             "page": (
-                Annotated[page_type, _page_validator(tuple(cls.last_page_strings))],
+                Annotated[
+                    page_type,
+                    _page_validator(tuple(cls.last_page_strings)),
+                    WithJsonSchema({"anyOf": [*page_schema, _BLANK]}),
+                ],
                 _field("page", cls.page_query_param, 1, "A page number (from 1)."),
             ),
         }
@@ -190,7 +199,11 @@ class PageNumberPagination(_Configured, ninja_pagination.PageNumberPagination):
             bound = _positive(cls.max_page_size)
             description = "Items per page" + (f" (at most {bound})." if bound else ".")
             fields["page_size"] = (
-                Annotated[int | None, BlankIsDefault],
+                Annotated[
+                    int | None,
+                    BlankIsDefault,
+                    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "null"}, _BLANK]}),
+                ],
                 _field("page_size", cls.page_size_query_param, None, description),
             )
         return _input_schema(cls, fields)
