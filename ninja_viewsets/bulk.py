@@ -175,6 +175,21 @@ def _with_lookup(schema: type[BaseModel], key: str, tp: type) -> type[BaseModel]
     return _lookup_items[cache]
 
 
+async def _settle_rows(
+    view: Any,
+    model: type[Model],
+    rows: dict[int, tuple[dict[str, Any], dict[str, Any]]],
+    errors: dict[int, list[dict[str, Any]]],
+) -> None:
+    """Move the rows whose related ids name nothing into ``errors``; then, all or nothing
+    (unless ``bulk_partial``), one 422 listing every item's errors."""
+    for index, errs in (await view.check_related(model, rows)).items():
+        errors[index] = errs
+        rows.pop(index, None)
+    if errors and not view.bulk_partial:
+        raise ValidationFailed([e for i in sorted(errors) for e in errors[i]])
+
+
 def _at(index: int, errors: Iterable[dict[str, Any]], prefix: Sequence[Any] = _BODY) -> list[Any]:
     """Ninja's error items of one batch item, ``loc`` under ``[*prefix, index]``."""
     out = []
@@ -449,11 +464,7 @@ class BulkCreateModelMixin(_Bulk, mixins.CreateModelMixin):
                 errors[index] = _at(index, exc.body()["detail"])
                 continue
             rows[index] = (concrete, many)
-        for index, errs in (await self.check_related(model, rows)).items():
-            errors[index] = errs
-            rows.pop(index, None)
-        if errors and not self.bulk_partial:
-            raise ValidationFailed([e for i in sorted(errors) for e in errors[i]])
+        await _settle_rows(self, model, rows, errors)
         results: list[tuple[int, int, Any]] = [(i, 422, errs) for i, errs in errors.items()]
         if type(self).perform_create is not mixins.CreateModelMixin.perform_create:
             results += await self._create_each(model, {i: valid[i] for i in rows})
@@ -592,11 +603,7 @@ class BulkUpdateModelMixin(_Bulk, mixins.UpdateModelMixin):
                 errors[index] = _at(index, exc.body()["detail"])
                 continue
             rows[index] = (concrete, many)
-        for index, errs in (await self.check_related(model, rows)).items():
-            errors[index] = errs
-            rows.pop(index, None)
-        if errors and not self.bulk_partial:
-            raise ValidationFailed([e for i in sorted(errors) for e in errors[i]])
+        await _settle_rows(self, model, rows, errors)
         results += [(i, 422, errs) for i, errs in errors.items()]
         if type(self).perform_update is not mixins.UpdateModelMixin.perform_update:
             results += await self._update_each(model, {i: (targets[i], valid[i]) for i in rows})
