@@ -18,6 +18,10 @@ Phases, each bounded in time:
               BULK_SIZE single POSTs (one keep-alive connection each, alternating which goes
               first), objects/s of each and their ratio per round, median over the rounds
               (`python driver.py bulk` runs this phase alone and prints it).
+  6. sparse:  one server (nv + ref): a page of 20 items with ?fields=id,name against the same
+              viewset's full page and the reference's full page, interleaved per round;
+              queries, columns and JOINs per request from a counting server
+              (`python driver.py sparse` runs this phase alone and prints it).
 
 Every server is started here, its PID written to out/pids (run.sh's trap kills those on exit),
 and stopped by PID when its phase ends. Requests go to 127.0.0.1 only.
@@ -659,10 +663,103 @@ def phase_bulk(rounds: int = BULK_ROUNDS, size: int = BULK_SIZE) -> dict:
         tidy()
 
 
+# -- sparse fields: ?fields=id,name of the nested items vs the same viewset's full page --------
+
+SPARSE_ROUNDS = int(os.environ.get("BENCH_SPARSE_ROUNDS", str(ROUNDS)))
+# (label, URL): the same page (20 items, page 2) three ways, on one server
+SPARSE_URLS = [
+    ("nv sparse", "/nv/items-sparse/?page=2&fields=id,name"),
+    ("nv full", "/nv/items-sparse/?page=2"),
+    ("ref full", "/ref/items/?page=2"),
+]
+
+
+def wrk_get(url: str, duration: int) -> dict[str, float]:
+    """``wrk`` GETting one URL, as the load phase runs its list scenarios."""
+    cmd = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{duration}s"]
+    cmd += ["--latency", "--timeout", "10s", url]
+    proc = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+        check=False,
+        preexec_fn=pin(LOAD_CPUS),
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stderr}\n{proc.stdout}")
+    return parse_wrk(proc.stdout)
+
+
+def phase_sparse(rounds: int = SPARSE_ROUNDS) -> dict:
+    """Req/s of a sparse page (``?fields=id,name``) against the same viewset's full page and
+    the reference's full page: one server, the three interleaved in every round (the order
+    rotates), ratios as the median of the per-round ratios; then queries, columns and JOINs
+    per request from a counting server."""
+    labels = [label for label, _ in SPARSE_URLS]
+    server = Server("sparse", ["nv", "ref"])
+    try:
+        server.wait_ready("/ref/items/1/")
+        for _, url in SPARSE_URLS:
+            status, _, _ = _request(server.base, "GET", url)
+            if status != 200:
+                raise RuntimeError(f"sparse: GET {url} answered {status}")
+            if WARMUP:
+                wrk_get(server.base + url, WARMUP)
+                server.wait_idle()
+        per_round: list[dict[str, Any]] = []
+        for rnd in range(rounds):
+            k = rnd % len(SPARSE_URLS)
+            order = SPARSE_URLS[k:] + SPARSE_URLS[:k]
+            rates: dict[str, Any] = {}
+            for label, url in order:
+                r = wrk_get(server.base + url, DURATION)
+                server.wait_idle()
+                rates[label] = r["rps"]
+                if r["non2xx"] or r["socket_errors"]:
+                    rates.setdefault("errors", []).append(label)
+            rates["vs_own"] = rates["nv sparse"] / rates["nv full"]
+            rates["vs_ref"] = rates["nv sparse"] / rates["ref full"]
+            per_round.append(rates)
+            log(
+                f"sparse round {rnd + 1}/{rounds}: "
+                + "  ".join(f"{label} {rates[label]:.0f}" for label in labels)
+                + f" req/s ({rates['vs_own']:.2f}x own full, {rates['vs_ref']:.2f}x ref full)"
+            )
+    finally:
+        server.stop()
+    counts: dict[str, dict[str, Any]] = {}
+    server = Server("sparse-count", ["nv", "ref"], count=True)
+    try:
+        server.wait_ready("/ref/items/1/")
+        for label, url in SPARSE_URLS:
+            _, headers, body = _request(server.base, "GET", url)
+            items = body.get("items") or []
+            counts[label] = {
+                key: int(headers.get(f"X-Bench-{key.title()}", -1))
+                for key in ("queries", "columns", "joins")
+            }
+            counts[label]["fields"] = sorted(items[0]) if items else []
+            counts[label]["page_len"] = len(items)
+    finally:
+        server.stop()
+    return {
+        "urls": dict(SPARSE_URLS),
+        "rounds": per_round,
+        "rps": {label: statistics.median(r[label] for r in per_round) for label in labels},
+        "vs_own": statistics.median(r["vs_own"] for r in per_round),
+        "vs_ref": statistics.median(r["vs_ref"] for r in per_round),
+        "counts": counts,
+    }
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     if sys.argv[1:] == ["bulk"]:  # this phase alone (a quick check; not in results.json)
         print(json.dumps(phase_bulk(), indent=1))
+        return
+    if sys.argv[1:] == ["sparse"]:  # this phase alone (a quick check; not in results.json)
+        print(json.dumps(phase_sparse(), indent=1))
         return
     started = time.monotonic()
     results: dict = {"environment": environment()}
@@ -675,6 +772,7 @@ def main() -> None:
     results["memory"] = phase_memory()
     results["startup"] = phase_startup()
     results["bulk"] = phase_bulk()
+    results["sparse"] = phase_sparse()
     results["elapsed_s"] = time.monotonic() - started
     (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
     log(f"driver done in {results['elapsed_s']:.0f}s -> {OUT / 'results.json'}")

@@ -370,6 +370,20 @@ def render(results: dict, summary: dict) -> str:
             f"{bulk['bulk_objects_s']:.0f} vs {bulk['single_objects_s']:.0f} objects/s, "
             f"median of {len(bulk['rounds'])} rounds; see Bulk create)"
         )
+    sparse = results.get("sparse")
+    if sparse:
+        counted = sparse.get("counts", {})
+        q = {k: v.get("queries", "n/a") for k, v in counted.items()}
+        cols = {k: v.get("columns", "n/a") for k, v in counted.items()}
+        w(
+            f"- a page of 20 with `?fields=id,name` >= 1.3x the req/s of the same viewset's "
+            f"full page: {mark(sparse['vs_own'] >= 1.3)} ({fmt(sparse['vs_own'])}x), and "
+            f">= 1.15x the hand-written Ninja full page: {mark(sparse['vs_ref'] >= 1.15)} "
+            f"({fmt(sparse['vs_ref'])}x); queries {q.get('nv sparse')} vs "
+            f"{q.get('nv full')} / {q.get('ref full')}, columns read "
+            f"{cols.get('nv sparse')} vs {cols.get('nv full')} / {cols.get('ref full')} "
+            f"(median of {len(sparse['rounds'])} rounds; see Sparse fields)"
+        )
     mem = results.get("memory", {})
     nv_rss = mem.get("nv", {}).get("after", {}).get("VmRSS")
     ref_rss = mem.get("ref", {}).get("after", {}).get("VmRSS")
@@ -461,6 +475,41 @@ def render(results: dict, summary: dict) -> str:
             f"| median | {bulk['bulk_objects_s']:.0f} | {bulk['single_objects_s']:.0f} | "
             f"{fmt(bulk['ratio'], 1)}x |"
         )
+        w("")
+    # -- sparse fields -------------------------------------------------------------------------
+    if sparse:
+        w("## Sparse fields")
+        w("")
+        w(
+            "One server (ninja-viewsets and the reference): page 2 (20 items) of the nested "
+            "resource three ways, interleaved in every round (the order rotates): "
+            + ", ".join(f"{label} `{url}`" for label, url in sparse["urls"].items())
+            + ". `items-sparse` is `ItemViewSet` with `sparse_fields = True`; `?fields=id,name` "
+            "selects two columns and joins nothing. Queries, columns read (the `SELECT` lists "
+            "of the row queries) and JOINs per request from a counting server."
+        )
+        w("")
+        labels = list(sparse["urls"])
+        w(
+            "| round | "
+            + " | ".join(f"{label} req/s" for label in labels)
+            + " | vs own full | vs ref full |"
+        )
+        w("|---:|" + "---:|" * (len(labels) + 2))
+        for i, r in enumerate(sparse["rounds"], 1):
+            cells = " | ".join(f"{r[label]:.0f}" for label in labels)
+            w(f"| {i} | {cells} | {fmt(r['vs_own'])}x | {fmt(r['vs_ref'])}x |")
+        cells = " | ".join(f"{sparse['rps'][label]:.0f}" for label in labels)
+        w(f"| median | {cells} | {fmt(sparse['vs_own'])}x | {fmt(sparse['vs_ref'])}x |")
+        w("")
+        w("| | queries | columns read | JOINs | item fields |")
+        w("|---|---:|---:|---:|---|")
+        for label in labels:
+            c = sparse.get("counts", {}).get(label, {})
+            w(
+                f"| {label} | {c.get('queries', 'n/a')} | {c.get('columns', 'n/a')} | "
+                f"{c.get('joins', 'n/a')} | {', '.join(c.get('fields', []))} |"
+            )
         w("")
     # -- shapes ------------------------------------------------------------------------------
     w("## Response shapes (checked in the count pass)")

@@ -26,6 +26,7 @@ import json
 import logging
 import types
 import typing
+import weakref
 from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -176,7 +177,8 @@ def _cell(value: Any) -> str:
     return text
 
 
-_columns: dict[type[BaseModel], list[str]] = {}
+# weak: a per-request schema (ninja_viewsets._sparse) is not kept alive by its columns
+_columns: weakref.WeakKeyDictionary[type[BaseModel], list[str]] = weakref.WeakKeyDictionary()
 
 
 def csv_columns(schema: type[BaseModel]) -> list[str]:
@@ -436,7 +438,9 @@ async def render_other(
     from ninja_viewsets.conf import get_setting
 
     request = view.request
-    schema = row_schema(spec.item_schema)
+    sparse = getattr(view, "sparse", None)  # ?fields=...: the chosen representation
+    schema = row_schema(sparse.schema if sparse is not None else spec.item_schema)
+    plan = view.response_plan if sparse is not None else spec.response_plan
     if isinstance(result, HttpResponseBase):
         return result
     if (
@@ -445,21 +449,21 @@ async def render_other(
         and isinstance(result, QuerySet)
         and not spec.collection
     ):
-        queryset = plan_queryset(result, spec.response_plan, columns=True)
+        queryset = plan_queryset(result, plan, columns=True)
         return stream_queryset(
             renderer,
             schema,
             queryset,
             request,
             chunk_size=getattr(view, "export_chunk_size", None) or get_setting("EXPORT_CHUNK_SIZE"),
-            sync=spec.response_plan.sync,
+            sync=plan.sync,
         )
     if spec.finalize:
         result = await view.finalize_result(result, spec)
     status, body = split_status(result)
     if body is None and status is not None:
         response: HttpResponseBase = HttpResponse(status=status)
-    elif spec.response_plan.sync:  # resolvers that read the ORM: where it is allowed
+    elif plan.sync:  # resolvers that read the ORM: where it is allowed
         response = await acall(render_body, renderer, schema, body, request)
     else:
         response = render_body(renderer, schema, body, request)

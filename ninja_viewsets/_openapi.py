@@ -47,7 +47,7 @@ def _error_body(description: str, *, validation: bool = False) -> dict[str, Any]
 def error_responses(config: ActionConfig, spec: OperationSpec, method: str) -> dict[int, Any]:
     """The error answers an operation can really give, for its OpenAPI ``responses``."""
     result: dict[int, Any] = {}
-    if spec.parameters or spec.path_params:
+    if spec.parameters or spec.path_params or spec.sparse is not None:
         result[422] = _error_body("Invalid parameters or body", validation=True)
     bad_request = [
         reason

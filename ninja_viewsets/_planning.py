@@ -27,11 +27,21 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Model, Prefetch, QuerySet
-from pydantic import BaseModel
+from pydantic import BaseModel, GetCoreSchemaHandler
 
-from ninja_viewsets._ninja import schema_resolvers
+from ninja_viewsets._ninja import before_schema, schema_resolvers
 
-__all__ = ["EMPTY_PLAN", "QueryPlan", "get_plan", "load_relations", "plan_queryset"]
+__all__ = [
+    "EMPTY_PLAN",
+    "QueryPlan",
+    "RelatedKey",
+    "get_plan",
+    "load_relations",
+    "plan_queryset",
+    "related_key_type",
+    "related_keys",
+    "unwrap",
+]
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,38 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
             annotation, many = item_args[0], True
         else:
             return annotation, many
+
+
+unwrap = _unwrap
+
+
+class RelatedKey:
+    """An item of ``list[related_keys(int)]``: a related object, written as its key (the
+    unexpanded many relation of ``ninja_viewsets._sparse``; prefetched with its key only)."""
+
+    key_type: typing.ClassVar[Any] = int
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return before_schema(_key_of, handler.generate_schema(cls.key_type))
+
+
+def _key_of(value: Any) -> Any:
+    return value.pk if isinstance(value, Model) else value
+
+
+@cache
+def related_keys(key_type: Any) -> type[RelatedKey]:
+    """The item type of a list of related keys of type ``key_type``."""
+    name = f"{getattr(key_type, '__name__', 'Related')}Key"
+    return type(name, (RelatedKey,), {"key_type": key_type})
+
+
+def related_key_type(annotation: Any) -> Any:
+    """The key type of a ``related_keys()`` item type, else ``None``."""
+    if isinstance(annotation, type) and issubclass(annotation, RelatedKey):
+        return annotation.key_type
+    return None
 
 
 @dataclass
@@ -135,7 +177,12 @@ def _build(model: type[Model], schema: Any, depth: int = 0) -> _Node:
                     f"list[{related.__name__}Out]`) or use a ModelSchema listing '{fld.name}' "
                     f"in Meta.fields (a pk list)."
                 )
-            node.many[fld.name] = _build(related, inner, depth + 1) if _is_schema(inner) else None
+            if related_key_type(inner) is not None:  # the related keys: one column
+                node.many[fld.name] = _Node(related)
+            else:
+                node.many[fld.name] = (
+                    _build(related, inner, depth + 1) if _is_schema(inner) else None
+                )
         else:
             node.columns.add(fld.name)  # the FK column itself, to join through it
             if _is_schema(inner):
@@ -314,8 +361,19 @@ def plan_queryset(
     if missing or below:
         qs = qs.prefetch_related(*missing, *below)
     if columns and plan.only is not None and _can_narrow(qs):
-        qs = qs.only(*plan.only)
+        selected = qs.query.select_related
+        # a relation the user joined stays loadable (Django refuses deferring a joined one)
+        joined = _joined_paths(selected) if isinstance(selected, dict) else []
+        qs = qs.only(*plan.only, *(p for p in joined if p not in plan.only))
     return qs
+
+
+def _joined_paths(selected: dict[str, Any], prefix: str = "") -> list[str]:
+    paths = []
+    for name, below in selected.items():
+        paths.append(f"{prefix}{name}")
+        paths.extend(_joined_paths(below, f"{prefix}{name}__"))
+    return paths
 
 
 def _can_narrow(queryset: QuerySet[Any]) -> bool:
@@ -325,6 +383,7 @@ def _can_narrow(queryset: QuerySet[Any]) -> bool:
     return (
         not deferred
         and is_defer
+        and query.select_related is not True
         and not query.annotations
         and not query.values_select
         and not query.extra

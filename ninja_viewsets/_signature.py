@@ -7,6 +7,7 @@ query plan for serializing it, and the endpoint function Ninja calls per request
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import typing
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from ninja_viewsets._formats import with_media_types
 from ninja_viewsets._ninja import DEFERRED_VALUES, NOT_SET, Param, PathParam, is_stream
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
 from ninja_viewsets._schemas import query_model
+from ninja_viewsets._sparse import SparseSpec, build_sparse, openapi_parameters, substitute
 from ninja_viewsets._uploads import multipart_openapi, upload_body
 from ninja_viewsets.filters import check_backend, query_names
 from ninja_viewsets.generics import PAGINATION_PARAM, GenericAPIView
@@ -73,6 +75,7 @@ class OperationSpec:
     body: str | None = None  # the parameter read from the JSON body, if any
     uploads: bool = False  # the body may also be multipart/form-data (file fields)
     response_param: str | None = None  # the handler's HttpResponse parameter, if any
+    sparse: SparseSpec | None = None  # ?fields= / ?omit= / ?expand= (ninja_viewsets._sparse)
 
 
 def _is_library_method(func: Any) -> bool:
@@ -208,9 +211,66 @@ def build_spec(
         spec = _standard_spec(probe, action, path_types, handler, options, description, custom)
     else:
         spec = _user_spec(probe, action, path_types, handler, options, description, generic)
+    if generic:  # ?fields=, ?omit=, ?expand=: when the viewset opts in
+        spec = with_sparse_fields(spec, probe, handler)
     # CSV, JSON Lines...: their media types in OpenAPI
     documented: OperationSpec = with_media_types(spec, probe)
     return documented
+
+
+def with_sparse_fields(spec: OperationSpec, view: Any, handler: Any) -> OperationSpec:
+    """``spec`` with the viewset's sparse fields and expansions, on an operation that reads
+    the viewset's output schema (list, retrieve, ``GET`` actions answering it)."""
+    reads = spec.action in ("list", "retrieve") or "get" in getattr(handler, "mapping", {})
+    if not reads or spec.item_schema is None:
+        return spec
+    try:
+        output = view.get_output_schema()
+    except ImproperlyConfigured:
+        return spec
+    if spec.item_schema is not output:
+        return spec
+    sparse = build_sparse(view, output)
+    if sparse is None:
+        return spec
+    taken = set()
+    for param in spec.parameters:
+        annotation = param.annotation
+        if typing.get_origin(annotation) is typing.Annotated:  # a query model (query_model())
+            annotation = typing.get_args(annotation)[0]
+        taken.update(query_names(param.name, annotation, param.default))
+    clash = taken & set(sparse.params())
+    if clash:
+        raise ImproperlyConfigured(
+            f"{type(view).__name__}.{spec.action}: the query parameter(s) {sorted(clash)} of "
+            f"sparse fields / expansion are taken by a filter or an action parameter; rename "
+            f"them."
+        )
+    response = _documented_response(spec.response, output, sparse.documented, spec.paginator)
+    options = dict(spec.options)
+    extra = dict(options.get("openapi_extra") or {})
+    extra["parameters"] = [*extra.get("parameters", []), *openapi_parameters(sparse)]
+    options["openapi_extra"] = extra
+    plan = sparse.default.plan
+    return dataclasses.replace(
+        spec,
+        response=response,
+        sparse=sparse,
+        response_plan=plan,
+        object_plan=plan if spec.object_plan is not EMPTY_PLAN else EMPTY_PLAN,
+        options=options,
+    )
+
+
+def _documented_response(response: Any, output: Any, documented: Any, paginator: Any) -> Any:
+    if isinstance(response, dict):
+        return {
+            code: _documented_response(value, output, documented, paginator)
+            for code, value in response.items()
+        }
+    if paginator is not None and response is paged_schema(type(paginator), output):
+        return paged_schema(type(paginator), documented)
+    return substitute(response, output, documented)
 
 
 # the hooks the standard actions call, with the arguments they pass (after self)

@@ -107,6 +107,8 @@ class GenericAPIView(Generic[_MT]):
     ordering: Sequence[str] | str | None = None  # a string is one field
     search_fields: Sequence[str] | None = None
     query_planning: bool = True  # derive select/prefetch/only from the output schema
+    sparse_fields: bool = False  # ?fields= / ?omit= on reads (see docs/sparse-fields.md)
+    expandable_fields: dict[str, Any] | None = None  # ?expand=: {"author": AuthorOut, ...}
     atomic_writes: bool = True  # run overridden perform_* hooks in one transaction
     optimistic_concurrency: bool = False  # ETag on objects; If-Match / If-None-Match honoured
 
@@ -243,6 +245,18 @@ class GenericAPIView(Generic[_MT]):
             )
         return model
 
+    def get_sparse_fields(self) -> bool:
+        """Whether clients choose the fields of this action's response (``?fields=``,
+        ``?omit=``): ``sparse_fields``. Decided at ``register()`` (OpenAPI is static): may
+        branch on ``self.action``, not on the request."""
+        return bool(self.sparse_fields)
+
+    def get_expandable_fields(self) -> dict[str, Any]:
+        """The relations clients may expand (``?expand=``), each with the schema it expands
+        to: ``expandable_fields``; dotted keys reach into an expansion or a nested schema
+        (``"author.publisher"``). Decided at ``register()``, like :meth:`get_sparse_fields`."""
+        return dict(self.expandable_fields or {})
+
     def get_query_plan(self, schema: Any) -> QueryPlan:
         """Relations ``schema`` reads on this viewset's model (what to select/prefetch)."""
         model = self.get_model()
@@ -290,6 +304,9 @@ class GenericAPIView(Generic[_MT]):
 
     def set_etag(self, instance: Model) -> str:
         etag = self.get_etag(instance)
+        sparse = getattr(self, "sparse", None)
+        if sparse is not None:  # the tag covers the representation sent (?fields=...)
+            etag = sparse.tag(etag)
         response = getattr(self, "response", None)
         if response is not None:
             response["ETag"] = etag

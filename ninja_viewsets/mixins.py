@@ -196,7 +196,7 @@ class ListModelMixin(_Host):
         if streams_list(self, request):  # a streamed export: see ninja_viewsets.renderers
             return stream_queryset(
                 self.accepted_renderer,  # type: ignore[arg-type]  # set: streams_list() is True
-                self.get_output_schema(),
+                self.sparse.schema if self.sparse is not None else self.get_output_schema(),
                 queryset,
                 request,
                 chunk_size=self.export_chunk_size or get_setting("EXPORT_CHUNK_SIZE"),

@@ -79,10 +79,13 @@ from ninja_viewsets._ninja import (
     same_float_text,
     schema_resolvers,
 )
+from ninja_viewsets._planning import related_key_type
 from ninja_viewsets.conf import get_setting
 
 if TYPE_CHECKING:
     from pydantic_core import SchemaSerializer
+
+    from ninja_viewsets._sparse import SparseRequest
 
 __all__ = [
     "BaseRenderer",
@@ -111,8 +114,9 @@ class _Plan(NamedTuple):
 _plans: dict[type[BaseModel], _Plan] = {}
 
 
-def _plan(response_model: type[BaseModel]) -> _Plan:
-    """``response_model`` (Ninja's per-operation wrapper, one field ``response``) planned once."""
+def _plan(response_model: type[BaseModel], *, cache: bool = True) -> _Plan:
+    """``response_model`` (Ninja's per-operation wrapper, one field ``response``) planned once
+    (``cache=False``: a per-request representation's, kept by its ``SparseRequest``)."""
     try:
         return _plans[response_model]
     except KeyError:
@@ -120,16 +124,26 @@ def _plan(response_model: type[BaseModel]) -> _Plan:
     serializer = json_serializer(response_model)
     found = _plain(response_annotation(response_model)) if serializer else None
     direct = None if found is None else (found[0], plain_serializer(found[1]))
-    plan = _plans[response_model] = _Plan(serializer, direct)
+    plan = _Plan(serializer, direct)
+    if cache:
+        _plans[response_model] = plan
     return plan
 
 
-def render(request: HttpRequest, result: Any, response: HttpResponse | None) -> Any:
+def render(
+    request: HttpRequest,
+    result: Any,
+    response: HttpResponse | None,
+    *,
+    sparse: SparseRequest | None = None,
+) -> Any:
     """``result`` as the JSON ``HttpResponse`` Ninja would build, or ``result`` unchanged.
 
     ``response`` is the operation's temporal response (with the headers the action set).
     Validation is Ninja's own: the same response model, input and context, so errors and
-    resolvers behave the same.
+    resolvers behave the same. ``sparse``: the representation the request chose
+    (``?fields=``...): its schema renders the success response, always (Ninja's own rendering
+    only knows the documented schema).
     """
     operation = current_operation.get()
     if (
@@ -137,9 +151,10 @@ def render(request: HttpRequest, result: Any, response: HttpResponse | None) -> 
         or is_streaming(operation)  # an async generator: Ninja writes each item
         or response is None
         or isinstance(result, HttpResponseBase)
-        or not get_setting("JSON_RENDERING")
-        or not is_default_json(operation.api.renderer)
     ):
+        return result
+    fast = get_setting("JSON_RENDERING") and is_default_json(operation.api.renderer)
+    if not fast and sparse is None:
         return result
     status, body = split_status(result)
     if status is None:
@@ -152,9 +167,21 @@ def render(request: HttpRequest, result: Any, response: HttpResponse | None) -> 
         response_model = operation.response_models.get(Ellipsis)
     if not isinstance(response_model, type) or not issubclass(response_model, BaseModel):
         return result  # no schema (or none for this status): Ninja decides
-    plan = _plan(response_model)
+    if sparse is not None:
+        response_model = sparse.response_model(response_model)
+        plan = sparse.render_plans.get(response_model)
+        if plan is None:
+            plan = _plan(response_model, cache=False) if fast else _Plan(None, None)
+            if sparse.cached:
+                sparse.render_plans[response_model] = plan
+    else:
+        plan = _plan(response_model)
     if plan.serializer is None:
-        return result
+        return (
+            result
+            if sparse is None
+            else _ninja_json(request, response_model, status, body, response)
+        )
     content = _direct_json(operation, plan, body)
     if content is not None:
         response.status_code = status
@@ -172,12 +199,37 @@ def render(request: HttpRequest, result: Any, response: HttpResponse | None) -> 
             context=context,
         )
     except Unrepresentable:  # e.g. a float json.dumps writes otherwise (1e-05): Ninja's
-        return result
-    if not content.startswith(RESPONSE_PREFIX):  # e.g. exclude_none dropped a None body
-        return result
+        content = None
+    if content is None or not content.startswith(RESPONSE_PREFIX):  # exclude_none dropped it
+        if sparse is None:
+            return result
+        return _ninja_json(request, response_model, status, body, response)
     response.status_code = status
     response.content = content[len(RESPONSE_PREFIX) : -1]
     return response
+
+
+def _ninja_json(
+    request: HttpRequest,
+    response_model: type[BaseModel],
+    status: int,
+    body: Any,
+    response: HttpResponse,
+) -> HttpResponse:
+    """Ninja's own three passes (validate, dump, its renderer), with ``response_model``."""
+    operation = current_operation.get()
+    context = {"request": request, "response_status": status}
+    validated = response_model.model_validate(ResponseObject(body), context=context)
+    data = validated.model_dump(
+        by_alias=operation.by_alias,
+        exclude_unset=operation.exclude_unset,
+        exclude_defaults=operation.exclude_defaults,
+        exclude_none=operation.exclude_none,
+    ).get("response")
+    rendered: HttpResponse = operation.api.create_response(
+        request, data, status=status, temporal_response=response
+    )
+    return rendered
 
 
 # -- the direct path: plain schemas over typed values, no second validation ---------------------
@@ -212,8 +264,13 @@ def _optional(annotation: Any) -> tuple[Any, bool]:
 def _plain(annotation: Any, seen: frozenset[Any] = frozenset()) -> tuple[Convert, Any] | None:
     """(converter to plain data, its serialization schema) for ``annotation``, or ``None``."""
     inner, optional = _optional(annotation)
-    if inner in LEAF_SCHEMAS:
-        found: tuple[Convert, Any] | None = (_leaf(inner, optional), LEAF_SCHEMAS[inner])
+    key_type = related_key_type(inner)
+    if key_type is not None:  # a related object, written as its key
+        if key_type not in LEAF_SCHEMAS or key_type is float or optional:
+            return None
+        found: tuple[Convert, Any] | None = (_key_leaf(key_type), LEAF_SCHEMAS[key_type])
+    elif inner in LEAF_SCHEMAS:
+        found = (_leaf(inner, optional), LEAF_SCHEMAS[inner])
     elif typing.get_origin(inner) is list and len(typing.get_args(inner)) == 1:
         item = _plain(typing.get_args(inner)[0], seen)
         found = None if item is None else _list_of(*item)
@@ -251,6 +308,16 @@ def _leaf(kind: type, optional: bool) -> Convert:
     return leaf
 
 
+def _key_leaf(kind: type) -> Convert:
+    def key(value: Any) -> Any:
+        value = getattr(value, "pk", value)
+        if type(value) is kind:
+            return value
+        raise _Fallback
+
+    return key
+
+
 def _list_of(convert: Convert, schema: Any) -> tuple[Convert, Any]:
     def items(value: Any) -> Any:
         if isinstance(value, Manager):  # a to-many relation: its prefetched rows
@@ -272,12 +339,14 @@ def _schema(cls: type[BaseModel], seen: frozenset[Any]) -> tuple[Convert, Any] |
         or not ninja_validators_only(cls)
     ):
         return None
-    fields: list[tuple[str, Convert]] = []
+    fields: list[tuple[str, str, Convert]] = []
     schemas: dict[str, Any] = {}
     for name, info in cls.model_fields.items():
+        source = info.validation_alias  # read from another attribute, written as `name`
+        if source is not None and (not isinstance(source, str) or "." in source):
+            return None
         if (
             info.alias is not None
-            or info.validation_alias is not None
             or info.serialization_alias is not None
             or info.metadata
             or info.discriminator is not None
@@ -287,18 +356,18 @@ def _schema(cls: type[BaseModel], seen: frozenset[Any]) -> tuple[Convert, Any] |
         found = _plain(info.annotation, seen)
         if found is None:
             return None
-        fields.append((name, found[0]))
+        fields.append((name, source or name, found[0]))
         schemas[name] = found[1]
-    getters = [(name, attrgetter(name), convert) for name, convert in fields]
+    getters = [(name, key, attrgetter(key), conv) for name, key, conv in fields]
 
     def convert(value: Any) -> Any:
         if isinstance(value, dict):  # a paginator's page, or a dict an action built
             try:
-                return {name: conv(value[name]) for name, _, conv in getters}
+                return {name: conv(value[key]) for name, key, _, conv in getters}
             except KeyError:
                 raise _Fallback from None
         try:
-            return {name: conv(get(value)) for name, get, conv in getters}
+            return {name: conv(get(value)) for name, _, get, conv in getters}
         except AttributeError:
             raise _Fallback from None
 

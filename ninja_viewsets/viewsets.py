@@ -74,6 +74,7 @@ from ninja_viewsets.throttling import Throttled
 
 if TYPE_CHECKING:
     from ninja_viewsets._signature import OperationSpec
+    from ninja_viewsets._sparse import SparseRequest
 
 logger = logging.getLogger("ninja_viewsets")
 
@@ -144,6 +145,7 @@ class ViewSetMixin:
     collection: bool = False
     object_plan: QueryPlan = EMPTY_PLAN
     response_plan: QueryPlan = EMPTY_PLAN
+    sparse: SparseRequest | None = None  # the representation ?fields= / ?expand= chose
     body_param: str | None = None  # the action's body parameter (error locations)
     write_transaction: RequestTransaction | None = None  # while a write request runs
 
@@ -258,6 +260,8 @@ class ViewSetMixin:
                     self.check_media_type(request)
                 if validate is not None:
                     params.update(validate())
+                if spec.sparse is not None:  # ?fields=, ?omit=, ?expand=: schema and plan
+                    self.choose_representation(request, spec)
             except SuspiciousOperation as exc:  # Django refused the body while it was read:
                 # over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields... (not its HTML page)
                 refused = RequestTooLarge() if isinstance(exc, RequestDataTooBig) else ParseError()
@@ -301,11 +305,22 @@ class ViewSetMixin:
         if spec.finalize:
             result = await self.finalize_result(result, spec)
         response: HttpResponseBase
-        if spec.response_plan.sync:  # resolvers, properties: where the sync ORM is allowed
-            response = await acall(to_response, request, result, self.response)
+        sparse = self.sparse
+        if self.response_plan.sync:  # resolvers, properties: where the sync ORM is allowed
+            response = await acall(to_response, request, result, self.response, sparse=sparse)
         else:
-            response = to_response(request, result, self.response)
+            response = to_response(request, result, self.response, sparse=sparse)
         return response
+
+    def choose_representation(self, request: HttpRequest, spec: OperationSpec) -> None:
+        """The representation the query asks for (``?fields=``, ``?omit=``, ``?expand=``):
+        its schema renders the response, its plan loads what it reads (422 for an unknown
+        name). See ``ninja_viewsets._sparse``."""
+        assert spec.sparse is not None
+        sparse = self.sparse = spec.sparse.resolve(request.GET)
+        self.response_plan = sparse.plan
+        if spec.object_plan is not EMPTY_PLAN or not spec.finalize:
+            self.object_plan = sparse.plan  # retrieve: its joins and prefetches follow too
 
     async def respond_atomically(
         self, request: HttpRequest, spec: OperationSpec, params: dict[str, Any], using: str
@@ -392,11 +407,15 @@ class ViewSetMixin:
         if result is None and spec.empty_status is not None:
             return respond(spec.empty_status, None)
         planning = spec.item_schema is not None and getattr(self, "query_planning", True)
+        item_schema = self.sparse.schema if self.sparse is not None else spec.item_schema
         if isinstance(result, QuerySet):
             queryset = result
             if planning:  # planned for the queryset's own model
                 model: Any = result.model
-                queryset = plan_queryset(queryset, get_plan(model, spec.item_schema), columns=True)
+                plan = (
+                    self.response_plan if self.sparse is not None else get_plan(model, item_schema)
+                )
+                queryset = plan_queryset(queryset, plan, columns=True)
             if spec.collection:
                 queryset = await self.afilter_queryset(queryset)  # type: ignore[attr-defined]
                 page = await self.paginate_queryset(queryset)  # type: ignore[attr-defined]
@@ -408,7 +427,7 @@ class ViewSetMixin:
         items = result if isinstance(result, list | tuple) else [result]
         models = {type(item) for item in items if isinstance(item, Model)}
         for model in models:  # usually one: the instances' own model decides the plan
-            plan = get_plan(model, spec.item_schema)
+            plan = self.response_plan if self.sparse is not None else get_plan(model, item_schema)
             if plan:
                 await load_relations([i for i in items if type(i) is model], plan)
         return result
@@ -650,7 +669,13 @@ def _is_library(handler: Any) -> bool:
     return str(getattr(handler, "__module__", "")).startswith("ninja_viewsets.")
 
 
-def to_response(request: HttpRequest, result: Any, response: HttpResponse | None) -> Any:
+def to_response(
+    request: HttpRequest,
+    result: Any,
+    response: HttpResponse | None,
+    *,
+    sparse: SparseRequest | None = None,
+) -> Any:
     """What an action returned, as the response Ninja would build (inside the transaction).
 
     A ``Status(code, body)`` whose code the operation has no schema for is answered with
@@ -674,10 +699,12 @@ def to_response(request: HttpRequest, result: Any, response: HttpResponse | None
         if status >= 400:  # an error body of the action's own making: plain JSON
             return operation.api.create_response(request, body, temporal_response=response)
         known = next((c for c in models if isinstance(c, int) and 200 <= c < 300), None)
-        rendered = to_response(request, respond(known or next(iter(models)), body), response)
+        rendered = to_response(
+            request, respond(known or next(iter(models)), body), response, sparse=sparse
+        )
         rendered.status_code = status
         return rendered
-    rendered = render(request, result, response)
+    rendered = render(request, result, response, sparse=sparse)
     if isinstance(rendered, HttpResponseBase):
         return rendered
     # Ninja's own rendering (no fast path applies), here so that its errors are ours

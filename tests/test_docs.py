@@ -575,3 +575,31 @@ def test_exports(client, books):
     assert client.get("/api/books/", headers={"Accept": "application/xml"}).status_code == 406
     r = client.get("/api/books/catalogue/")
     assert r.headers["Content-Type"].startswith("text/csv") and len(r.content.splitlines()) == 3
+
+
+@pytest.mark.urls("docs.src.sparse_fields")
+def test_sparse_fields(client, books):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from library.models import Tag
+
+    books[0].tags.add(Tag.objects.create(name="desert"))
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get("/api/books/?fields=id,title")
+    assert r.json()["items"][1] == {"id": books[0].id, "title": "Dune"}
+    page = next(q["sql"] for q in ctx.captured_queries if "LIMIT" in q["sql"])
+    assert "JOIN" not in page and '"year"' not in page.split(" FROM ")[0]
+    r = client.get("/api/books/?fields=title,author.name,tags&omit=year")
+    assert r.json()["items"][1] == {
+        "title": "Dune",
+        "author": {"name": "Frank Herbert"},
+        "tags": [books[0].tags.get().id],
+    }
+    r = client.get("/api/books/?expand=tags&fields=title,tags.name")
+    assert r.json()["items"][1] == {"title": "Dune", "tags": [{"name": "desert"}]}
+    r = client.get("/api/books/?fields=isbn")
+    assert r.status_code == 422
+    assert "choose from: id, title, year, author, author.id" in r.json()["detail"][0]["msg"]
+    assert client.get("/api/books/classics/?fields=year").json()["items"] == [{"year": 1965}]
+    assert client.get("/api/books/classics/?expand=tags").json()["count"] == 1  # not offered

@@ -211,3 +211,38 @@ def test_books_export_as_csv(client):
     assert 0 < searched < Book.objects.count() and len(everything) == 1 + searched
     content = client.get("/api/openapi.json").json()["paths"]["/api/books/"]["get"]["responses"]
     assert {"application/json", "text/csv", "application/jsonl"} <= set(content["200"]["content"])
+
+
+def test_books_sparse_fields_and_the_owner_expanded(client, token):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get("/api/books/?fields=id,title&page_size=3")
+    assert r.status_code == 200, r
+    assert all(set(b) == {"id", "title"} for b in r.json()["items"])
+    page = next(q["sql"] for q in ctx.captured_queries if "LIMIT" in q["sql"])
+    assert "JOIN" not in page
+    mine = client.post(
+        "/api/books/",
+        {
+            "title": "Owned",
+            "year": 2001,
+            "isbn": "2222222222",
+            "author_id": Author.objects.first().id,
+        },
+        headers=token,
+    ).json()
+    r = client.get(f"/api/books/{mine['id']}/?fields=title,owner,author.name")
+    owner = Book.objects.get(pk=mine["id"]).owner
+    assert r.json() == {
+        "title": "Owned",
+        "author": {"name": Author.objects.first().name},
+        "owner": owner.id,
+    }
+    r = client.get(f"/api/books/{mine['id']}/?expand=owner&fields=owner")
+    assert r.json() == {"owner": {"id": owner.id, "username": "demo"}}
+    r = client.get("/api/books/?fields=owner.username")
+    assert r.status_code == 422 and "expand=owner" in r.json()["detail"][0]["msg"]
+    r = client.get("/api/books/?format=csv&fields=id,title&page_size=2")
+    assert r.content.decode().splitlines()[0] == "id,title"

@@ -15,6 +15,13 @@ class ItemViewSet(ModelViewSet):
     pagination_class = PageNumberPagination  # page size 20 (NINJA_PAGINATION_PER_PAGE)
 
 
+class ItemSparseViewSet(ItemViewSet):
+    """The sparse-fields phase: ItemViewSet with ?fields= / ?omit= on (same schema, same page);
+    ?fields=id,name neither joins the category nor reads the other columns."""
+
+    sparse_fields = True
+
+
 class MovieViewSet(ModelViewSet):
     """The flat resource: nothing to plan, so this measures the abstraction itself."""
 
@@ -34,6 +41,7 @@ class MovieBulkViewSet(BulkCreateModelMixin, GenericViewSet):
 
 router = DefaultRouter()
 router.register("items", ItemViewSet)
+router.register("items-sparse", ItemSparseViewSet, basename="item-sparse")
 router.register("movies", MovieViewSet)
 router.register("movies-bulk", MovieBulkViewSet, basename="movie-bulk")
 api = NinjaAPI(urls_namespace="nv", docs_url=None)

@@ -6,14 +6,19 @@
   including those inside Django's own async ORM methods and the one Django adds to run a
   sync view such as DRF's).
 
+- columns and joins: of every ``SELECT`` reading rows (not a ``COUNT``): the ``"table"."column"``
+  pairs before its ``FROM``, and its ``JOIN``s (the sparse-fields phase reports them).
+
 The counters live in a context variable holding a mutable dict: ``sync_to_async`` copies the
 context into its thread, so the worker thread increments the same dict. The middleware exposes
-them as ``X-Bench-Queries`` / ``X-Bench-Hops`` response headers.
+them as ``X-Bench-Queries`` / ``X-Bench-Hops`` / ``X-Bench-Columns`` / ``X-Bench-Joins``
+response headers.
 """
 
 from __future__ import annotations
 
 import contextvars
+import re
 from typing import Any
 
 from asgiref.sync import SyncToAsync, iscoroutinefunction, markcoroutinefunction
@@ -30,6 +35,17 @@ def _bump(key: str) -> None:
         counts[key] += 1
 
 
+def _read(sql: Any) -> None:
+    counts = _current.get()
+    if counts is None or not isinstance(sql, str) or not sql.lstrip().upper().startswith("SELECT"):
+        return
+    if "COUNT(" in sql.upper():
+        return
+    head = sql.split(" FROM ", 1)[0]
+    counts["columns"] += len(re.findall(r'"\w+"\."\w+"', head))
+    counts["joins"] += sql.count(" JOIN ")
+
+
 def _install() -> None:
     if getattr(CursorWrapper, "_bench_counted", False):
         return
@@ -37,6 +53,7 @@ def _install() -> None:
 
     def counted_execute(self: Any, sql: Any, params: Any = None) -> Any:
         _bump("queries")
+        _read(sql)
         return execute(self, sql, params)
 
     def counted_executemany(self: Any, sql: Any, param_list: Any) -> Any:
@@ -69,7 +86,7 @@ class CountingMiddleware:
         markcoroutinefunction(self)
 
     async def __call__(self, request: Any) -> Any:
-        counts = {"queries": 0, "hops": 0}
+        counts = {"queries": 0, "hops": 0, "columns": 0, "joins": 0}
         token = _current.set(counts)
         try:
             response = await self.get_response(request)
@@ -77,4 +94,6 @@ class CountingMiddleware:
             _current.reset(token)
         response["X-Bench-Queries"] = str(counts["queries"])
         response["X-Bench-Hops"] = str(counts["hops"])
+        response["X-Bench-Columns"] = str(counts["columns"])
+        response["X-Bench-Joins"] = str(counts["joins"])
         return response

@@ -15,6 +15,11 @@ class AuthorOut(Schema):
     birth_year: int | None = None
 
 
+class UserOut(Schema):
+    id: int
+    username: str
+
+
 class TagOut(Schema):
     id: int
     name: str

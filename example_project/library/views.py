@@ -58,6 +58,10 @@ class BookViewSet(ModelViewSet):
     # ?format=csv / Accept: text/csv (a page), ?format=csv&export=all (every book, streamed)
     renderer_classes = [JSONRenderer, CSVRenderer, JSONLinesRenderer]
     export_unpaginated = True
+    # ?fields=id,title (no JOIN, two columns), ?omit=tags, ?fields=title,author.name;
+    # ?expand=owner: the user who added the book as an object (else its id, under "owner")
+    sparse_fields = True
+    expandable_fields = {"owner": schemas.UserOut}
 
     def get_permissions(self):
         # reads are open, writes need a user, changes need the owner; an action that sets

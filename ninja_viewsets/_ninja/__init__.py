@@ -35,6 +35,7 @@ from ninja_viewsets._ninja._json import (
     LEAF_SCHEMAS,
     RESPONSE_PREFIX,
     Unrepresentable,
+    before_schema,
     is_default_json,
     json_serializer,
     list_schema,
@@ -43,6 +44,7 @@ from ninja_viewsets._ninja._json import (
     plain_serializer,
     record_schema,
     response_annotation,
+    response_wrapper,
     same_float_text,
     schema_resolvers,
     unwrap_getter,
@@ -89,6 +91,7 @@ __all__ = [
     "SeamPathView",
     "SyncClientBase",
     "Unrepresentable",
+    "before_schema",
     "default_page_size",
     "default_throttle_rates",
     "exception_handler_of",
@@ -109,12 +112,20 @@ __all__ = [
     "plant_path_view",
     "record_schema",
     "response_annotation",
+    "response_wrapper",
     "restoring_path_views",
     "result_to_response",
     "same_float_text",
+    "schema_field_type",
     "schema_resolvers",
     "unwrap_getter",
 ]
+
+
+def schema_field_type(fld: Any) -> Any:
+    """The Python type Ninja's ``create_schema`` gives a (key) column: ``int`` for an
+    ``AutoField``, ``UUID`` for a ``UUIDField``... (``str`` when Ninja does not know it)."""
+    return ninja.orm.fields.TYPES.get(fld.get_internal_type(), str)
 
 
 class Internal(NamedTuple):
@@ -130,6 +141,12 @@ class Internal(NamedTuple):
 
 #: Every internal used above.
 SEAM: tuple[Internal, ...] = (
+    Internal(
+        ninja.orm.fields,
+        "TYPES",
+        "type a related key as Ninja types the column (ninja_viewsets._sparse: unexpanded ids)",
+        "a public ninja.orm.python_type(field)",
+    ),
     Internal(
         ninja.orm.fields,
         "get_schema_field",

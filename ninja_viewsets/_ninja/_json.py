@@ -3,6 +3,7 @@ rewritten to write the JSON Ninja writes."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -12,6 +13,7 @@ from uuid import UUID
 from django.core.serializers.json import DjangoJSONEncoder
 from ninja.renderers import BaseRenderer, JSONRenderer
 from ninja.responses import NinjaJSONEncoder
+from ninja.schema import Schema
 from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError, SchemaSerializer, core_schema
 
@@ -19,6 +21,7 @@ __all__ = [
     "LEAF_SCHEMAS",
     "RESPONSE_PREFIX",
     "Unrepresentable",
+    "before_schema",
     "is_default_json",
     "json_serializer",
     "list_schema",
@@ -27,6 +30,7 @@ __all__ = [
     "plain_serializer",
     "record_schema",
     "response_annotation",
+    "response_wrapper",
     "same_float_text",
     "schema_resolvers",
     "unwrap_getter",
@@ -42,6 +46,12 @@ RESPONSE_PREFIX = b'{"response":'
 def response_annotation(response_model: type[BaseModel]) -> Any:
     """The annotation an operation answers (the field of Ninja's response wrapper)."""
     return response_model.model_fields["response"].annotation
+
+
+def response_wrapper(annotation: Any) -> type[BaseModel]:
+    """A response wrapper for ``annotation``, as Ninja's ``_create_response_model`` builds it
+    (a per-request representation: ``ninja_viewsets._sparse``)."""
+    return type("NinjaResponseSchema", (Schema,), {"__annotations__": {"response": annotation}})
 
 
 def is_default_json(renderer: BaseRenderer) -> bool:
@@ -193,7 +203,8 @@ def _stand_in(cls: type) -> type:
     return _stand_ins.setdefault(cls, type(cls.__name__, (), {"__module__": cls.__module__}))
 
 
-_stand_ins: dict[type, type] = {}
+# weak: a per-request schema (ninja_viewsets._sparse) is not kept alive by its stand-in
+_stand_ins: weakref.WeakKeyDictionary[type, type] = weakref.WeakKeyDictionary()
 
 
 def _names_a_model(node: Any) -> bool:
@@ -219,6 +230,12 @@ LEAF_SCHEMAS: dict[Any, Any] = {
     timedelta: {"type": "timedelta", "serialization": _TEMPORAL["timedelta"]},
     UUID: core_schema.uuid_schema(),
 }
+
+
+def before_schema(function: Callable[[Any], Any], schema: Any) -> Any:
+    """``schema`` with ``function`` applied to the input first (a ``function-before`` node,
+    which the rewritten serializer above supports)."""
+    return core_schema.no_info_before_validator_function(function, schema)
 
 
 def nullable_schema(schema: Any) -> Any:
