@@ -18,12 +18,12 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query
 from pydantic import BaseModel
 
+from ninja_viewsets._filtering import check_backend, query_names
 from ninja_viewsets._formats import with_media_types
 from ninja_viewsets._ninja import DEFERRED_VALUES, NOT_SET, Param, PathParam, is_stream
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
 from ninja_viewsets._schemas import query_model
 from ninja_viewsets._uploads import multipart_openapi, upload_body
-from ninja_viewsets.filters import check_backend, query_names
 from ninja_viewsets.generics import PAGINATION_PARAM, GenericAPIView
 from ninja_viewsets.nesting import without_fields
 from ninja_viewsets.pagination import paged_schema

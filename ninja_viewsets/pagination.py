@@ -39,9 +39,9 @@ from pydantic import BaseModel, WithJsonSchema, WrapValidator, create_model
 from pydantic_core import PydanticCustomError, PydanticUseDefault
 
 from ninja_viewsets._async import acall
+from ninja_viewsets._filtering import InvalidQueryParameter
 from ninja_viewsets._ninja import default_page_size, ninja_page_methods
 from ninja_viewsets.exceptions import APIException
-from ninja_viewsets.filters import InvalidQueryParameter
 
 __all__ = [
     "AsyncPaginationBase",
