@@ -29,7 +29,8 @@ from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction, acall
 from ninja_viewsets._auth import ANONYMOUS
 from ninja_viewsets._compat import respond, split_status
-from ninja_viewsets._formats import BaseRenderer, negotiate, render_other, renderer_classes_of
+from ninja_viewsets._exports import render_other
+from ninja_viewsets._formats import BaseRenderer, negotiate, renderer_classes_of
 from ninja_viewsets._ninja import exception_handler_of
 from ninja_viewsets._planning import (
     EMPTY_PLAN,
