@@ -29,6 +29,7 @@ from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction, acall
 from ninja_viewsets._auth import ANONYMOUS
 from ninja_viewsets._compat import respond, split_status
+from ninja_viewsets._endpoints import RESPONSE_PARAM, VALIDATE_PARAM
 from ninja_viewsets._exports import render_other
 from ninja_viewsets._formats import BaseRenderer, negotiate, renderer_classes_of
 from ninja_viewsets._ninja import exception_handler_of
@@ -41,7 +42,6 @@ from ninja_viewsets._planning import (
 )
 from ninja_viewsets._policies import PolicyChecks
 from ninja_viewsets._schemas import unique_field_error
-from ninja_viewsets._signature import RESPONSE_PARAM, VALIDATE_PARAM
 from ninja_viewsets._uploads import is_multipart
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import (
@@ -57,7 +57,7 @@ from ninja_viewsets.nesting import apply_scope
 from ninja_viewsets.renderers import current_operation, to_response
 
 if TYPE_CHECKING:
-    from ninja_viewsets._signature import OperationSpec
+    from ninja_viewsets._endpoints import OperationSpec
 
 logger = logging.getLogger("ninja_viewsets")
 
