@@ -53,6 +53,7 @@ __all__ = [
 STANDARD_ACTIONS = ("list", "create", "retrieve", "update", "partial_update", "destroy")
 _DETAIL_STANDARD = ("retrieve", "update", "partial_update", "destroy")
 
+
 def _declares_parameters(func: Callable[..., Any]) -> bool:
     """True when a user method names its own parameters (beyond request, *args, **kwargs)."""
     params = list(inspect.signature(func).parameters.values())[1:]  # drop self

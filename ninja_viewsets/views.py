@@ -369,6 +369,7 @@ def _may_be_a_missing_row(exc: Exception) -> bool:
 def _is_library(handler: Any) -> bool:
     return str(getattr(handler, "__module__", "")).startswith("ninja_viewsets.")
 
+
 def _ninja_handler(exc: Exception) -> tuple[Any, bool, bool] | None:
     """The handler the operation's ``NinjaAPI`` has for ``exc`` (see ``_ninja``)."""
     operation = current_operation.get()
