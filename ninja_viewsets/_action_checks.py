@@ -3,6 +3,8 @@
     class BookViewSet(ModelViewSet):
         async def perform_create(self, data, extra):   # ImproperlyConfigured at register():
             ...                                        # create calls perform_create(data)
+
+Called by ``_signature.build_spec()`` for every routed action.
 """
 
 from __future__ import annotations

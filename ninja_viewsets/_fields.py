@@ -18,7 +18,7 @@ from django.core import validators as dj
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models import Model
-from ninja import Schema, UploadedFile
+from ninja import UploadedFile
 from pydantic import (
     AfterValidator,
     AliasChoices,

@@ -28,7 +28,6 @@ from functools import cache
 from typing import Annotated, Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
 from django.db.models import Model
 from django.utils.text import capfirst
 from ninja import Schema
