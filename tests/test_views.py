@@ -27,8 +27,8 @@ class AuthorIn(Schema):
 
 
 class Token(HttpBearer):
-    def authenticate(self, request, token):
-        return User.objects.filter(username=token).first()
+    async def authenticate(self, request, token):
+        return await User.objects.filter(username=token).afirst()
 
 
 class Authors(ModelViewSet):
@@ -106,7 +106,7 @@ def test_permission_denied_is_401_with_the_challenge_when_anonymous(client, db):
 
 def test_permission_granted_for_an_authenticated_user(client, db):
     User.objects.create(username="ann")
-    r = client.get("/api/private/secret/", HTTP_AUTHORIZATION="Bearer ann")
+    r = client.get("/api/private/secret/", headers={"Authorization": "Bearer ann"})
     assert (r.status_code, r.json()) == (200, {"user": "ann"})
 
 
