@@ -272,7 +272,7 @@ class APIView(PolicyChecks):
                 model: Any = result.model
                 queryset = plan_queryset(queryset, get_plan(model, spec.item_schema), columns=True)
             if spec.collection:  # paginate=True: a GenericViewSet (checked at register())
-                host = cast(ViewSetHost, self)
+                host = cast("ViewSetHost", self)
                 queryset = await host.afilter_queryset(queryset)
                 page = await host.paginate_queryset(queryset)
                 if page is not None:
