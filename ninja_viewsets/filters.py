@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import reduce
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.apps import apps
@@ -134,6 +134,23 @@ def _is_collection(view: Any) -> bool:
     return bool(getattr(view, "collection", False))
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+_LIST_LEVEL: set[Callable[..., Any]] = set()  # see _list_level
+
+
+def _list_level(filter_queryset: _F) -> _F:
+    """Marks a ``filter_queryset`` that returns the queryset untouched on a detail lookup."""
+    _LIST_LEVEL.add(filter_queryset)
+    return filter_queryset
+
+
+def acts_on_detail(backend_class: Any) -> bool:
+    """Whether ``backend_class`` may narrow a detail lookup (``get_object()``): any backend
+    but the built-in ones, whose query parameters exist on list-level operations only (a
+    subclass overriding ``filter_queryset`` acts everywhere, as in DRF)."""
+    return getattr(backend_class, "filter_queryset", None) not in _LIST_LEVEL
+
+
 _DRF_EQUIVALENTS = {
     "SearchFilter": "SearchFilter",
     "UnaccentedSearchFilter": "UnaccentedSearchFilter",
@@ -208,6 +225,7 @@ class FilterSchemaBackend(BaseFilterBackend):
             return {}
         return {FILTERS_PARAM: (schema, Query(...))}
 
+    @_list_level
     def filter_queryset(self, request: HttpRequest, queryset: QuerySet[Any], view: Any) -> Any:
         filters = (getattr(view, "params", None) or {}).get(FILTERS_PARAM)
         if filters is None or not _is_collection(view):
@@ -333,6 +351,7 @@ class SearchFilter(BaseFilterBackend):
                     return True
         return False
 
+    @_list_level
     def filter_queryset(self, request: HttpRequest, queryset: QuerySet[Any], view: Any) -> Any:
         if not _is_collection(view):
             return queryset
@@ -578,6 +597,7 @@ class OrderingFilter(BaseFilterBackend):
                 )
         return kept
 
+    @_list_level
     def filter_queryset(self, request: HttpRequest, queryset: QuerySet[Any], view: Any) -> Any:
         if not _is_collection(view):
             return queryset
@@ -638,6 +658,29 @@ class OrderingFilter(BaseFilterBackend):
 # -- django-filter ----------------------------------------------------------------------------
 
 
+def inert_for(backend_class: Any, view: Any) -> bool:
+    """Whether ``backend_class`` returns every queryset of ``view``'s operation untouched, so
+    that it need not run per request: a built-in backend on a detail lookup, or one that
+    ``view`` configures nothing for (no ``filter_schema``, no ``search_fields``, no
+    ``ordering`` and no ordering parameter). A backend with an overridden hook always runs."""
+    if not _is_collection(view):
+        return not acts_on_detail(backend_class)
+    method = getattr(backend_class, "filter_queryset", None)
+    if method is FilterSchemaBackend.filter_queryset:
+        return getattr(view, "filter_schema", None) is None
+    if method is SearchFilter.filter_queryset:
+        return backend_class.get_search_fields is SearchFilter.get_search_fields and not (
+            _as_fields(getattr(view, "search_fields", None))
+        )
+    if method is OrderingFilter.filter_queryset:
+        return (
+            backend_class._accepts_param is OrderingFilter._accepts_param
+            and getattr(view, "ordering", None) is None
+            and not backend_class()._accepts_param(view)
+        )
+    return False
+
+
 class DjangoFilterBackend(BaseFilterBackend):
     """A django-filter ``FilterSet`` (``pip install ninja-viewsets[filter]``): the viewset's
     ``filterset_class``, or one built from ``filterset_fields``. Its filters become query
@@ -696,6 +739,7 @@ class DjangoFilterBackend(BaseFilterBackend):
             return None
         return filterset_class(**self.get_filterset_kwargs(request, queryset, view))
 
+    @_list_level
     async def filter_queryset(
         self, request: HttpRequest, queryset: QuerySet[Any], view: Any
     ) -> Any:

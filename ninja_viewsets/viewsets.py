@@ -33,8 +33,8 @@ from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils.functional import classproperty
 from pydantic import ValidationError as PydanticValidationError
 
-from ninja_viewsets import mixins
-from ninja_viewsets._async import RequestTransaction, acall
+from ninja_viewsets import conf, mixins
+from ninja_viewsets._async import RequestTransaction, acall, is_async
 from ninja_viewsets._auth import ANONYMOUS, challenge, effective_auth
 from ninja_viewsets._compat import respond, split_status
 from ninja_viewsets._formats import BaseRenderer, negotiate, render_other, renderer_classes_of
@@ -66,9 +66,10 @@ from ninja_viewsets.exceptions import (
     field_errors,
     is_retryable,
 )
+from ninja_viewsets.filters import inert_for
 from ninja_viewsets.generics import _MT, NOT_GIVEN, GenericAPIView, _NotGiven
 from ninja_viewsets.nesting import Nesting, apply_scope
-from ninja_viewsets.permissions import BasePermission
+from ninja_viewsets.permissions import AllowAny, BasePermission
 from ninja_viewsets.renderers import current_operation, render
 from ninja_viewsets.throttling import Throttled
 
@@ -109,6 +110,79 @@ __all__ = [
 ]
 
 
+class RequestPlan:
+    """What the requests of one operation need of the viewset's policies, resolved once.
+
+    Read on the operation's first request from the viewset configured for it (its class and
+    the route's attributes) and the settings, and again when ``NINJA_VIEWSETS`` changes or a
+    policy attribute is given another value. A policy that can only say yes costs nothing per
+    request: a permission class whose hook is ``BasePermission``'s or ``AllowAny``'s, an empty
+    throttle list, a built-in filter backend with nothing to do (``filters.inert_for``).
+    ``None`` for a policy: a hook of it is overridden (``get_permissions()``,
+    ``check_throttles()``...), which then decides per request, as in DRF.
+    """
+
+    __slots__ = (
+        "async_handler",
+        "backends",
+        "key",
+        "library_handler",
+        "object_permissions",
+        "permissions",
+        "renderers",
+        "throttles",
+    )
+
+    def __init__(self, view: ViewSetMixin, spec: OperationSpec, key: tuple[Any, ...]) -> None:
+        cls = type(view)
+        self.key = key
+        self.renderers = tuple(renderer_classes_of(view))
+        handler = getattr(view, spec.action)
+        self.async_handler = is_async(handler)
+        self.library_handler = _is_library(handler)
+        classes: Sequence[Any] | None = None
+        if cls.get_permissions is ViewSetMixin.get_permissions:
+            classes = view.permission_classes
+            if classes is None:
+                classes = get_setting("DEFAULT_PERMISSION_CLASSES")
+        self.permissions: tuple[Any, ...] | None = None
+        if classes is not None and cls.check_permissions is ViewSetMixin.check_permissions:
+            self.permissions = tuple(c for c in classes if not _grants(c, "has_permission"))
+        self.object_permissions: tuple[Any, ...] | None = None
+        if (
+            classes is not None
+            and cls.check_object_permissions is ViewSetMixin.check_object_permissions
+        ):
+            self.object_permissions = tuple(
+                c for c in classes if not _grants(c, "has_object_permission")
+            )
+        self.throttles: tuple[Any, ...] | None = None
+        if (
+            cls.get_throttles is ViewSetMixin.get_throttles
+            and cls.check_throttles is ViewSetMixin.check_throttles
+        ):
+            throttles = view.throttle_classes
+            if throttles is None:
+                throttles = get_setting("DEFAULT_THROTTLE_CLASSES")
+            self.throttles = tuple(throttles)
+        self.backends: tuple[Any, ...] | None = None  # the filter backends that may filter
+        if (
+            isinstance(view, GenericAPIView)
+            and type(view).get_filter_backends is GenericAPIView.get_filter_backends
+            and type(view).filter_queryset is GenericAPIView.filter_queryset
+        ):
+            backends = view.get_filter_backends()
+            self.backends = tuple(b for b in backends if not inert_for(b, view))
+
+
+def _grants(permission_class: Any, hook: str) -> bool:
+    """Whether ``permission_class.<hook>`` always answers yes (and does nothing else)."""
+    if not isinstance(permission_class, type) or not issubclass(permission_class, BasePermission):
+        return False  # a composition (``A | B``): its operands decide
+    method = getattr(permission_class, hook)
+    return method is getattr(BasePermission, hook) or method is getattr(AllowAny, hook)
+
+
 class ViewSetMixin:
     """Binds HTTP methods to actions (``{"get": "list"}``) and runs one request."""
 
@@ -146,6 +220,7 @@ class ViewSetMixin:
     response_plan: QueryPlan = EMPTY_PLAN
     body_param: str | None = None  # the action's body parameter (error locations)
     write_transaction: RequestTransaction | None = None  # while a write request runs
+    request_plan: RequestPlan | None = None  # the operation's, while a request runs
 
     def __init__(self, **kwargs: Any) -> None:
         for key, value in kwargs.items():
@@ -248,9 +323,21 @@ class ViewSetMixin:
         self.object_plan = spec.object_plan
         self.response_plan = spec.response_plan
         self.write_transaction = None
-        apply_scope(self)
+        if self.nesting is not None:
+            apply_scope(self)
         try:
-            self.accepted_renderer = negotiate(request, renderer_classes_of(self))
+            key = (  # what the operation's plan was read from (compared, no call)
+                conf.generation,
+                self.permission_classes,
+                self.throttle_classes,
+                self.renderer_classes,
+                getattr(self, "filter_backends", None),
+            )
+            plan = spec.memo.plan
+            if plan is None or plan.key != key:
+                plan = spec.memo.plan = RequestPlan(self, spec, key)
+            self.request_plan = plan
+            self.accepted_renderer = negotiate(request, plan.renderers)
             await self.initial(request)
             try:
                 multipart = spec.uploads and is_multipart(request)  # a body with files
@@ -288,20 +375,27 @@ class ViewSetMixin:
         if spec.response_param is not None:  # the handler's own HttpResponse parameter
             params[spec.response_param] = self.response
         transaction = self.write_transaction
-        if transaction is not None and not _is_library(handler):
+        plan = self.request_plan
+        if transaction is not None and not (
+            plan.library_handler if plan is not None else _is_library(handler)
+        ):
             await transaction.begin()  # user code may write through the async ORM
         if spec.accepts is None:
             call_kwargs = params
         else:
             call_kwargs = {k: v for k, v in params.items() if k in spec.accepts}
-        result = await acall(handler, request, **call_kwargs)
+        if plan is not None and plan.async_handler:
+            result = await handler(request, **call_kwargs)
+        else:
+            result = await acall(handler, request, **call_kwargs)
         renderer = self.accepted_renderer
         if renderer is not None and not renderer.json:  # CSV, JSON Lines...: see _formats
             return await render_other(self, renderer, result, spec)
         if spec.finalize:
             result = await self.finalize_result(result, spec)
         response: HttpResponseBase
-        if spec.response_plan.sync:  # resolvers, properties: where the sync ORM is allowed
+        if spec.response_plan.sync and not isinstance(result, HttpResponseBase):
+            # resolvers, properties: rendered where the sync ORM is allowed
             response = await acall(to_response, request, result, self.response)
         else:
             response = to_response(request, result, self.response)
@@ -320,6 +414,27 @@ class ViewSetMixin:
             raise
         self.write_transaction = None
         await transaction.end(rollback=response.status_code >= 400)
+        return response
+
+    def answers_in_one_hop(self) -> bool:
+        """Whether the library's write can save, render its response and end the request's
+        transaction in one ORM-thread hop (:meth:`render_now`): the transaction has not begun,
+        the response is JSON and reads no relation that would have to be loaded after the
+        write. Otherwise the write is a hop, and committing another."""
+        transaction = self.write_transaction
+        renderer = self.accepted_renderer
+        return (
+            transaction is not None
+            and not transaction.begun
+            and not self.response_plan
+            and renderer is not None
+            and renderer.json
+        )
+
+    def render_now(self, result: Any) -> HttpResponseBase:
+        """``result`` rendered as :meth:`respond` renders what an action returns (sync: also
+        in the ORM thread, with the write it answers)."""
+        response: HttpResponseBase = to_response(self.request, result, self.response)
         return response
 
     def get_write_database(self) -> str | None:
@@ -373,8 +488,11 @@ class ViewSetMixin:
             request.user = auth
         elif hasattr(request, "auser"):
             request.user = await request.auser()
-        await self.check_permissions(request)
-        await self.check_throttles(request)
+        plan = self.request_plan
+        if plan is None or plan.permissions != ():
+            await self.check_permissions(request)
+        if plan is None or plan.throttles != ():
+            await self.check_throttles(request)
         if self.nesting is not None:
             await self.check_parent(request)
 
@@ -497,7 +615,12 @@ class ViewSetMixin:
 
     async def check_permissions(self, request: HttpRequest) -> None:
         """Raise 401/403 unless every permission allows the request (in order, stops early)."""
-        for permission in self.get_permissions():
+        plan = self.request_plan
+        if plan is not None and plan.permissions is not None:  # those that may say no
+            permissions: list[BasePermission] = [cls() for cls in plan.permissions]
+        else:
+            permissions = self.get_permissions()
+        for permission in permissions:
             if not await acall(permission.has_permission, request, self):
                 self.permission_denied(
                     request,
@@ -526,7 +649,12 @@ class ViewSetMixin:
     async def check_throttles(self, request: HttpRequest) -> None:
         """Raise 429 with ``Retry-After`` (the longest wait) when any throttle refuses."""
         waits = []
-        for throttle in self.get_throttles():
+        plan = self.request_plan
+        if plan is not None and plan.throttles is not None:
+            throttles = [cls() for cls in plan.throttles]
+        else:
+            throttles = self.get_throttles()
+        for throttle in throttles:
             if not await acall(throttle.allow_request, request, self):
                 waits.append(throttle.wait())
         if waits:
@@ -535,7 +663,12 @@ class ViewSetMixin:
 
     async def check_object_permissions(self, request: HttpRequest, obj: Any) -> None:
         """Raise 401/403 unless every permission allows access to ``obj``."""
-        for permission in self.get_permissions():
+        plan = self.request_plan
+        if plan is not None and plan.object_permissions is not None:
+            permissions: list[BasePermission] = [cls() for cls in plan.object_permissions]
+        else:
+            permissions = self.get_permissions()
+        for permission in permissions:
             if not await acall(permission.has_object_permission, request, self, obj):
                 self.permission_denied(
                     request,
@@ -623,8 +756,13 @@ def reverse_in_api(
 ) -> str:
     """``reverse(name)`` in the API's URL namespace (the request's, or the one that has it)."""
     match = getattr(request, "resolver_match", None) if request is not None else None
-    namespaces = [match.namespace] if match is not None and match.namespace else []
-    namespaces += [ns for ns in get_resolver().namespace_dict if ns not in namespaces]
+    first = match.namespace if match is not None and match.namespace else None
+    if first is not None:  # the request's own API: usually the one (the others: on a miss)
+        try:
+            return reverse(f"{first}:{name}", args=args, kwargs=kwargs)
+        except NoReverseMatch:
+            pass
+    namespaces = [ns for ns in get_resolver().namespace_dict if ns != first]
     for namespace in [*namespaces, ""]:
         try:
             return reverse(f"{namespace}:{name}" if namespace else name, args=args, kwargs=kwargs)
