@@ -21,27 +21,36 @@ Search prefixes follow DRF: ``^`` starts-with, ``=`` exact, ``@`` full-text (Pos
 
 from __future__ import annotations
 
-import operator
-import re
-from collections.abc import Callable, Iterable, Sequence
-from functools import reduce
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from asgiref.sync import sync_to_async
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, FieldError, ImproperlyConfigured
 from django.core.signals import setting_changed
-from django.db import connections, models
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.dispatch import receiver
-from django.utils.text import smart_split, unescape_string_literal
 from ninja import Query
 from pydantic import BaseModel
 
+from ninja_viewsets._django_filter import DjangoFilterBackend
+from ninja_viewsets._filtering import (
+    FILTERS_PARAM,
+    BaseFilterBackend,
+    InvalidQueryParameter,
+    QueryParameters,
+    _as_fields,
+    _class_queryset,
+    _is_collection,
+    _list_level,
+    _python_name,
+    acts_on_detail,
+    check_value_length,
+    normalize_ordering,
+    ordering_choices,
+)
+from ninja_viewsets._search import SearchFilter, UnaccentedSearchFilter, search_smart_split
 from ninja_viewsets.conf import get_setting
-from ninja_viewsets.exceptions import ValidationFailed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -59,157 +68,6 @@ __all__ = [
     "ordering_choices",
     "search_smart_split",
 ]
-
-# python name -> (annotation, Query(...)): what a backend adds to an operation's signature
-QueryParameters = dict[str, tuple[Any, Any]]
-
-FILTERS_PARAM = "filters"  # the python name of the FilterSchema parameter
-
-
-class InvalidQueryParameter(ValidationFailed):
-    """422 in Ninja's validation-error shape, for a query parameter we check ourselves."""
-
-    def __init__(self, name: str, message: str, value: Any = None) -> None:
-        super().__init__(
-            [{"type": "value_error", "loc": ["query", name], "msg": message, "input": value}]
-        )
-
-
-def ordering_choices(model: type[Model], ordering_fields: Sequence[str] | str) -> list[str]:
-    """The field names an ``ordering_fields`` setting names (``"__all__"``: every concrete
-    model field). Queryset annotations: see ``OrderingFilter.get_valid_fields``."""
-    if ordering_fields == "__all__":
-        return [f.name for f in model._meta.concrete_fields]
-    if isinstance(ordering_fields, str):
-        return [ordering_fields]
-    return [item if isinstance(item, str) else item[0] for item in ordering_fields]
-
-
-def normalize_ordering(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
-    """``ordering`` as DRF reads it: a string is one field, a sequence is a list of fields."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return (value,)
-    return tuple(value)
-
-
-def check_value_length(name: str, values: Iterable[str], limit: int | None = None) -> None:
-    """422 for a query value over ``FILTER_MAX_VALUE_LENGTH`` characters or holding a NUL."""
-    limit = get_setting("FILTER_MAX_VALUE_LENGTH") if limit is None else limit
-    for value in values:
-        if limit is not None and len(value) > limit:
-            raise InvalidQueryParameter(
-                name, f"Ensure this value has at most {limit} characters.", value[:limit] + "..."
-            )
-        if "\x00" in value:
-            raise InvalidQueryParameter(name, "Null characters are not allowed.", value)
-
-
-def _python_name(query_name: str) -> tuple[str, dict[str, Any]]:
-    """A keyword for the endpoint signature, with ``alias`` when the query name is not one."""
-    name = re.sub(r"\W", "_", query_name)
-    if not name.isidentifier():
-        name = f"q_{name}"
-    return name, ({"alias": query_name} if name != query_name else {})
-
-
-def query_names(name: str, annotation: Any, default: Any) -> list[str]:
-    """The query string names one declared parameter reads: a schema's fields (Ninja
-    flattens them), else its alias or name."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [info.alias or field for field, info in annotation.model_fields.items()]
-    alias = getattr(default, "alias", None)
-    return [alias if isinstance(alias, str) else name]
-
-
-def _class_queryset(view: Any) -> QuerySet[Any] | None:
-    """The viewset's ``queryset`` attribute (its annotations are known at ``register()``)."""
-    queryset = getattr(type(view), "queryset", None)
-    return queryset if isinstance(queryset, QuerySet) else None
-
-
-def _is_collection(view: Any) -> bool:
-    """The built-in backends act where their parameters exist: list and list-level actions."""
-    return bool(getattr(view, "collection", False))
-
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-_LIST_LEVEL: set[Callable[..., Any]] = set()  # see _list_level
-
-
-def _list_level(filter_queryset: _F) -> _F:
-    """Marks a ``filter_queryset`` that returns the queryset untouched on a detail lookup."""
-    _LIST_LEVEL.add(filter_queryset)
-    return filter_queryset
-
-
-def acts_on_detail(backend_class: Any) -> bool:
-    """Whether ``backend_class`` may narrow a detail lookup (``get_object()``): any backend
-    but the built-in ones, whose query parameters exist on list-level operations only (a
-    subclass overriding ``filter_queryset`` acts everywhere, as in DRF)."""
-    return getattr(backend_class, "filter_queryset", None) not in _LIST_LEVEL
-
-
-_DRF_EQUIVALENTS = {
-    "SearchFilter": "SearchFilter",
-    "UnaccentedSearchFilter": "UnaccentedSearchFilter",
-    "OrderingFilter": "OrderingFilter",
-    "DjangoFilterBackend": "DjangoFilterBackend",
-}
-
-
-def check_backend(view: Any, backend_class: Any) -> None:
-    """At ``register()``: DRF's and django-filter's DRF backends read ``request.query_params``
-    and DRF's settings; name ours instead of failing on the first request."""
-    module = getattr(backend_class, "__module__", "") or ""
-    if module.startswith(("rest_framework.", "django_filters.rest_framework")):
-        name = getattr(backend_class, "__name__", repr(backend_class))
-        ours = _DRF_EQUIVALENTS.get(name, "BaseFilterBackend (subclass it)")
-        raise ImproperlyConfigured(
-            f"{type(view).__name__}.filter_backends holds {module}.{name}, a DRF backend; use "
-            f"ninja_viewsets.filters.{ours} instead (same attributes and hooks)."
-        )
-
-
-def _as_fields(fields: Any) -> Sequence[str]:
-    """``search_fields = "title"`` is one field (DRF would search each letter)."""
-    if not fields:
-        return ()
-    return (fields,) if isinstance(fields, str) else fields
-
-
-class BaseFilterBackend:
-    """A base class for filter backends (DRF's contract).
-
-    Override ``filter_queryset(request, queryset, view)`` (sync or ``async def``) to return the
-    narrowed queryset, and ``get_query_parameters(view)`` to declare the query parameters it
-    reads (typed in OpenAPI and validated by Ninja). A DRF backend's
-    ``get_schema_operation_parameters(view)`` is read too: each query entry becomes an optional
-    string parameter.
-    """
-
-    def filter_queryset(self, request: HttpRequest, queryset: QuerySet[Any], view: Any) -> Any:
-        """Return a filtered queryset."""
-        raise NotImplementedError(".filter_queryset() must be overridden.")
-
-    def get_query_parameters(self, view: Any) -> QueryParameters:
-        """Query parameters of a list operation, by python name (called at ``register()``)."""
-        params: QueryParameters = {}
-        for entry in self.get_schema_operation_parameters(view):
-            if entry.get("in", "query") != "query":
-                continue
-            name, alias = _python_name(entry["name"])
-            required = bool(entry.get("required"))
-            default = ... if required else None
-            params[name] = (
-                str if required else str | None,
-                Query(default, description=entry.get("description"), **alias),
-            )
-        return params
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        return []
 
 
 # -- filter_schema ----------------------------------------------------------------------------
@@ -246,206 +104,6 @@ def _query_names(schema: type[BaseModel]) -> tuple[str, ...]:
         names = tuple(info.alias or name for name, info in schema.model_fields.items())
         _query_names_cache[schema] = names
         return names
-
-
-# -- search -----------------------------------------------------------------------------------
-
-
-def search_smart_split(search_terms: str) -> list[str]:
-    """DRF's split: whitespace and commas separate terms, quoted phrases stay together."""
-    split_terms = []
-    for term in smart_split(search_terms):
-        term = term.strip(",")  # commas around a quoted phrase are separators
-        if term.startswith(('"', "'")) and term[0] == term[-1] and len(term) > 1:
-            split_terms.append(unescape_string_literal(term))
-        else:
-            split_terms.extend(sub.strip() for sub in term.split(",") if sub)
-    return split_terms
-
-
-class SearchFilter(BaseFilterBackend):
-    """``?search=dune frank``: every term must match one of ``search_fields`` (DRF's)."""
-
-    search_param: str | None = None  # None: NINJA_VIEWSETS["SEARCH_PARAM"] ("search")
-    lookup_prefixes = {"^": "istartswith", "=": "iexact", "@": "search", "$": "iregex"}
-    default_lookup = "icontains"
-    search_description = "A search term."
-    max_terms: int | None = None  # None: NINJA_VIEWSETS["SEARCH_MAX_TERMS"]
-    max_term_length: int | None = None  # None: NINJA_VIEWSETS["SEARCH_MAX_TERM_LENGTH"]
-
-    def get_search_param(self) -> str:
-        return str(self.search_param or get_setting("SEARCH_PARAM"))
-
-    def get_search_fields(self, view: Any, request: HttpRequest | None) -> Sequence[str] | None:
-        """The fields to search; override to choose them per request (``request`` is ``None``
-        at ``register()``, where the default fields are checked and documented)."""
-        return getattr(view, "search_fields", None)
-
-    def get_search_terms(self, request: HttpRequest) -> list[str]:
-        """The terms of ``?search=``: split like DRF, NUL refused, count and length bounded."""
-        name = self.get_search_param()
-        value = request.GET.get(name, "")
-        if "\x00" in value:
-            raise InvalidQueryParameter(name, "Null characters are not allowed.", value)
-        terms = search_smart_split(value)
-        max_terms = (
-            self.max_terms if self.max_terms is not None else get_setting("SEARCH_MAX_TERMS")
-        )
-        if max_terms is not None and len(terms) > max_terms:
-            raise InvalidQueryParameter(
-                name, f"Ensure this value has at most {max_terms} search terms.", value[:200]
-            )
-        limit = self.max_term_length
-        if limit is None:
-            limit = get_setting("SEARCH_MAX_TERM_LENGTH")
-        if limit is not None:
-            for term in terms:
-                if len(term) > limit:
-                    raise InvalidQueryParameter(
-                        name,
-                        f"Ensure each search term has at most {limit} characters.",
-                        term[:limit] + "...",
-                    )
-        return terms
-
-    def construct_search(self, field_name: str, queryset: QuerySet[Any]) -> str:
-        """The ORM lookup of one search field: its prefix, its own lookup, or the default."""
-        lookup = self.lookup_prefixes.get(field_name[:1])
-        if lookup:
-            return f"{field_name[1:]}{LOOKUP_SEP}{lookup}"
-        opts: Any = queryset.model._meta
-        prev_field = None
-        for part in field_name.split(LOOKUP_SEP):
-            if part == "pk":
-                part = opts.pk.name
-            try:
-                fld = opts.get_field(part)
-            except FieldDoesNotExist:
-                if prev_field is not None and prev_field.get_lookup(part):
-                    return field_name  # the field names its own lookup: keep it
-            else:
-                prev_field = fld
-                if hasattr(fld, "path_infos"):
-                    opts = fld.path_infos[-1].to_opts
-        return f"{field_name}{LOOKUP_SEP}{self.default_lookup}"
-
-    def must_call_distinct(self, queryset: QuerySet[Any], search_fields: Sequence[str]) -> bool:
-        """True when a field crosses a many-valued relation (rows would repeat)."""
-        annotations = queryset.query.annotations if isinstance(queryset, QuerySet) else {}
-        for search_field in search_fields:
-            opts: Any = queryset.model._meta
-            if search_field[:1] in self.lookup_prefixes:
-                search_field = search_field[1:]
-            if search_field in annotations:
-                continue
-            for part in search_field.split(LOOKUP_SEP):
-                try:
-                    fld = opts.get_field(opts.pk.name if part == "pk" else part)
-                except FieldDoesNotExist:
-                    break  # a lookup or transform: the path ends here
-                if not hasattr(fld, "path_infos"):
-                    break
-                path_infos = fld.path_infos
-                opts = path_infos[-1].to_opts
-                if any(p.m2m for p in path_infos):
-                    return True
-        return False
-
-    @_list_level
-    def filter_queryset(self, request: HttpRequest, queryset: QuerySet[Any], view: Any) -> Any:
-        if not _is_collection(view):
-            return queryset
-        search_fields = _as_fields(self.get_search_fields(view, request))
-        if not search_fields:
-            return queryset
-        terms = self.get_search_terms(request)
-        if not terms:
-            return queryset
-        lookups = [self.construct_search(str(f), queryset) for f in search_fields]
-        if any(lookup.endswith("regex") for lookup in lookups):
-            for term in terms:
-                try:
-                    re.compile(term)
-                except re.error as exc:
-                    raise InvalidQueryParameter(
-                        self.get_search_param(), f"Invalid regular expression: {exc}.", term
-                    ) from None
-        condition = reduce(
-            operator.and_,
-            (reduce(operator.or_, (Q(**{lookup: term}) for lookup in lookups)) for term in terms),
-        )
-        base = queryset
-        queryset = queryset.filter(condition)
-        if self.must_call_distinct(queryset, search_fields):
-            # as Django's admin: EXISTS instead of DISTINCT keeps ordering by any column valid
-            queryset = base.filter(models.Exists(queryset.filter(pk=models.OuterRef("pk"))))
-        return queryset
-
-    def get_query_parameters(self, view: Any) -> QueryParameters:
-        fields = _as_fields(self.get_search_fields(view, None))
-        overridden = type(self).get_search_fields is not SearchFilter.get_search_fields
-        if not fields and not overridden:
-            return {}
-        self.check_search_fields(view, fields or ())
-        queryset = _class_queryset(view)
-        if queryset is not None and fields:
-            for field_name in fields:
-                lookup = self.construct_search(str(field_name), queryset)
-                try:
-                    queryset.filter(Q(**{lookup: "x"}))
-                except (FieldError, FieldDoesNotExist) as exc:
-                    raise ImproperlyConfigured(
-                        f"{type(view).__name__}.search_fields: {field_name!r} is not a field "
-                        f"path of {queryset.model.__name__} ({exc}). Fix the name, or add "
-                        f"the annotation to `queryset`."
-                    ) from None
-        name, alias = _python_name(self.get_search_param())
-        description = self.search_description
-        if fields:
-            description = f"Search terms in: {', '.join(map(str, fields))}."
-        return {name: (str | None, Query(None, description=description, **alias))}
-
-    def check_search_fields(self, view: Any, search_fields: Sequence[str]) -> None:
-        """At ``register()``: ``@`` and unaccent lookups need PostgreSQL."""
-        model = view.get_model()
-        if model is None:
-            return
-        lookups = [self._prefixed_lookup(str(f)) for f in search_fields]
-        needs = {"full-text search ('@')": any(lk == "search" for lk in lookups)}
-        needs["unaccent"] = any("unaccent" in lk for lk in lookups) or any(
-            "unaccent" in str(f).split(LOOKUP_SEP) for f in search_fields
-        )
-        for what, needed in needs.items():
-            if not needed:
-                continue
-            vendor = connections[model.objects.db].vendor
-            if vendor != "postgresql":
-                raise ImproperlyConfigured(
-                    f"{type(view).__name__}.search_fields {list(search_fields)!r} use {what}, "
-                    f"which needs PostgreSQL; this database is {vendor}. Use '^', '=' or no "
-                    f"prefix instead (and {type(self).__name__} without unaccent)."
-                )
-            if not apps.is_installed("django.contrib.postgres"):
-                raise ImproperlyConfigured(
-                    f"{type(view).__name__}.search_fields use {what}: add "
-                    f"'django.contrib.postgres' to INSTALLED_APPS."
-                )
-
-    def _prefixed_lookup(self, field_name: str) -> str:
-        return self.lookup_prefixes.get(field_name[:1], self.default_lookup)
-
-
-class UnaccentedSearchFilter(SearchFilter):
-    """Accent-insensitive ``SearchFilter`` (DRF's): PostgreSQL with the ``unaccent``
-    extension and ``django.contrib.postgres`` installed. ``@`` stays accent-sensitive."""
-
-    lookup_prefixes = {
-        "^": "unaccent__istartswith",
-        "=": "unaccent__iexact",
-        "@": "search",
-        "$": "unaccent__iregex",
-    }
-    default_lookup = "unaccent__icontains"
 
 
 # -- ordering ---------------------------------------------------------------------------------
@@ -655,9 +313,6 @@ class OrderingFilter(BaseFilterBackend):
         return {name: (str | None, Query(None, description=description, **alias))}
 
 
-# -- django-filter ----------------------------------------------------------------------------
-
-
 def inert_for(backend_class: Any, view: Any) -> bool:
     """Whether ``backend_class`` returns every queryset of ``view``'s operation untouched, so
     that it need not run per request: a built-in backend on a detail lookup, or one that
@@ -679,174 +334,3 @@ def inert_for(backend_class: Any, view: Any) -> bool:
             and not backend_class()._accepts_param(view)
         )
     return False
-
-
-class DjangoFilterBackend(BaseFilterBackend):
-    """A django-filter ``FilterSet`` (``pip install ninja-viewsets[filter]``): the viewset's
-    ``filterset_class``, or one built from ``filterset_fields``. Its filters become query
-    parameters (typed in OpenAPI, validated by the FilterSet's form: an invalid value is a 422
-    naming the parameter); each raw value is bounded by ``FILTER_MAX_VALUE_LENGTH``.
-
-        class BookViewSet(ModelViewSet):
-            queryset = Book.objects.all()
-            filter_backends = [DjangoFilterBackend, OrderingFilter]
-            filterset_fields = ["year", "author"]          # ?year=1965&author=1
-    """
-
-    def __init__(self) -> None:
-        try:
-            import django_filters
-        except ImportError:  # pragma: no cover - the extra is installed in the test env
-            raise ImproperlyConfigured(
-                "DjangoFilterBackend needs django-filter: pip install 'ninja-viewsets[filter]'."
-            ) from None
-        self.filterset_base = django_filters.FilterSet
-
-    def get_filterset_class(self, view: Any, queryset: QuerySet[Any] | None = None) -> Any:
-        """``view.filterset_class``, or a FilterSet over ``view.filterset_fields`` (cached)."""
-        filterset_class = getattr(view, "filterset_class", None)
-        filterset_fields = getattr(view, "filterset_fields", None)
-        model = queryset.model if queryset is not None else view.get_model()
-        if filterset_class is not None:
-            filterset_model = filterset_class._meta.model
-            if filterset_model and model is not None and not issubclass(model, filterset_model):
-                raise ImproperlyConfigured(
-                    f"{type(view).__name__}.filterset_class {filterset_class.__name__} is for "
-                    f"{filterset_model.__name__}, but the queryset's model is {model.__name__}."
-                )
-            return filterset_class
-        if filterset_fields and model is not None:
-            key = (type(self), model, repr(filterset_fields))
-            try:
-                return _autofiltersets[key]
-            except KeyError:
-                pass
-            meta_base: Any = getattr(self.filterset_base, "Meta", object)
-            meta = type("Meta", (meta_base,), {"model": model, "fields": filterset_fields})
-            name = f"{model.__name__}FilterSet"
-            cls = _autofiltersets[key] = type(name, (self.filterset_base,), {"Meta": meta})
-            return cls
-        return None
-
-    def get_filterset_kwargs(
-        self, request: HttpRequest, queryset: QuerySet[Any], view: Any
-    ) -> dict[str, Any]:
-        return {"data": request.GET, "queryset": queryset, "request": request}
-
-    def get_filterset(self, request: HttpRequest, queryset: QuerySet[Any], view: Any) -> Any:
-        filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None:
-            return None
-        return filterset_class(**self.get_filterset_kwargs(request, queryset, view))
-
-    @_list_level
-    async def filter_queryset(
-        self, request: HttpRequest, queryset: QuerySet[Any], view: Any
-    ) -> Any:
-        if not _is_collection(view):
-            return queryset
-        filterset = self.get_filterset(request, queryset, view)
-        if filterset is None:
-            return queryset
-        given = [name for name in _filterset_query_names(type(filterset)) if name in request.GET]
-        for name in given:
-            check_value_length(name, request.GET.getlist(name))
-        # the form may query the database (a model choice): off the event loop, and only
-        # when the request filters at all
-        valid = await sync_to_async(filterset.is_valid)() if given else filterset.is_valid()
-        if not valid:
-            errors = []
-            for filter_name, messages in filterset.errors.items():
-                flt = filterset.filters.get(filter_name)
-                names = _filter_query_names(filter_name, flt) if flt else [filter_name]
-                # a range's error is the filter's: name the parameters the client sent
-                for name in [n for n in names if n in request.GET] or names[:1]:
-                    errors.append(
-                        {
-                            "type": "value_error",
-                            "loc": ["query", name],
-                            "msg": " ".join(str(m) for m in messages),
-                            "input": request.GET.get(name),
-                        }
-                    )
-            raise ValidationFailed(errors)
-        return filterset.qs
-
-    def get_query_parameters(self, view: Any) -> QueryParameters:
-        filterset_class = self.get_filterset_class(view)
-        if filterset_class is None:
-            return {}
-        params: QueryParameters = {}
-        for filter_name, flt in filterset_class.base_filters.items():
-            for query_name in _filter_query_names(filter_name, flt):
-                name, alias = _python_name(query_name)
-                params[name] = _filter_parameter(flt, alias)
-        return params
-
-
-_autofiltersets: dict[Any, Any] = {}
-
-
-def _filter_query_names(filter_name: str, flt: Any) -> list[str]:
-    widget = flt.field.widget
-    suffixes = getattr(widget, "suffixes", None)
-    if suffixes:  # a range: name_min / name_max, name_after / name_before
-        return [f"{filter_name}_{s}" if s else filter_name for s in suffixes]
-    return [filter_name]
-
-
-_filterset_names_cache: dict[Any, tuple[str, ...]] = {}
-
-
-def _filterset_query_names(filterset_class: Any) -> tuple[str, ...]:
-    try:
-        return _filterset_names_cache[filterset_class]
-    except KeyError:
-        names = tuple(
-            q for n, f in filterset_class.base_filters.items() for q in _filter_query_names(n, f)
-        )
-        _filterset_names_cache[filterset_class] = names
-        return names
-
-
-def _filter_parameter(flt: Any, alias: dict[str, Any]) -> tuple[Any, Any]:
-    """An optional query parameter documented with the filter's type (the FilterSet
-    validates the value, so Ninja reads it as a string)."""
-    from typing import Annotated
-
-    import django_filters as df
-    from pydantic import WithJsonSchema
-
-    schema: dict[str, Any] = {"type": "string"}
-    if isinstance(flt, df.DateTimeFromToRangeFilter | df.IsoDateTimeFromToRangeFilter):
-        schema = {"type": "string", "format": "date-time"}
-    elif isinstance(flt, df.DateFromToRangeFilter):
-        schema = {"type": "string", "format": "date"}
-    elif isinstance(flt, df.RangeFilter | df.NumericRangeFilter):
-        schema = {"type": "number"}
-    elif isinstance(flt, df.BaseCSVFilter):
-        schema = {"type": "string", "description": "Comma-separated values."}
-    elif isinstance(flt, df.NumberFilter):
-        schema = {"type": "number"}
-    elif isinstance(flt, df.BooleanFilter):
-        schema = {"type": "boolean"}
-    elif isinstance(flt, df.DateTimeFilter):
-        schema = {"type": "string", "format": "date-time"}
-    elif isinstance(flt, df.DateFilter):
-        schema = {"type": "string", "format": "date"}
-    elif isinstance(flt, df.UUIDFilter):
-        schema = {"type": "string", "format": "uuid"}
-    elif isinstance(flt, df.ModelChoiceFilter | df.ModelMultipleChoiceFilter):
-        pk = flt.queryset.model._meta.pk if flt.queryset is not None else None
-        if isinstance(pk, models.AutoField | models.BigAutoField | models.IntegerField):
-            schema = {"type": "integer"}
-    elif isinstance(flt, df.ChoiceFilter | df.MultipleChoiceFilter):
-        choices = [str(value) for value, _ in flt.extra.get("choices") or () if value != ""]
-        if choices:
-            schema = {"type": "string", "enum": choices}
-    description = flt.label if isinstance(flt.label, str) else None
-    if isinstance(flt, df.MultipleChoiceFilter | df.ModelMultipleChoiceFilter):
-        annotation: Any = list[str] | None  # Ninja reads a list from repeated parameters
-    else:
-        annotation = Annotated[str | None, WithJsonSchema(schema)]
-    return annotation, Query(None, description=description, **alias)

@@ -32,7 +32,7 @@ from pydantic import BaseModel
 
 from ninja_viewsets._async import aatomic, acall
 from ninja_viewsets._compat import respond
-from ninja_viewsets._formats import stream_queryset, streams_list
+from ninja_viewsets._exports import stream_queryset, streams_list
 from ninja_viewsets._planning import plan_queryset
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NUL_MESSAGE, field_errors
