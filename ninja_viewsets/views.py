@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("ninja_viewsets")
 
-__all__ = ["APIView", "RequestPlan"]
+__all__ = ["APIView"]
 
 
 class RequestPlan:
