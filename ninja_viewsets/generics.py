@@ -122,6 +122,10 @@ class GenericAPIView(Generic[_MT]):
     request_plan: Any = None  # the operation's policies, resolved once (views.RequestPlan)
     _filtering: bool = False  # inside an overridden filter_queryset()
 
+    if TYPE_CHECKING:  # the request engine's (views.APIView), which a viewset always has
+
+        async def check_object_permissions(self, request: HttpRequest, obj: Any) -> None: ...
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         queryset = vars(cls).get("queryset")
@@ -143,7 +147,8 @@ class GenericAPIView(Generic[_MT]):
     def get_filter_backends(self) -> list[Any]:
         """The filter backend classes, in order: ``filter_backends`` or the setting."""
         if self.filter_backends is None:
-            return get_setting("DEFAULT_FILTER_BACKENDS")  # type: ignore[no-any-return]
+            backends: list[Any] = get_setting("DEFAULT_FILTER_BACKENDS")
+            return backends
         return list(self.filter_backends)
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -285,7 +290,7 @@ class GenericAPIView(Generic[_MT]):
             ) from None
         plan = self.request_plan
         if plan is None or plan.object_permissions != ():  # () : none of them can say no
-            await self.check_object_permissions(self.request, obj)  # type: ignore[attr-defined]
+            await self.check_object_permissions(self.request, obj)
         return obj
 
     # -- optimistic concurrency ---------------------------------------------------------
