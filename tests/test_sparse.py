@@ -385,3 +385,24 @@ def test_configuration_errors_at_register():
     for viewset in (NotARelation, WrongShape):
         with pytest.raises(ImproperlyConfigured, match="expandable_fields"):
             DefaultRouter().register("x", viewset, basename="x")
+
+
+def test_ninjas_own_rendering_renders_the_chosen_schema_too(client, db, settings):
+    settings.NINJA_VIEWSETS = {**getattr(settings, "NINJA_VIEWSETS", {}), "JSON_RENDERING": False}
+    books = make_books(2)
+    r = client.get("/api/expanding/?fields=id,author,tags&expand=author")
+    assert r.status_code == 200, r
+    assert r.json()[0] == {
+        "id": books[0].id,
+        "author": {"id": books[0].author_id, "name": "Bob", "books": [books[0].id]},
+        "tags": [t.id for t in books[0].tags.all()],
+    }
+
+
+def test_a_paginated_action_exports_its_page_as_csv_with_the_chosen_columns(client, db):
+    make_books(4)
+    r = client.get("/api/books/old/?format=csv&fields=title,author.name")
+    assert r.status_code == 200, r
+    assert r.headers["Content-Type"].startswith("text/csv")
+    assert r.content.decode().splitlines() == ["title,author.name", "B0,Bob", "B1,Ann"]
+    assert r.headers["X-Total-Count"] == "2"
