@@ -301,7 +301,9 @@ class ViewSetMixin:
         if spec.finalize:
             result = await self.finalize_result(result, spec)
         response: HttpResponseBase
-        if spec.response_plan.sync:  # resolvers, properties: where the sync ORM is allowed
+        if isinstance(result, HttpResponseBase):  # rendered by the action (render_now())
+            response = result
+        elif spec.response_plan.sync:  # resolvers, properties: where the sync ORM is allowed
             response = await acall(to_response, request, result, self.response)
         else:
             response = to_response(request, result, self.response)
@@ -320,6 +322,25 @@ class ViewSetMixin:
             raise
         self.write_transaction = None
         await transaction.end(rollback=response.status_code >= 400)
+        return response
+
+    def answers_in_one_hop(self) -> bool:
+        """Whether the library's own write may also render the response and end the request's
+        transaction, in its one ORM-thread hop (:meth:`render_now`): the transaction has not
+        begun (no user code ran in it, no ``If-Match`` lock) and the response is JSON.
+        Otherwise the write is a hop, and committing another."""
+        transaction = self.write_transaction
+        renderer = self.accepted_renderer
+        return (
+            transaction is not None
+            and not transaction.begun
+            and (renderer is None or renderer.json)
+        )
+
+    def render_now(self, result: Any) -> HttpResponseBase:
+        """``result`` rendered as :meth:`respond` renders what an action returns (sync: in the
+        ORM thread, with the write it answers, inside the request's transaction)."""
+        response: HttpResponseBase = to_response(self.request, result, self.response)
         return response
 
     def get_write_database(self) -> str | None:
