@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -40,9 +39,11 @@ from ninja_viewsets._ninja import is_frozen, operation_of, plant_path_view, rest
 from ninja_viewsets._operations import ViewSetOperation, ViewSetPathView
 from ninja_viewsets._plans import (
     ActionConfig,
+    DynamicRoute,
     OperationPlan,
     PathPlan,
     Plan,
+    Route,
     check_schema_names,
     lookup_converter,
     plan_operation,
@@ -73,27 +74,6 @@ __all__ = [
 
 _PATH_PARAM = re.compile(r"\{(?:\w+:)?(\w+)\}")
 _VIEW_ATTRIBUTES = ("basename", "detail", "suffix", "name", "description")
-
-
-@dataclass(frozen=True)
-class Route:
-    """A standard route: URL template, ``{http method: action}``, url name, level."""
-
-    url: str
-    mapping: dict[str, str]
-    name: str
-    detail: bool
-    initkwargs: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class DynamicRoute:
-    """The template for ``@action`` routes of one level (``detail`` True or False)."""
-
-    url: str
-    name: str
-    detail: bool
-    initkwargs: dict[str, Any] = field(default_factory=dict)
 
 
 class SimpleRouter(Router):
