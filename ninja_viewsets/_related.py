@@ -7,7 +7,7 @@ of the write when the request has a transaction. An id outside the viewset's
 ``Invalid pk "99" - object does not exist.`` A model without relations costs nothing.
 
 The database's own foreign keys stay the fallback for a row deleted between the check and the
-commit (see ``ViewSetMixin.ahandle_exception``).
+commit (see ``APIView.ahandle_exception`` in views.py).
 """
 
 from __future__ import annotations
