@@ -73,7 +73,7 @@ def _pydantic_errors(exc: PydanticValidationError) -> list[dict[str, Any]]:
     ]
 
 
-class _Bulk:
+class _Bulk(mixins._Host):
     """What the bulk mixins share: the batch limit, per-item throttling, the item results."""
 
     bulk_partial: bool = False  # write the valid items, answer 207 with per-item results
@@ -89,7 +89,7 @@ class _Bulk:
         """The key naming an object in a batch: ``lookup_field``, the pk's name for ``pk``."""
         field = str(getattr(self, "lookup_field", "pk"))
         if field == "pk":
-            model = self.get_model()  # type: ignore[attr-defined]
+            model = self.get_model()
             return model._meta.pk.name if model is not None else "id"
         return field
 
@@ -108,10 +108,10 @@ class _Bulk:
             )
         if self.bulk_throttle_items:
             for _ in range(size - 1):
-                await self.check_throttles(request)  # type: ignore[attr-defined]
+                await self.check_throttles(request)
 
     def _write(self, model: type[Model]) -> tuple[RequestTransaction, bool]:
-        transaction_ = self.write_transaction  # type: ignore[attr-defined]
+        transaction_ = self.write_transaction
         if transaction_ is not None:
             return transaction_, False
         return RequestTransaction(router.db_for_write(model)), True
@@ -158,20 +158,20 @@ class _Bulk:
 
     async def refetch_many(self, objects: list[Model]) -> list[Model]:
         """``objects`` reloaded with the relations the response reads, in one query each."""
-        if not objects or not self.response_plan:  # type: ignore[attr-defined]
+        if not objects or not self.response_plan:
             return objects
-        queryset = plan_queryset(self.get_queryset(), self.response_plan, columns=True)  # type: ignore[attr-defined]
+        queryset = plan_queryset(self.get_queryset(), self.response_plan, columns=True)
         pks = [obj.pk for obj in objects]
         found = {obj.pk: obj async for obj in queryset.filter(pk__in=pks)}
         outside = [obj for obj in objects if obj.pk not in found]
         if outside:  # written outside the visible queryset: answer what was saved
-            await load_relations(outside, self.response_plan)  # type: ignore[attr-defined]
+            await load_relations(outside, self.response_plan)
         return [found.get(obj.pk, obj) for obj in objects]
 
     async def lookup_objects(self, values: list[Any], loc: Sequence[Any]) -> dict[Any, Model]:
         """The objects named by ``values`` in ``filter_queryset(get_queryset())``, by value;
         404 for the batch when any is not there."""
-        queryset = await self.afilter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        queryset = await self.afilter_queryset(self.get_queryset())
         key = self.get_bulk_lookup()
         field = str(getattr(self, "lookup_field", "pk"))
         attr = key if field == "pk" else field
@@ -275,9 +275,9 @@ def _set_many(instances: list[Model], many: list[dict[str, Any]], *, clear: bool
     model = type(instances[0])
     names = {name for values in many for name in values}
     for name in names:
-        fld = model._meta.get_field(name)
-        through = fld.remote_field.through  # type: ignore[union-attr]
-        source, target = fld.m2m_field_name(), fld.m2m_reverse_field_name()  # type: ignore[union-attr]
+        fld: Any = model._meta.get_field(name)  # a many-to-many field (model_values)
+        through = fld.remote_field.through
+        source, target = fld.m2m_field_name(), fld.m2m_reverse_field_name()
         touched = [
             (obj, values[name])
             for obj, values in zip(instances, many, strict=True)

@@ -102,9 +102,8 @@ def make_endpoint(
     async def endpoint(request: HttpRequest, **params: Any) -> Any:
         return await viewset(**initkwargs).run(request, spec, params)
 
-    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [_REQUEST, *spec.parameters, _RESPONSE]
-    )
+    # what Ninja reads for the parameters (inspect.signature() honours __signature__)
+    vars(endpoint)["__signature__"] = inspect.Signature([_REQUEST, *spec.parameters, _RESPONSE])
     endpoint.__name__ = endpoint.__qualname__ = name
     endpoint.__module__ = viewset.__module__
     endpoint.__doc__ = spec.description

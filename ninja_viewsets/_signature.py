@@ -32,6 +32,7 @@ from ninja_viewsets._formats import with_media_types
 from ninja_viewsets._ninja import NOT_SET, Param, is_stream
 from ninja_viewsets._planning import EMPTY_PLAN
 from ninja_viewsets._schemas import query_model
+from ninja_viewsets._types import list_of
 from ninja_viewsets._uploads import multipart_openapi, upload_body
 from ninja_viewsets.generics import PAGINATION_PARAM, GenericAPIView
 from ninja_viewsets.nesting import without_fields
@@ -219,7 +220,7 @@ def _standard_spec(
             given = options.get("openapi_extra") or {}
             options = {**options, "openapi_extra": {**multipart_openapi(body), **given}}
     response: Any = {
-        "list": list[output],  # type: ignore[valid-type]
+        "list": list_of(output),
         "create": {201: output},
         "destroy": {204: None},
     }.get(action, output)
@@ -268,7 +269,7 @@ def _standard_response(view: Any, action: str) -> Any:
         return NOT_SET
     if output is None:
         return NOT_SET
-    standard: Any = {"list": list[output], "create": {201: output}, "destroy": {204: None}}  # type: ignore[valid-type]
+    standard: Any = {"list": list_of(output), "create": {201: output}, "destroy": {204: None}}
     return standard.get(action, output)
 
 

@@ -44,6 +44,7 @@ from ninja_viewsets._bulk_schemas import (
     _with_lookup,
     bulk_result_schema,
 )
+from ninja_viewsets._types import list_of
 from ninja_viewsets.exceptions import APIException, ValidationError, ValidationFailed
 from ninja_viewsets.generics import lookup_type
 from ninja_viewsets.nesting import without_fields
@@ -72,10 +73,10 @@ class BulkCreateModelMixin(_Bulk, mixins.CreateModelMixin):
             return found
         item = self.get_bulk_item_schema("create")
         output = self.get_output_schema()
-        response: dict[int, Any] = {201: output | list[output]}  # type: ignore[valid-type]
+        response: dict[int, Any] = {201: output | list_of(output)}
         if self.bulk_partial:
-            response[207] = list[bulk_result_schema(output)]  # type: ignore[misc]
-        body = _as_sent(item | list[item])  # type: ignore[valid-type]
+            response[207] = list_of(bulk_result_schema(output))
+        body = _as_sent(item | list_of(item))
         return BulkOperation([("payload", body, Body(...))], response, "payload", lookup=False)
 
     def get_bulk_item_schema(self, action: str) -> type[BaseModel]:
@@ -174,10 +175,10 @@ class BulkUpdateModelMixin(_Bulk, mixins.UpdateModelMixin):
             return found
         item = self.get_bulk_update_schema()
         output = self.get_output_schema()
-        response: dict[int, Any] = {200: list[output]}  # type: ignore[valid-type]
+        response: dict[int, Any] = {200: list_of(output)}
         if self.bulk_partial:
-            response[207] = list[bulk_result_schema(output)]  # type: ignore[misc]
-        body = _as_sent(list[item])  # type: ignore[valid-type]
+            response[207] = list_of(bulk_result_schema(output))
+        body = _as_sent(list_of(item))
         return BulkOperation([("payload", body, Body(...))], response, "payload", lookup=True)
 
     def get_bulk_update_schema(self) -> type[BaseModel]:
@@ -278,10 +279,14 @@ class BulkDestroyModelMixin(_Bulk, mixins.DestroyModelMixin):
         tp = lookup_type(self.get_model(), str(getattr(self, "lookup_field", "pk")))
         response: dict[int, Any] = {204: None}
         if self.bulk_partial:
-            response[207] = list[bulk_result_schema(None)]  # type: ignore[misc]
+            response[207] = list_of(bulk_result_schema(None))
         parameters = [
-            ("ids", list[tp] | None, Query(None, alias=key, description=f"{key} of each object")),  # type: ignore[valid-type]
-            ("payload", list[tp] | None, Body(None, description="or the ids as a JSON array")),  # type: ignore[valid-type]
+            (
+                "ids",
+                list_of(tp) | None,
+                Query(None, alias=key, description=f"{key} of each object"),
+            ),
+            ("payload", list_of(tp) | None, Body(None, description="or the ids as a JSON array")),
         ]
         return BulkOperation(parameters, response, "payload", lookup=True)
 

@@ -56,7 +56,7 @@ from ninja_viewsets._signature import (
 )
 from ninja_viewsets.generics import lookup_type
 from ninja_viewsets.nesting import Nesting, RegisteredViewSet
-from ninja_viewsets.viewsets import ViewSet
+from ninja_viewsets.viewsets import ViewSet, ViewSetMixin
 
 __all__ = [
     "ActionConfig",
@@ -135,7 +135,7 @@ class SimpleRouter(Router):
     # -- registration: plan, then apply --------------------------------------------------
 
     def register(
-        self, prefix: str, viewset: type[Any], basename: str | None = None
+        self, prefix: str, viewset: type[ViewSetMixin], basename: str | None = None
     ) -> RegisteredViewSet:
         """Route ``viewset`` under ``prefix``; configuration errors raise here, not later,
         and leave the router as it was.
@@ -150,7 +150,7 @@ class SimpleRouter(Router):
     def _register(
         self,
         prefix: str,
-        viewset: type[Any],
+        viewset: type[ViewSetMixin],
         basename: str,
         *,
         nesting: Nesting | None = None,
@@ -173,7 +173,12 @@ class SimpleRouter(Router):
         return handle
 
     def plan(
-        self, prefix: str, viewset: type[Any], basename: str, *, nesting: Nesting | None = None
+        self,
+        prefix: str,
+        viewset: type[ViewSetMixin],
+        basename: str,
+        *,
+        nesting: Nesting | None = None,
     ) -> Plan:
         """Resolve ``viewset`` under ``prefix`` into a ``Plan``; raises on any configuration
         error. Touches neither this router nor Ninja."""
@@ -204,7 +209,7 @@ class SimpleRouter(Router):
 
     def plan_path(
         self,
-        viewset: type[Any],
+        viewset: type[ViewSetMixin],
         path: str,
         mapping: dict[str, str],
         *,
@@ -264,7 +269,7 @@ class SimpleRouter(Router):
 
     # -- the route table -----------------------------------------------------------------
 
-    def get_default_basename(self, viewset: type[Any]) -> str:
+    def get_default_basename(self, viewset: type[ViewSetMixin]) -> str:
         queryset = getattr(viewset, "queryset", None)
         if queryset is None:
             raise ImproperlyConfigured(
@@ -274,7 +279,7 @@ class SimpleRouter(Router):
             )
         return str(queryset.model._meta.object_name.lower())
 
-    def get_routes(self, viewset: type[Any]) -> list[Route]:
+    def get_routes(self, viewset: type[ViewSetMixin]) -> list[Route]:
         """The concrete routes of ``viewset``: standard ones and one per ``@action``."""
         extra_actions = viewset.get_extra_actions()
         clashes = [a.__name__ for a in extra_actions if a.__name__ in STANDARD_ACTIONS]
@@ -304,24 +309,27 @@ class SimpleRouter(Router):
             initkwargs={**route.initkwargs, **action.kwargs},
         )
 
-    def get_method_map(self, viewset: type[Any], method_map: dict[str, str]) -> dict[str, str]:
+    def get_method_map(
+        self, viewset: type[ViewSetMixin], method_map: dict[str, str]
+    ) -> dict[str, str]:
         """Only the methods whose action the viewset implements."""
         return {m: a for m, a in method_map.items() if callable(getattr(viewset, a, None))}
 
-    def get_lookup(self, viewset: type[Any]) -> tuple[str, type]:
+    def get_lookup(self, viewset: type[ViewSetMixin]) -> tuple[str, type]:
         field_name = getattr(viewset, "lookup_field", "pk")
         name = getattr(viewset, "lookup_url_kwarg", None) or field_name
-        model = viewset.queryset.model if getattr(viewset, "queryset", None) is not None else None
+        queryset = getattr(viewset, "queryset", None)
+        model = queryset.model if queryset is not None else None
         return name, lookup_type(model, field_name)
 
-    def get_lookup_converter(self, viewset: type[Any]) -> str | None:
+    def get_lookup_converter(self, viewset: type[ViewSetMixin]) -> str | None:
         """The URL converter of the lookup: from ``lookup_value_regex`` (the viewset's, else
         the router's), or ``None`` for Ninja's default. A value that does not match is a 404
         from the URL resolver: no query runs."""
         regex = getattr(viewset, "lookup_value_regex", None) or self.lookup_value_regex
         return lookup_converter(regex) if regex else None
 
-    def _format(self, template: str, prefix: str, viewset: type[Any]) -> str:
+    def _format(self, template: str, prefix: str, viewset: type[ViewSetMixin]) -> str:
         lookup, _ = self.get_lookup(viewset)
         converter = self.get_lookup_converter(viewset)
         param = "{" + (f"{converter}:" if converter else "") + lookup + "}"

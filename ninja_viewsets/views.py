@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -27,7 +27,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction, acall
-from ninja_viewsets._auth import ANONYMOUS
+from ninja_viewsets._auth import ANONYMOUS, ViewSetRequest
 from ninja_viewsets._compat import respond, split_status
 from ninja_viewsets._endpoints import RESPONSE_PARAM, VALIDATE_PARAM
 from ninja_viewsets._exports import render_other
@@ -58,6 +58,7 @@ from ninja_viewsets.renderers import current_operation, to_response
 
 if TYPE_CHECKING:
     from ninja_viewsets._endpoints import OperationSpec
+    from ninja_viewsets._types import ViewSetHost
 
 logger = logging.getLogger("ninja_viewsets")
 
@@ -83,6 +84,7 @@ class APIView(PolicyChecks):
     response: HttpResponse | None = None  # headers set here reach the client
     params: dict[str, Any]
     collection: bool = False
+    paginator: Any  # the action's paginator instance, or None
     object_plan: QueryPlan = EMPTY_PLAN
     response_plan: QueryPlan = EMPTY_PLAN
     body_param: str | None = None  # the action's body parameter (error locations)
@@ -250,10 +252,11 @@ class APIView(PolicyChecks):
     async def initial(self, request: HttpRequest) -> None:
         """Runs before the action: load the user once, check permissions, then throttles."""
         auth = getattr(request, "auth", None)
-        request.auth = auth  # type: ignore[attr-defined]  # Ninja leaves it unset without auth
+        state = cast(ViewSetRequest, request)
+        state.auth = auth  # Ninja leaves it unset without auth
         if auth is ANONYMOUS or getattr(request, "_viewset_anonymous", False):
             # every authenticator of this operation failed
-            request.auth = auth = None  # type: ignore[attr-defined]
+            state.auth = auth = None
             failed = getattr(request, "_viewset_auth_failed", None)
             if failed is not None or self.authentication_required:
                 challenge = getattr(request, "_viewset_challenge", None)
@@ -289,9 +292,10 @@ class APIView(PolicyChecks):
             if planning:  # planned for the queryset's own model
                 model: Any = result.model
                 queryset = plan_queryset(queryset, get_plan(model, spec.item_schema), columns=True)
-            if spec.collection:
-                queryset = await self.afilter_queryset(queryset)  # type: ignore[attr-defined]
-                page = await self.paginate_queryset(queryset)  # type: ignore[attr-defined]
+            if spec.collection:  # paginate=True: a GenericViewSet (checked at register())
+                host = cast("ViewSetHost", self)
+                queryset = await host.afilter_queryset(queryset)
+                page = await host.paginate_queryset(queryset)
                 if page is not None:
                     return page
             return [obj async for obj in queryset]

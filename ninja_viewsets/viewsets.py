@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils.functional import classproperty
 
 from ninja_viewsets import mixins
-from ninja_viewsets.decorators import is_action
+from ninja_viewsets.decorators import Action, is_action
 from ninja_viewsets.generics import _MT, NOT_GIVEN, GenericAPIView, _NotGiven
 from ninja_viewsets.views import APIView
 
@@ -109,7 +109,7 @@ class ViewSetMixin(APIView):
         return _view_builder[0](cls, actions, initkwargs)
 
     @classmethod
-    def get_extra_actions(cls) -> list[Callable[..., Any]]:
+    def get_extra_actions(cls) -> list[Action]:
         """The methods decorated with ``@action`` (inherited ones too), sorted by name."""
         members: dict[str, Any] = {}
         for klass in cls.__mro__:  # the first definition of a name wins, as for getattr
@@ -180,11 +180,11 @@ class ViewSetMixin(APIView):
             return {}
         result = {}
         for extra in self.get_extra_actions():
-            if extra.detail != self.detail:  # type: ignore[attr-defined]
+            if extra.detail != self.detail:
                 continue
             try:
                 url = self.reverse_action(
-                    extra.url_name,  # type: ignore[attr-defined]
+                    extra.url_name,
                     kwargs=self.kwargs if self.detail else None,
                 )
             except NoReverseMatch:
