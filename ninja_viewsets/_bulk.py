@@ -19,6 +19,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from pydantic import ValidationError as PydanticValidationError
 
+from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction
 from ninja_viewsets._compat import respond
 from ninja_viewsets._planning import load_relations, plan_queryset
