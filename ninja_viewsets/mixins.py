@@ -299,16 +299,17 @@ class DestroyModelMixin(_Host):
         transaction = self.write_transaction
         if transaction is not None and self.optimistic_concurrency:
             await transaction.begin()  # write_guard()'s lock nests in it
-        own_hook = type(self).perform_destroy is DestroyModelMixin.perform_destroy
-        if transaction is not None and own_hook and self.answers_in_one_hop():
-            instance = await self.get_object()
-            # one hop: the DELETE, the 204 and the COMMIT
-            return await transaction.run_to_end(_destroyed_now, self, instance)
         async with self.write_guard():
             instance = await self.get_object()
             self.check_preconditions(instance)
-            if own_hook:
-                await self.perform_destroy(instance)
+            if type(self).perform_destroy is DestroyModelMixin.perform_destroy:
+                if transaction is not None and not transaction.begun:
+                    # the request's one write, and its 204 cannot fail: the delete is atomic
+                    # by itself (Django's collector), so it needs no transaction of its own
+                    # (no BEGIN / COMMIT, no thread hop to end it)
+                    await instance.adelete()
+                else:
+                    await self.perform_destroy(instance)
             else:
                 if transaction is not None:
                     await transaction.begin()
@@ -445,9 +446,3 @@ async def _update(
 def _updated_now(view: Any, instance: Any) -> Any:
     """The 200 of ``instance``, rendered (sync: in the hop of its UPDATE)."""
     return view.render_now(view.reload_relations_now(instance))
-
-
-def _destroyed_now(view: Any, instance: Any) -> Any:
-    """``instance`` deleted, its 204 rendered (sync: one hop)."""
-    instance.delete()
-    return view.render_now(respond(204, None))
