@@ -1,4 +1,6 @@
-"""Private: the error answers of a viewset operation, documented in its OpenAPI ``responses``.
+"""Private: what the OpenAPI document says of a viewset beyond Ninja's own: the error answers
+of each operation (its ``responses``), summaries, operationIds, and the viewset's docstring as
+its tag's description.
 
 Documented inline (no component, no extra model), so registration stays cheap. What each
 operation can answer is read from its configuration record (``_plans.ActionConfig``),
@@ -7,16 +9,30 @@ resolved once per operation at registration.
 
 from __future__ import annotations
 
+import inspect
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ninja_viewsets.pagination import CursorPagination
 
 if TYPE_CHECKING:
+    from ninja import NinjaAPI
+
     from ninja_viewsets._plans import ActionConfig
     from ninja_viewsets._signature import OperationSpec
 
-__all__ = ["error_responses", "operation_ident", "standard_summary"]
+__all__ = [
+    "TAG_DESCRIPTIONS",
+    "document_tags",
+    "error_responses",
+    "operation_ident",
+    "standard_summary",
+    "tag_description",
+]
+
+#: The attribute of an endpoint holding ``{tag: description}`` for its API's ``tags``.
+TAG_DESCRIPTIONS = "ninja_viewsets_tags"
 
 _WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -115,3 +131,40 @@ def standard_summary(config: ActionConfig, action: str) -> str | None:
     name = str(model._meta.verbose_name)
     article = "an" if name[:1].lower() in "aeiou" else "a"
     return template.format(plural=model._meta.verbose_name_plural, one=f"{article} {name}")
+
+
+def tag_description(viewset: type[Any]) -> str | None:
+    """The first paragraph of the viewset's own docstring (its lines joined), or ``None``.
+
+    Only the class's own docstring, as DRF's view descriptions: a viewset without one has no
+    description, never its base's (``ModelViewSet``'s, or a project base class's).
+    """
+    doc = vars(viewset).get("__doc__")
+    if not isinstance(doc, str) or not doc.strip():
+        return None
+    paragraph = inspect.cleandoc(doc).split("\n\n", 1)[0]
+    return " ".join(line.strip() for line in paragraph.splitlines())
+
+
+def document_tags(api: NinjaAPI, descriptions: Mapping[str, str]) -> None:
+    """List ``{tag: description}`` in ``api.openapi_extra["tags"]`` (Ninja copies it into the
+    document's top-level ``tags``), after the entries already there.
+
+    A tag listed there already keeps its entry: the user's (``NinjaAPI(openapi_extra=...)``)
+    or an earlier viewset's with the same tag; an entry of the user's without a description
+    gets this one. The user's dict is never changed: ``api.openapi_extra`` becomes a copy.
+    """
+    extra = api.openapi_extra or {}
+    listed = list(extra.get("tags") or [])
+    index = {entry.get("name"): i for i, entry in enumerate(listed) if isinstance(entry, dict)}
+    changed = False
+    for name, description in descriptions.items():
+        if name not in index:
+            index[name] = len(listed)
+            listed.append({"name": name, "description": description})
+            changed = True
+        elif "description" not in listed[index[name]]:
+            listed[index[name]] = {**listed[index[name]], "description": description}
+            changed = True
+    if changed:
+        api.openapi_extra = {**extra, "tags": listed}

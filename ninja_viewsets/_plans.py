@@ -19,7 +19,13 @@ from pydantic import BaseModel
 
 from ninja_viewsets._auth import with_fallback
 from ninja_viewsets._ninja import NOT_SET, Param
-from ninja_viewsets._openapi import error_responses, operation_ident, standard_summary
+from ninja_viewsets._openapi import (
+    TAG_DESCRIPTIONS,
+    error_responses,
+    operation_ident,
+    standard_summary,
+    tag_description,
+)
 from ninja_viewsets._schemas import check_component_names
 from ninja_viewsets._signature import OPERATION_OPTIONS, make_endpoint, schema_classes
 from ninja_viewsets.decorators import is_action, pretty_name
@@ -149,17 +155,21 @@ def plan_operation(
     openapi_extra = {**extra, "responses": {**errors, **extra.get("responses", {})}}
     if config.optional_credentials:  # anonymous requests reach the viewset: `{}`
         openapi_extra["security"] = [*extra.get("security", []), {}]
+    tags = options.pop("tags", [ident])
     options.update(
         response=spec.response,
         operation_id=operation_id,
         summary=summary,
         description=spec.description,
-        tags=options.pop("tags", [ident]),
+        tags=tags,
         url_name=url_name,
         auth=config.auth,
         openapi_extra=openapi_extra,
     )
     endpoint = make_endpoint(viewset, spec, attributes, name=operation_id)
+    description = tag_description(viewset) if ident in tags else None
+    if description:  # the API's `tags` lists it when Ninja binds the operation (_operations)
+        setattr(endpoint, TAG_DESCRIPTIONS, {ident: description})
     return OperationPlan([method], endpoint, options, spec)
 
 
