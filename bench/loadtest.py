@@ -212,7 +212,9 @@ def run_mode(mode: str, db_url: str, tmp: Path, first: int, last: int, tag0: int
     with server(env, tmp / f"uvicorn-{mode}.log") as url:
         bearer = token(url)
         args = [bearer, "00", str(first), str(last)]
-        wrk(url, 20, 2, args)  # warm-up: imports, pools, caches
+        # warm-up at the first level's concurrency: imports, caches, and (pool mode) the pool
+        # grown to the size that level needs, so the first level measures the steady state
+        wrk(url, max(20, LEVELS[0]), 3, args)
         for i, clients in enumerate(LEVELS):
             sampler = ConnectionSampler(db_url)
             sampler.start()
