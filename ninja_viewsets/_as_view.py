@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from ninja_viewsets._plans import Plan
 from ninja_viewsets.routers import SimpleRouter
-from ninja_viewsets.viewsets import register_view_builder
+from ninja_viewsets.viewsets import ViewSetMixin, register_view_builder
 
 __all__ = ["build_view"]
 
@@ -27,14 +27,14 @@ class _AsViewRouter(SimpleRouter):
     (``<int:pk>``: an int), as in DRF, instead of insisting on a string.
     """
 
-    def get_lookup(self, viewset: type[Any]) -> tuple[str, Any]:
+    def get_lookup(self, viewset: type[ViewSetMixin]) -> tuple[str, Any]:
         name, tp = super().get_lookup(viewset)
         return (name, Any) if getattr(viewset, "queryset", None) is None else (name, tp)
 
 
 @register_view_builder
 def build_view(
-    viewset: type[Any], actions: dict[str, str], initkwargs: dict[str, Any]
+    viewset: type[ViewSetMixin], actions: dict[str, str], initkwargs: dict[str, Any]
 ) -> Callable[..., Any]:
     """``ViewSet.as_view(actions)``: the same operations, served by a private Ninja API."""
     mapping = {m.lower(): a for m, a in actions.items()}

@@ -15,7 +15,7 @@ Ninja's own throttles run), as for an operation without auth.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -26,12 +26,23 @@ from ninja_viewsets._ninja import NOT_SET
 __all__ = [
     "ANONYMOUS",
     "Unauthenticated",
+    "ViewSetRequest",
     "anonymous_as_none",
     "challenge",
     "effective_auth",
     "failure_message",
     "with_fallback",
 ]
+
+
+class ViewSetRequest(HttpRequest):
+    """A request as Ninja's authentication and this library leave it: the attributes set on
+    Django's ``HttpRequest`` at runtime, named for the type checker (``cast`` to it)."""
+
+    auth: Any  # Ninja: what the authenticator returned
+    _viewset_challenge: str | None  # the WWW-Authenticate challenge of the operation
+    _viewset_auth_failed: str  # credentials presented and refused: why
+    _viewset_anonymous: bool  # every authenticator failed (auth reset to None)
 
 
 class _Anonymous:
@@ -95,11 +106,12 @@ class Unauthenticated:
         forced = getattr(request, "_viewset_forced_auth", None)  # ninja_viewsets.testing
         if forced is not None:
             return forced
-        request._viewset_challenge = self.challenge  # type: ignore[attr-defined]
+        state = cast(ViewSetRequest, request)
+        state._viewset_challenge = self.challenge
         for auth in self.real:
             message = failure_message(auth, request)
             if message is not None:  # presented and refused: a 401, never anonymous
-                request._viewset_auth_failed = message  # type: ignore[attr-defined]
+                state._viewset_auth_failed = message
                 break
         return ANONYMOUS
 
@@ -107,8 +119,9 @@ class Unauthenticated:
 def anonymous_as_none(request: HttpRequest) -> None:
     """After Ninja's authentication: an anonymous request's ``auth`` is ``None``."""
     if getattr(request, "auth", None) is ANONYMOUS:
-        request.auth = None  # type: ignore[attr-defined]
-        request._viewset_anonymous = True  # type: ignore[attr-defined]
+        state = cast(ViewSetRequest, request)
+        state.auth = None
+        state._viewset_anonymous = True
 
 
 def effective_auth(auth: Any, default: Any) -> Any:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
@@ -61,7 +61,7 @@ async def _serve(request: HttpRequest, match: ResolverMatch) -> HttpResponseBase
         response = await sync_to_async(func)(request, *match.args, **match.kwargs)
     if inspect.isawaitable(response):
         response = await response
-    return response  # type: ignore[no-any-return]
+    return cast(HttpResponseBase, response)  # a Django view's answer
 
 
 async def answer(request: HttpRequest) -> HttpResponseBase:
@@ -84,9 +84,11 @@ class FallbackPathView(SeamPathView):
         async def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             return await answer(request)
 
-        view.csrf_exempt = True  # type: ignore[attr-defined]  # the route served checks it
-        view.should_append_slash = False  # type: ignore[attr-defined]  # CommonMiddleware
-        view.ninja_viewsets_fallback = True  # type: ignore[attr-defined]
+        vars(view).update(
+            csrf_exempt=True,  # the route served checks it
+            should_append_slash=False,  # CommonMiddleware
+            ninja_viewsets_fallback=True,
+        )
         return view
 
 

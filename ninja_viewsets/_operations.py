@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from ninja import NinjaAPI
 from pydantic import BaseModel
 
-from ninja_viewsets._auth import anonymous_as_none
+from ninja_viewsets._auth import ViewSetRequest, anonymous_as_none
 from ninja_viewsets._formats import renderer_classes_of
 from ninja_viewsets._ninja import SeamOperation, SeamPathView
 from ninja_viewsets._openapi import TAG_DESCRIPTIONS, document_tags
@@ -193,7 +193,7 @@ class ViewSetPathView(SeamPathView):
         view.request, view.args, view.kwargs, view.action = request, (), dict(kwargs), action
         view.params = {}
         if not hasattr(request, "auth"):
-            request.auth = None  # type: ignore[attr-defined]
+            cast(ViewSetRequest, request).auth = None
         if hasattr(request, "auser"):
             request.user = await request.auser()
         original = request.method

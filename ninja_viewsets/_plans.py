@@ -1,5 +1,6 @@
 """Private: the plain records of a registration, resolved before anything touches Ninja.
 
+A router's URL table is ``Route`` / ``DynamicRoute`` records (``SimpleRouter.routes``).
 ``SimpleRouter.plan()`` resolves a viewset into a ``Plan`` (one ``PathPlan`` per URL, one
 ``OperationPlan`` per routed method, each from the ``ActionConfig`` of its action);
 ``SimpleRouter.apply()`` adds it to Ninja in one step.
@@ -39,9 +40,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ActionConfig",
+    "DynamicRoute",
     "OperationPlan",
     "PathPlan",
     "Plan",
+    "Route",
     "check_schema_names",
     "lookup_converter",
     "plan_operation",
@@ -50,6 +53,27 @@ __all__ = [
 ]
 
 _VIEW_ATTRIBUTES = ("basename", "detail", "suffix", "name", "description")
+
+
+@dataclass(frozen=True)
+class Route:
+    """A standard route: URL template, ``{http method: action}``, url name, level."""
+
+    url: str
+    mapping: dict[str, str]
+    name: str
+    detail: bool
+    initkwargs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DynamicRoute:
+    """The template for ``@action`` routes of one level (``detail`` True or False)."""
+
+    url: str
+    name: str
+    detail: bool
+    initkwargs: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Private: turn one (viewset, action, HTTP method) into what Ninja registers.
 
 Everything here runs once, at registration: the operation's parameters (typed path
-parameters, the body schema, an action's own query parameters), its response schema, the
-query plan for serializing it, and the endpoint function Ninja calls per request.
+parameters, the body schema, an action's own query parameters), its response schema and the
+query plan for serializing it, as an ``OperationSpec``; ``_endpoints`` holds that record and
+the endpoint function Ninja calls per request, ``_action_checks`` the signature checks.
 """
 
 from __future__ import annotations
@@ -10,73 +11,48 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Query
 from pydantic import BaseModel
 
+from ninja_viewsets._action_checks import _is_library_method, check_signature
+from ninja_viewsets._endpoints import (
+    OPERATION_OPTIONS,
+    RESPONSE_PARAM,
+    VALIDATE_PARAM,
+    OperationSpec,
+    make_endpoint,
+    schema_classes,
+)
+from ninja_viewsets._filtering import check_backend, query_names
 from ninja_viewsets._formats import with_media_types
-from ninja_viewsets._ninja import DEFERRED_VALUES, NOT_SET, Param, PathParam, is_stream
-from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
+from ninja_viewsets._ninja import NOT_SET, Param, is_stream
+from ninja_viewsets._planning import EMPTY_PLAN
 from ninja_viewsets._schemas import query_model
+from ninja_viewsets._types import list_of
 from ninja_viewsets._uploads import multipart_openapi, upload_body
-from ninja_viewsets.filters import check_backend, query_names
 from ninja_viewsets.generics import PAGINATION_PARAM, GenericAPIView
 from ninja_viewsets.nesting import without_fields
 from ninja_viewsets.pagination import paged_schema
 
-__all__ = ["STANDARD_ACTIONS", "OperationSpec", "build_spec", "make_endpoint"]
+__all__ = [
+    "OPERATION_OPTIONS",
+    "RESPONSE_PARAM",
+    "STANDARD_ACTIONS",
+    "VALIDATE_PARAM",
+    "OperationSpec",
+    "build_spec",
+    "check_signature",
+    "is_body_param",
+    "make_endpoint",
+    "schema_classes",
+]
 
 STANDARD_ACTIONS = ("list", "create", "retrieve", "update", "partial_update", "destroy")
 _DETAIL_STANDARD = ("retrieve", "update", "partial_update", "destroy")
-
-# @action(...) keywords that configure the Ninja operation rather than the viewset instance
-OPERATION_OPTIONS = frozenset(
-    {
-        "response",
-        "summary",
-        "tags",
-        "deprecated",
-        "include_in_schema",
-        "openapi_extra",
-        "operation_id",
-        "by_alias",
-        "exclude_unset",
-        "exclude_defaults",
-        "exclude_none",
-        "throttle",
-    }
-)
-
-
-@dataclass(frozen=True)
-class OperationSpec:
-    """One Ninja operation of a viewset: the action it runs and how it is typed."""
-
-    action: str
-    path_params: tuple[str, ...]
-    parameters: tuple[inspect.Parameter, ...]
-    response: Any = NOT_SET
-    accepts: frozenset[str] | None = None  # handler keyword names; None: takes **kwargs
-    finalize: bool = True  # evaluate querysets / load relations of what the action returns
-    object_plan: QueryPlan = EMPTY_PLAN
-    response_plan: QueryPlan = EMPTY_PLAN
-    item_schema: Any = None  # the schema returned model instances are serialized with
-    empty_status: int | None = None
-    collection: bool = False  # filtered, searched, ordered and paginated
-    paginator: Any = None
-    description: str | None = None
-    options: dict[str, Any] = field(default_factory=dict)
-    body: str | None = None  # the parameter read from the JSON body, if any
-    uploads: bool = False  # the body may also be multipart/form-data (file fields)
-    response_param: str | None = None  # the handler's HttpResponse parameter, if any
-
-
-def _is_library_method(func: Any) -> bool:
-    return str(getattr(func, "__module__", None) or "").startswith("ninja_viewsets.")
 
 
 def _declares_parameters(func: Callable[..., Any]) -> bool:
@@ -213,78 +189,6 @@ def build_spec(
     return documented
 
 
-# the hooks the standard actions call, with the arguments they pass (after self)
-_HOOKS = {
-    "create": ("perform_create", "data"),
-    "update": ("perform_update", "instance, data"),
-    "partial_update": ("perform_update", "instance, data"),
-    "destroy": ("perform_destroy", "instance"),
-}
-
-
-def check_signature(
-    viewset: type[Any],
-    action: str,
-    handler: Callable[..., Any],
-    path_types: dict[str, Any],
-    probe: Any,
-) -> None:
-    """Refuse, at ``register()``, an action or hook the library could not call per request.
-
-    An action takes the request first (``async def x(self, request, ...)``); a parameter
-    declared as a path value (``Path(...)``, or named as the lookup) needs that value in the
-    URL; an overridden ``perform_*`` hook takes what its standard action passes.
-    """
-    name = f"{viewset.__name__}.{action}"
-    if not _is_library_method(handler):
-        params = list(inspect.signature(handler).parameters.values())[1:]  # drop self
-        first = params[0] if params else None
-        if first is None or not (
-            first.kind == first.VAR_POSITIONAL
-            or (first.name == "request" and first.kind != first.KEYWORD_ONLY)
-        ):
-            raise ImproperlyConfigured(
-                f"{name}() must take the request as its first argument, as a DRF action: "
-                f"`async def {action}(self, request, ...)`."
-            )
-        lookup = str(
-            getattr(probe, "lookup_url_kwarg", None) or getattr(probe, "lookup_field", "pk")
-        )
-        try:
-            hints = typing.get_type_hints(handler, include_extras=True)
-        except Exception:  # reported with the fix when the operation is typed
-            hints = {}
-        for param in params[1:]:
-            if param.name in path_types or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-                continue
-            marked = [param.default, *getattr(hints.get(param.name), "__metadata__", ())]
-            if any(isinstance(m, PathParam) for m in marked) or (
-                param.name == lookup and not isinstance(param.default, Param)
-            ):
-                url = "".join(f"{{{p}}}/" for p in path_types) or "no path parameters"
-                raise ImproperlyConfigured(
-                    f"{name}() takes the path parameter {param.name!r}, but its URL has "
-                    f"{url}: use @action(detail=True) (the object's {lookup!r}), put "
-                    f"{{{param.name}}} in url_path, or make it a query parameter "
-                    f"(`{param.name}: str = Query(...)`)."
-                )
-    hook = _HOOKS.get(action)
-    if hook is None or not isinstance(probe, GenericAPIView):
-        return
-    method = getattr(viewset, hook[0], None)
-    if method is None or _is_library_method(method):
-        return
-    arguments = [None] * (hook[1].count(",") + 1)
-    try:
-        inspect.signature(method).bind(None, *arguments)
-    except TypeError:
-        raise ImproperlyConfigured(
-            f"{viewset.__name__}.{hook[0]}{inspect.signature(method)} cannot be called as "
-            f"{action} calls it, with ({hook[1]}): write `async def {hook[0]}(self, "
-            f"{hook[1]})`."
-        ) from None
-
-
 def _standard_spec(
     view: Any,
     action: str,
@@ -316,7 +220,7 @@ def _standard_spec(
             given = options.get("openapi_extra") or {}
             options = {**options, "openapi_extra": {**multipart_openapi(body), **given}}
     response: Any = {
-        "list": list[output],  # type: ignore[valid-type]
+        "list": list_of(output),
         "create": {201: output},
         "destroy": {204: None},
     }.get(action, output)
@@ -365,7 +269,7 @@ def _standard_response(view: Any, action: str) -> Any:
         return NOT_SET
     if output is None:
         return NOT_SET
-    standard: Any = {"list": list[output], "create": {201: output}, "destroy": {204: None}}  # type: ignore[valid-type]
+    standard: Any = {"list": list_of(output), "create": {201: output}, "destroy": {204: None}}
     return standard.get(action, output)
 
 
@@ -463,59 +367,3 @@ def is_body_param(param: inspect.Parameter) -> bool:
         and isinstance(annotation, type)
         and issubclass(annotation, BaseModel)
     )
-
-
-_REQUEST = inspect.Parameter(
-    "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest
-)
-
-
-# Ninja hands an HttpResponse-annotated parameter the response it will send: headers set on it
-# (ETag, ...) reach the client.
-RESPONSE_PARAM = "ninja_viewsets_response"
-# The operation calls the endpoint with its path values and, under this keyword, the validator
-# of the rest (query, body...): the viewset calls it after its policies, in DRF's order.
-VALIDATE_PARAM = "ninja_viewsets_validate"
-_RESPONSE = inspect.Parameter(
-    RESPONSE_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=HttpResponse
-)
-
-
-def make_endpoint(
-    viewset: type[Any],
-    spec: OperationSpec,
-    initkwargs: dict[str, Any],
-    *,
-    name: str,
-) -> Callable[..., Any]:
-    """A fresh ``async def`` for Ninja: one new viewset instance per request."""
-
-    async def endpoint(request: HttpRequest, **params: Any) -> Any:
-        return await viewset(**initkwargs).run(request, spec, params)
-
-    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [_REQUEST, *spec.parameters, _RESPONSE]
-    )
-    endpoint.__name__ = endpoint.__qualname__ = name
-    endpoint.__module__ = viewset.__module__
-    endpoint.__doc__ = spec.description
-    setattr(endpoint, DEFERRED_VALUES, VALIDATE_PARAM)
-    return endpoint
-
-
-def schema_classes(response: Any) -> list[type[BaseModel]]:
-    """Every pydantic class a response annotation names (for OpenAPI name-clash checks)."""
-    found: list[type[BaseModel]] = []
-
-    def walk(tp: Any) -> None:
-        if isinstance(tp, dict):
-            for value in tp.values():
-                walk(value)
-        elif isinstance(tp, type) and issubclass(tp, BaseModel):
-            found.append(tp)
-        else:
-            for arg in typing.get_args(tp):
-                walk(arg)
-
-    walk(response)
-    return found

@@ -14,8 +14,10 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, QueryDict
 from django.http.multipartparser import MultiPartParserError
+from django.utils.datastructures import MultiValueDict
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
@@ -78,11 +80,13 @@ def _form_shape(schema: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]
 
 def _form_data(request: HttpRequest, schema: type[BaseModel]) -> dict[str, Any]:
     try:
+        form: QueryDict
+        files: MultiValueDict[str, UploadedFile]
         if request.method == "POST":
             form, files = request.POST, request.FILES
         else:  # Django parses forms of POST requests only
-            form, files = request.parse_file_upload(request.META, request)  # type: ignore[assignment]
-            request._post, request._files = form, files  # type: ignore[attr-defined]
+            form, files = request.parse_file_upload(request.META, request)
+            vars(request).update(_post=form, _files=files)  # as Django's own POST parsing
     except RequestDataTooBig:
         raise HttpError(413, "The request's form fields are too large.") from None
     except TooManyFieldsSent:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from http import HTTPMethod
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeGuard, TypeVar, cast
 
 __all__ = ["Action", "MethodMapper", "action"]
 
@@ -149,6 +149,6 @@ class MethodMapper(dict[str, str]):
         return f"MethodMapper({self.action.__name__!r}, {dict(self)!r})"
 
 
-def is_action(obj: Any) -> bool:
+def is_action(obj: Any) -> TypeGuard[Action]:
     """True for a function decorated with ``@action`` (not for its mapped secondaries)."""
     return isinstance(getattr(obj, "mapping", None), MethodMapper)

@@ -271,7 +271,7 @@ def conflict_from(error: Exception) -> Conflict:
 # Only an unavailable database is a 503: the connection lost or refused, the server shutting
 # down or out of connections, a timeout, a lock not granted in time. A missing table or column
 # or bad SQL is a bug: a 500, logged with its traceback. Deadlocks and serialization failures
-# are transient: the request's transaction is retried once (see ViewSetMixin.run), then 503.
+# are transient: the request's transaction is retried once (see APIView.run in views.py), then 503.
 
 _UNAVAILABLE_STATES = ("08", "53", "57P01", "57P02", "57P03", "57014", "55P03", "58")
 _RETRY_STATES = ("40001", "40P01")

@@ -121,6 +121,10 @@ class GenericAPIView(Generic[_MT]):
     lock_object: bool = False  # get_object() uses select_for_update()
     _filtering: bool = False  # inside an overridden filter_queryset()
 
+    if TYPE_CHECKING:  # the request engine's (views.APIView), which a viewset always has
+
+        async def check_object_permissions(self, request: HttpRequest, obj: Any) -> None: ...
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         queryset = vars(cls).get("queryset")
@@ -142,7 +146,8 @@ class GenericAPIView(Generic[_MT]):
     def get_filter_backends(self) -> list[Any]:
         """The filter backend classes, in order: ``filter_backends`` or the setting."""
         if self.filter_backends is None:
-            return get_setting("DEFAULT_FILTER_BACKENDS")  # type: ignore[no-any-return]
+            backends: list[Any] = get_setting("DEFAULT_FILTER_BACKENDS")
+            return backends
         return list(self.filter_backends)
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -277,7 +282,7 @@ class GenericAPIView(Generic[_MT]):
             raise NotFound(
                 f"No {queryset.model._meta.object_name} matches the given query."
             ) from None
-        await self.check_object_permissions(self.request, obj)  # type: ignore[attr-defined]
+        await self.check_object_permissions(self.request, obj)
         return obj
 
     # -- optimistic concurrency ---------------------------------------------------------

@@ -58,6 +58,11 @@ from ninja_viewsets.throttling import client_ip
 
 if TYPE_CHECKING:
     from ninja_viewsets._signature import OperationSpec
+    from ninja_viewsets.views import APIView
+
+    _Base = APIView  # the request engine whose run() this mixin wraps
+else:
+    _Base = object
 
 __all__ = ["IDEMPOTENCY_HEADER", "IdempotencyMixin"]
 
@@ -71,7 +76,7 @@ class _Discard(Exception):  # rolls the claim (and the writes) back
         self.response = response
 
 
-class IdempotencyMixin:
+class IdempotencyMixin(_Base):
     """Add before the viewset's base: ``class OrderViewSet(IdempotencyMixin, ModelViewSet)``.
 
     ``idempotent_methods`` lists the methods that honour the header (POST and PATCH). Override
@@ -87,7 +92,7 @@ class IdempotencyMixin:
     async def run(self, request: HttpRequest, spec: OperationSpec, params: dict[str, Any]) -> Any:
         key = request.headers.get(IDEMPOTENCY_HEADER)
         if key is None or request.method not in self.idempotent_methods:
-            return await super().run(request, spec, params)  # type: ignore[misc]
+            return await super().run(request, spec, params)
         if not (0 < len(key) <= 255 and key.isascii() and key.isprintable()):
             return _error(400, "Idempotency-Key must be 1 to 255 printable ASCII characters.",
                           "invalid_idempotency_key")  # fmt: skip
@@ -105,7 +110,7 @@ class IdempotencyMixin:
                     pending = {"fp": fingerprint, "state": "pending"}
                     claim_timeout = None if transactional else wait * 3
                     if await cache.aadd(record_key, pending, timeout=claim_timeout):
-                        result = await super().run(request, spec, params)  # type: ignore[misc]
+                        result = await super().run(request, spec, params)
                         response = render(request, result, self.response)
                         if not isinstance(response, HttpResponse):
                             # rendered later by Ninja (another renderer) or streamed: it cannot

@@ -32,20 +32,22 @@ from pydantic import BaseModel
 
 from ninja_viewsets._async import aatomic, acall
 from ninja_viewsets._compat import respond
-from ninja_viewsets._formats import stream_queryset, streams_list
+from ninja_viewsets._exports import stream_queryset, streams_list
 from ninja_viewsets._planning import plan_queryset
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NUL_MESSAGE, field_errors
 from ninja_viewsets.generics import _etag_matches
 
 if TYPE_CHECKING:  # the class a mixin is mixed into: a generic viewset
+    from ninja_viewsets._types import ViewSetHost
     from ninja_viewsets.generics import GenericAPIView
     from ninja_viewsets.viewsets import ViewSetMixin
 
-    class _Host(ViewSetMixin, GenericAPIView[Any]):
-        """What the mixins may use of ``self``: a ``GenericViewSet``'s attributes."""
-
-        paginator: Any
+    class _Host(ViewSetMixin, GenericAPIView[Any], ViewSetHost):
+        """What the mixins may use of ``self``: the ``ViewSetHost`` protocol, as a
+        ``GenericViewSet`` implements it (the checker verifies that it does). Not the protocol
+        alone: a class explicitly based on a protocol is abstract until it defines every
+        member, and the mixins come before ``GenericViewSet`` in a viewset's bases."""
 
 else:
     _Host = object
@@ -72,19 +74,16 @@ def model_values(
     concrete: dict[str, Any] = {}
     many: dict[str, Any] = {}
     for name, value in data.model_dump(exclude_unset=partial).items():
-        try:
-            fld = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            fld = next((f for f in model._meta.concrete_fields if f.attname == name), None)  # type: ignore[assignment]
-            if fld is None:
-                raise ImproperlyConfigured(
-                    f"{type(data).__name__}.{name} is not a field of {model.__name__}: remove it "
-                    f"from the schema or override perform_create()/perform_update() to use it."
-                ) from None
+        fld = _field(model, name)
+        if fld is None:
+            raise ImproperlyConfigured(
+                f"{type(data).__name__}.{name} is not a field of {model.__name__}: remove it "
+                f"from the schema or override perform_create()/perform_update() to use it."
+            ) from None
         if fld.many_to_many:
             many[fld.name] = value
         elif fld.is_relation and not isinstance(value, Model):
-            concrete[fld.attname] = value  # type: ignore[union-attr]
+            concrete[fld.attname] = value
         elif fld.concrete:
             concrete[getattr(fld, "attname", name) if name != fld.name else fld.name] = value
         else:
@@ -194,8 +193,10 @@ class ListModelMixin(_Host):
         queryset = await self.afilter_queryset(self.get_queryset())
         queryset = plan_queryset(queryset, self.response_plan, columns=True)
         if streams_list(self, request):  # a streamed export: see ninja_viewsets.renderers
+            renderer = self.accepted_renderer
+            assert renderer is not None  # streams_list(): a streaming renderer was negotiated
             return stream_queryset(
-                self.accepted_renderer,  # type: ignore[arg-type]  # set: streams_list() is True
+                renderer,
                 self.get_output_schema(),
                 queryset,
                 request,

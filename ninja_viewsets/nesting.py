@@ -25,7 +25,7 @@ nested request the viewset:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import (
     FieldDoesNotExist,
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from ninja_viewsets.routers import SimpleRouter
+    from ninja_viewsets.viewsets import GenericViewSet, ViewSetMixin
 
 __all__ = ["Nesting", "ParentLink", "RegisteredViewSet", "apply_scope", "without_fields"]
 
@@ -77,7 +78,11 @@ class Nesting:
     async def fetch_parent(self, request: HttpRequest, kwargs: dict[str, Any]) -> Any:
         """The direct parent, looked up through its own viewset (404 when it is missing)."""
         parent = self.parent
-        view = parent.viewset(basename=parent.basename, detail=True, nesting=parent.nesting)
+        # a parent resource is a generic viewset: the child's queryset is scoped through its own
+        view = cast(
+            "GenericViewSet[Any]",
+            parent.viewset(basename=parent.basename, detail=True, nesting=parent.nesting),
+        )
         view.request = request
         view.action = "retrieve"
         view.params = {}
@@ -116,7 +121,7 @@ class RegisteredViewSet:
         self,
         router: SimpleRouter,
         prefix: str,
-        viewset: type[Any],
+        viewset: type[ViewSetMixin],
         basename: str,
         nesting: Nesting | None = None,
     ) -> None:
@@ -140,7 +145,7 @@ class RegisteredViewSet:
     def register(
         self,
         prefix: str,
-        viewset: type[Any],
+        viewset: type[ViewSetMixin],
         *,
         parent_query_lookup: str,
         basename: str | None = None,
@@ -197,7 +202,7 @@ class RegisteredViewSet:
         return self.router._register(path, viewset, basename, nesting=nesting, top=False)
 
 
-def _model(viewset: type[Any]) -> type[Model] | None:
+def _model(viewset: type[ViewSetMixin]) -> type[Model] | None:
     queryset = getattr(viewset, "queryset", None)
     return queryset.model if queryset is not None else None
 

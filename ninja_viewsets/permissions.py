@@ -69,7 +69,8 @@ class _OperandHolder:
 
     def __call__(self, *args: Any, **kwargs: Any) -> BasePermission:
         instances = [operand(*args, **kwargs) for operand in self.operands]
-        return self.operator_class(*instances)  # type: ignore[no-any-return]
+        combined: BasePermission = self.operator_class(*instances)
+        return combined
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -226,7 +227,8 @@ def _model_of(view: ViewSetMixin) -> type[Any]:
             f"read the model from it. Return a queryset (`Model.objects.none()` for no rows), "
             f"or set `_ignore_model_permissions = True` on the view to skip the model check."
         )
-    return queryset.model  # type: ignore[no-any-return]
+    model: type[Any] = queryset.model
+    return model
 
 
 class DjangoModelPermissions(BasePermission):

@@ -53,7 +53,7 @@ from django.http.response import HttpResponseBase
 from ninja import Schema
 from pydantic import BaseModel
 
-from ninja_viewsets._compat import NATIVE_STATUS, split_status
+from ninja_viewsets._compat import NATIVE_STATUS, respond, split_status
 from ninja_viewsets._formats import (
     BaseRenderer,
     CSVRenderer,
@@ -76,6 +76,7 @@ from ninja_viewsets._ninja import (
     plain_serializer,
     record_schema,
     response_annotation,
+    result_to_response,
     same_float_text,
     schema_resolvers,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "csv_columns",
     "current_operation",
     "render",
+    "to_response",
 ]
 
 #: The Ninja operation serving the current request (set by the viewset URL's dispatch).
@@ -320,3 +322,37 @@ def _direct_json(operation: Any, plan: _Plan, body: Any) -> bytes | None:
     except Exception:  # _Fallback, or e.g. a relation not loaded: validation reports it as Ninja
         return None
     return serializer.to_json(plain)
+
+
+def to_response(request: HttpRequest, result: Any, response: HttpResponse | None) -> Any:
+    """What an action returned, as the response Ninja would build (inside the transaction).
+
+    A ``Status(code, body)`` whose code the operation has no schema for is answered with
+    ``code``: a success rendered with the operation's success schema (``Status(202, obj)`` from
+    an action typed ``-> BookOut``), an error (4xx, 5xx) as plain JSON.
+    """
+    operation = current_operation.get()
+    if (
+        operation is None
+        or response is None
+        or isinstance(result, HttpResponseBase)
+        or is_streaming(operation)  # an async generator: Ninja streams it
+    ):
+        return result
+    status, body = split_status(result)
+    models = operation.response_models
+    if status is not None and status not in models and Ellipsis not in models:
+        response.status_code = status
+        if body is None:
+            return response
+        if status >= 400:  # an error body of the action's own making: plain JSON
+            return operation.api.create_response(request, body, temporal_response=response)
+        known = next((c for c in models if isinstance(c, int) and 200 <= c < 300), None)
+        rendered = to_response(request, respond(known or next(iter(models)), body), response)
+        rendered.status_code = status
+        return rendered
+    rendered = render(request, result, response)
+    if isinstance(rendered, HttpResponseBase):
+        return rendered
+    # Ninja's own rendering (no fast path applies), here so that its errors are ours
+    return result_to_response(operation, request, rendered, response)

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -41,9 +40,11 @@ from ninja_viewsets._openapi import TAG_DESCRIPTIONS, tag_description
 from ninja_viewsets._operations import ViewSetOperation, ViewSetPathView
 from ninja_viewsets._plans import (
     ActionConfig,
+    DynamicRoute,
     OperationPlan,
     PathPlan,
     Plan,
+    Route,
     check_schema_names,
     lookup_converter,
     plan_operation,
@@ -56,7 +57,7 @@ from ninja_viewsets._signature import (
 )
 from ninja_viewsets.generics import lookup_type
 from ninja_viewsets.nesting import Nesting, RegisteredViewSet
-from ninja_viewsets.viewsets import ViewSet
+from ninja_viewsets.viewsets import ViewSet, ViewSetMixin
 
 __all__ = [
     "ActionConfig",
@@ -74,27 +75,6 @@ __all__ = [
 
 _PATH_PARAM = re.compile(r"\{(?:\w+:)?(\w+)\}")
 _VIEW_ATTRIBUTES = ("basename", "detail", "suffix", "name", "description")
-
-
-@dataclass(frozen=True)
-class Route:
-    """A standard route: URL template, ``{http method: action}``, url name, level."""
-
-    url: str
-    mapping: dict[str, str]
-    name: str
-    detail: bool
-    initkwargs: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class DynamicRoute:
-    """The template for ``@action`` routes of one level (``detail`` True or False)."""
-
-    url: str
-    name: str
-    detail: bool
-    initkwargs: dict[str, Any] = field(default_factory=dict)
 
 
 class SimpleRouter(Router):
@@ -156,7 +136,7 @@ class SimpleRouter(Router):
     # -- registration: plan, then apply --------------------------------------------------
 
     def register(
-        self, prefix: str, viewset: type[Any], basename: str | None = None
+        self, prefix: str, viewset: type[ViewSetMixin], basename: str | None = None
     ) -> RegisteredViewSet:
         """Route ``viewset`` under ``prefix``; configuration errors raise here, not later,
         and leave the router as it was.
@@ -171,7 +151,7 @@ class SimpleRouter(Router):
     def _register(
         self,
         prefix: str,
-        viewset: type[Any],
+        viewset: type[ViewSetMixin],
         basename: str,
         *,
         nesting: Nesting | None = None,
@@ -194,7 +174,12 @@ class SimpleRouter(Router):
         return handle
 
     def plan(
-        self, prefix: str, viewset: type[Any], basename: str, *, nesting: Nesting | None = None
+        self,
+        prefix: str,
+        viewset: type[ViewSetMixin],
+        basename: str,
+        *,
+        nesting: Nesting | None = None,
     ) -> Plan:
         """Resolve ``viewset`` under ``prefix`` into a ``Plan``; raises on any configuration
         error. Touches neither this router nor Ninja."""
@@ -225,7 +210,7 @@ class SimpleRouter(Router):
 
     def plan_path(
         self,
-        viewset: type[Any],
+        viewset: type[ViewSetMixin],
         path: str,
         mapping: dict[str, str],
         *,
@@ -285,7 +270,7 @@ class SimpleRouter(Router):
 
     # -- the route table -----------------------------------------------------------------
 
-    def get_default_basename(self, viewset: type[Any]) -> str:
+    def get_default_basename(self, viewset: type[ViewSetMixin]) -> str:
         queryset = getattr(viewset, "queryset", None)
         if queryset is None:
             raise ImproperlyConfigured(
@@ -295,7 +280,7 @@ class SimpleRouter(Router):
             )
         return str(queryset.model._meta.object_name.lower())
 
-    def get_routes(self, viewset: type[Any]) -> list[Route]:
+    def get_routes(self, viewset: type[ViewSetMixin]) -> list[Route]:
         """The concrete routes of ``viewset``: standard ones and one per ``@action``."""
         extra_actions = viewset.get_extra_actions()
         clashes = [a.__name__ for a in extra_actions if a.__name__ in STANDARD_ACTIONS]
@@ -325,24 +310,27 @@ class SimpleRouter(Router):
             initkwargs={**route.initkwargs, **action.kwargs},
         )
 
-    def get_method_map(self, viewset: type[Any], method_map: dict[str, str]) -> dict[str, str]:
+    def get_method_map(
+        self, viewset: type[ViewSetMixin], method_map: dict[str, str]
+    ) -> dict[str, str]:
         """Only the methods whose action the viewset implements."""
         return {m: a for m, a in method_map.items() if callable(getattr(viewset, a, None))}
 
-    def get_lookup(self, viewset: type[Any]) -> tuple[str, type]:
+    def get_lookup(self, viewset: type[ViewSetMixin]) -> tuple[str, type]:
         field_name = getattr(viewset, "lookup_field", "pk")
         name = getattr(viewset, "lookup_url_kwarg", None) or field_name
-        model = viewset.queryset.model if getattr(viewset, "queryset", None) is not None else None
+        queryset = getattr(viewset, "queryset", None)
+        model = queryset.model if queryset is not None else None
         return name, lookup_type(model, field_name)
 
-    def get_lookup_converter(self, viewset: type[Any]) -> str | None:
+    def get_lookup_converter(self, viewset: type[ViewSetMixin]) -> str | None:
         """The URL converter of the lookup: from ``lookup_value_regex`` (the viewset's, else
         the router's), or ``None`` for Ninja's default. A value that does not match is a 404
         from the URL resolver: no query runs."""
         regex = getattr(viewset, "lookup_value_regex", None) or self.lookup_value_regex
         return lookup_converter(regex) if regex else None
 
-    def _format(self, template: str, prefix: str, viewset: type[Any]) -> str:
+    def _format(self, template: str, prefix: str, viewset: type[ViewSetMixin]) -> str:
         lookup, _ = self.get_lookup(viewset)
         converter = self.get_lookup_converter(viewset)
         param = "{" + (f"{converter}:" if converter else "") + lookup + "}"

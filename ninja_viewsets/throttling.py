@@ -134,7 +134,8 @@ class SimpleRateThrottle(BaseThrottle, NinjaSimpleRateThrottle):
                 f"No throttle rate set for the '{self.scope}' scope: add it to "
                 f"NINJA_DEFAULT_THROTTLE_RATES, e.g. {{'{self.scope}': '100/h'}}."
             )
-        return rates[self.scope]  # type: ignore[no-any-return]
+        rate: str | None = rates[self.scope]
+        return rate
 
     def get_cache(self) -> BaseCache:
         return caches[self.cache_alias]

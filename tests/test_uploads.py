@@ -307,7 +307,7 @@ def test_image_fields_without_pillow_fail_at_registration(monkeypatch):
 
     from django.core.exceptions import ImproperlyConfigured
 
-    from ninja_viewsets._schemas import _check_upload
+    from ninja_viewsets._fields import _check_upload
 
     monkeypatch.setitem(sys.modules, "PIL", None)  # as if Pillow were not installed
     with pytest.raises(ImproperlyConfigured, match=r"Attachment.image is an ImageField.*images"):

@@ -28,11 +28,11 @@ from django.urls import path
 from ninja import NinjaAPI, Schema
 
 from ninja_viewsets import DefaultRouter, ReadOnlyModelViewSet
+from ninja_viewsets._cursor import _encode
 from ninja_viewsets.pagination import (
     CursorPagination,
     LimitOffsetPagination,
     PageNumberPagination,
-    _encode,
 )
 from tests.testapp.models import CursorPaginationModel
 
