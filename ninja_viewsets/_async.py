@@ -99,6 +99,29 @@ class RequestTransaction:
 
         return await sync_to_async(call)()
 
+    async def run_to_end(self, func: Callable[..., Any], /, *args: Any) -> Any:
+        """``func(*args)`` in the ORM thread, the transaction begun first and ended after it,
+        in the same hop: committed when ``func`` returns a success, rolled back when it raises
+        or returns an error response (``status_code`` >= 400). For a request's last step:
+        its one write and the rendering of its response."""
+
+        def call() -> Any:
+            self._begin()
+            atomic = self._atomic
+            try:
+                result = func(*args)
+            except BaseException as exc:
+                self._atomic = None
+                atomic.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+            self._atomic = None
+            if getattr(result, "status_code", 200) >= 400:
+                transaction.set_rollback(True, using=self.using)
+            atomic.__exit__(None, None, None)
+            return result
+
+        return await sync_to_async(call)()
+
     async def end(self, exc: BaseException | None = None, *, rollback: bool = False) -> None:
         """Commit, or roll back on ``exc`` or ``rollback`` (a response that is an error)."""
         atomic, self._atomic = self._atomic, None

@@ -23,6 +23,7 @@ from ninja_viewsets._filtering import (
     BaseFilterBackend,
     QueryParameters,
     _is_collection,
+    _list_level,
     _python_name,
     check_value_length,
 )
@@ -92,6 +93,7 @@ class DjangoFilterBackend(BaseFilterBackend):
             return None
         return filterset_class(**self.get_filterset_kwargs(request, queryset, view))
 
+    @_list_level
     async def filter_queryset(
         self, request: HttpRequest, queryset: QuerySet[Any], view: Any
     ) -> Any:

@@ -51,6 +51,18 @@ OPERATION_OPTIONS = frozenset(
 )
 
 
+class PlanMemo:
+    """A spec's slot for what its requests resolve once (the engine's request plan)."""
+
+    __slots__ = ("plan",)
+
+    def __init__(self) -> None:
+        self.plan: Any = None
+
+    def __repr__(self) -> str:
+        return "PlanMemo()"
+
+
 @dataclass(frozen=True)
 class OperationSpec:
     """One Ninja operation of a viewset: the action it runs and how it is typed."""
@@ -72,6 +84,8 @@ class OperationSpec:
     body: str | None = None  # the parameter read from the JSON body, if any
     uploads: bool = False  # the body may also be multipart/form-data (file fields)
     response_param: str | None = None  # the handler's HttpResponse parameter, if any
+    # the policies its requests need, resolved on the first one (see views.RequestPlan)
+    memo: PlanMemo = field(default_factory=PlanMemo, init=False, compare=False, repr=False)
 
 
 _REQUEST = inspect.Parameter(

@@ -12,8 +12,8 @@ Public through ``ninja_viewsets.filters``; the backends themselves live in ``fil
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, QuerySet
@@ -31,6 +31,7 @@ __all__ = [
     "BaseFilterBackend",
     "InvalidQueryParameter",
     "QueryParameters",
+    "acts_on_detail",
     "check_backend",
     "check_value_length",
     "normalize_ordering",
@@ -110,6 +111,23 @@ def _class_queryset(view: Any) -> QuerySet[Any] | None:
 def _is_collection(view: Any) -> bool:
     """The built-in backends act where their parameters exist: list and list-level actions."""
     return bool(getattr(view, "collection", False))
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_LIST_LEVEL: set[Callable[..., Any]] = set()  # see _list_level
+
+
+def _list_level(filter_queryset: _F) -> _F:
+    """Marks a ``filter_queryset`` that returns the queryset untouched on a detail lookup."""
+    _LIST_LEVEL.add(filter_queryset)
+    return filter_queryset
+
+
+def acts_on_detail(backend_class: Any) -> bool:
+    """Whether ``backend_class`` may narrow a detail lookup (``get_object()``): any backend
+    but the built-in ones, whose query parameters exist on list-level operations only (a
+    subclass overriding ``filter_queryset`` acts everywhere, as in DRF)."""
+    return getattr(backend_class, "filter_queryset", None) not in _LIST_LEVEL
 
 
 _DRF_EQUIVALENTS = {

@@ -247,17 +247,24 @@ def _matches(media_range: str, media_type: str) -> bool:
 
 def negotiate(request: HttpRequest, classes: Sequence[type[BaseRenderer]]) -> BaseRenderer:
     """The renderer answering ``request``: ``?format=``, else ``Accept``, else the first."""
-    try:
-        wanted = request.GET.get(FORMAT_PARAM)
-    except SuspiciousOperation:  # too many query fields: Django refuses to parse them
-        raise ParseError() from None
-    if wanted:
-        for cls in classes:
-            if cls.format == wanted:
-                return cls()
-        offered = ", ".join(cls.format for cls in classes)
-        raise NotFound(f"Unknown format {wanted!r}: this operation offers {offered}.")
-    header = request.headers.get("Accept", "")
+    # read from META while Django has not built request.GET / request.headers (both parse
+    # every entry): a request without a query string names no format
+    built = request.__dict__
+    if "GET" in built or request.META.get("QUERY_STRING"):
+        try:
+            wanted = request.GET.get(FORMAT_PARAM)
+        except SuspiciousOperation:  # too many query fields: Django refuses to parse them
+            raise ParseError() from None
+        if wanted:
+            for cls in classes:
+                if cls.format == wanted:
+                    return cls()
+            offered = ", ".join(cls.format for cls in classes)
+            raise NotFound(f"Unknown format {wanted!r}: this operation offers {offered}.")
+    if "headers" in built:
+        header = request.headers.get("Accept", "")
+    else:
+        header = request.META.get("HTTP_ACCEPT", "")
     if not header or header == "*/*" or header == classes[0].media_type:
         return classes[0]()
     for media_range, _ in _media_ranges(header):

@@ -49,6 +49,7 @@ class PolicyChecks:
     throttle_scope: str | None = None  # for ScopedRateThrottle
     auth: Any = NOT_SET  # any Ninja auth; passed to every operation of this viewset
     kwargs: dict[str, Any]
+    request_plan: Any = None  # the operation's policies, resolved once (views.RequestPlan)
 
     def get_authenticators(self) -> Any:
         """This operation's Ninja ``auth``: the action's or the viewset's ``auth``, else
@@ -64,7 +65,12 @@ class PolicyChecks:
 
     async def check_permissions(self, request: HttpRequest) -> None:
         """Raise 401/403 unless every permission allows the request (in order, stops early)."""
-        for permission in self.get_permissions():
+        plan = self.request_plan
+        if plan is not None and plan.permissions is not None:  # those that may say no
+            permissions: list[BasePermission] = [cls() for cls in plan.permissions]
+        else:
+            permissions = self.get_permissions()
+        for permission in permissions:
             if not await acall(permission.has_permission, request, self):
                 self.permission_denied(
                     request,
@@ -93,7 +99,12 @@ class PolicyChecks:
     async def check_throttles(self, request: HttpRequest) -> None:
         """Raise 429 with ``Retry-After`` (the longest wait) when any throttle refuses."""
         waits = []
-        for throttle in self.get_throttles():
+        plan = self.request_plan
+        if plan is not None and plan.throttles is not None:
+            throttles = [cls() for cls in plan.throttles]
+        else:
+            throttles = self.get_throttles()
+        for throttle in throttles:
             if not await acall(throttle.allow_request, request, self):
                 waits.append(throttle.wait())
         if waits:
@@ -102,7 +113,12 @@ class PolicyChecks:
 
     async def check_object_permissions(self, request: HttpRequest, obj: Any) -> None:
         """Raise 401/403 unless every permission allows access to ``obj``."""
-        for permission in self.get_permissions():
+        plan = self.request_plan
+        if plan is not None and plan.object_permissions is not None:
+            permissions: list[BasePermission] = [cls() for cls in plan.object_permissions]
+        else:
+            permissions = self.get_permissions()
+        for permission in permissions:
             if not await acall(permission.has_object_permission, request, self, obj):
                 self.permission_denied(
                     request,

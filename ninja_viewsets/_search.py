@@ -32,6 +32,7 @@ from ninja_viewsets._filtering import (
     _as_fields,
     _class_queryset,
     _is_collection,
+    _list_level,
     _python_name,
 )
 from ninja_viewsets.conf import get_setting
@@ -142,6 +143,7 @@ class SearchFilter(BaseFilterBackend):
                     return True
         return False
 
+    @_list_level
     def filter_queryset(self, request: HttpRequest, queryset: QuerySet[Any], view: Any) -> Any:
         if not _is_collection(view):
             return queryset

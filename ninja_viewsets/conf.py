@@ -17,7 +17,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
-__all__ = ["DEFAULTS", "get_setting"]
+__all__ = ["DEFAULTS", "generation", "get_setting"]
 
 DEFAULTS: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["ninja_viewsets.permissions.AllowAny"],
@@ -63,11 +63,17 @@ def _load(value: Any) -> Any:
 
 _cache: dict[str, Any] = {}
 
+#: Bumped whenever ``NINJA_VIEWSETS`` changes (``override_settings``): what was computed from
+#: the settings once per operation (the viewsets' request plans) is computed again.
+generation = 0
+
 
 @receiver(setting_changed)
 def _reset(*, setting: str, **kwargs: Any) -> None:
+    global generation
     if setting in ("NINJA_VIEWSETS", "NINJA_DEFAULT_THROTTLE_RATES"):
         _cache.clear()
+        generation += 1
 
 
 def get_setting(name: str) -> Any:

@@ -39,9 +39,12 @@ from ninja_viewsets._filtering import (
     BaseFilterBackend,
     InvalidQueryParameter,
     QueryParameters,
+    _as_fields,
     _class_queryset,
     _is_collection,
+    _list_level,
     _python_name,
+    acts_on_detail,
     check_value_length,
     normalize_ordering,
     ordering_choices,
@@ -80,6 +83,7 @@ class FilterSchemaBackend(BaseFilterBackend):
             return {}
         return {FILTERS_PARAM: (schema, Query(...))}
 
+    @_list_level
     def filter_queryset(self, request: HttpRequest, queryset: QuerySet[Any], view: Any) -> Any:
         filters = (getattr(view, "params", None) or {}).get(FILTERS_PARAM)
         if filters is None or not _is_collection(view):
@@ -251,6 +255,7 @@ class OrderingFilter(BaseFilterBackend):
                 )
         return kept
 
+    @_list_level
     def filter_queryset(self, request: HttpRequest, queryset: QuerySet[Any], view: Any) -> Any:
         if not _is_collection(view):
             return queryset
@@ -306,3 +311,26 @@ class OrderingFilter(BaseFilterBackend):
             else self.ordering_description
         )
         return {name: (str | None, Query(None, description=description, **alias))}
+
+
+def inert_for(backend_class: Any, view: Any) -> bool:
+    """Whether ``backend_class`` returns every queryset of ``view``'s operation untouched, so
+    that it need not run per request: a built-in backend on a detail lookup, or one that
+    ``view`` configures nothing for (no ``filter_schema``, no ``search_fields``, no
+    ``ordering`` and no ordering parameter). A backend with an overridden hook always runs."""
+    if not _is_collection(view):
+        return not acts_on_detail(backend_class)
+    method = getattr(backend_class, "filter_queryset", None)
+    if method is FilterSchemaBackend.filter_queryset:
+        return getattr(view, "filter_schema", None) is None
+    if method is SearchFilter.filter_queryset:
+        return backend_class.get_search_fields is SearchFilter.get_search_fields and not (
+            _as_fields(getattr(view, "search_fields", None))
+        )
+    if method is OrderingFilter.filter_queryset:
+        return (
+            backend_class._accepts_param is OrderingFilter._accepts_param
+            and getattr(view, "ordering", None) is None
+            and not backend_class()._accepts_param(view)
+        )
+    return False

@@ -119,6 +119,7 @@ class GenericAPIView(Generic[_MT]):
     object_plan: QueryPlan = EMPTY_PLAN
     response_plan: QueryPlan = EMPTY_PLAN
     lock_object: bool = False  # get_object() uses select_for_update()
+    request_plan: Any = None  # the operation's policies, resolved once (views.RequestPlan)
     _filtering: bool = False  # inside an overridden filter_queryset()
 
     if TYPE_CHECKING:  # the request engine's (views.APIView), which a viewset always has
@@ -184,7 +185,12 @@ class GenericAPIView(Generic[_MT]):
                 return filtered
             finally:
                 self._filtering = False
-        for backend_class in self.get_filter_backends():
+        plan = self.request_plan
+        if plan is not None and plan.backends is not None:  # a detail lookup's, resolved once
+            backends: Sequence[Any] = plan.backends
+        else:
+            backends = self.get_filter_backends()
+        for backend_class in backends:
             result = backend_class().filter_queryset(self.request, queryset, self)
             if not isinstance(result, QuerySet) and inspect.isawaitable(result):
                 result = await result
@@ -282,7 +288,9 @@ class GenericAPIView(Generic[_MT]):
             raise NotFound(
                 f"No {queryset.model._meta.object_name} matches the given query."
             ) from None
-        await self.check_object_permissions(self.request, obj)
+        plan = self.request_plan
+        if plan is None or plan.object_permissions != ():  # () : none of them can say no
+            await self.check_object_permissions(self.request, obj)
         return obj
 
     # -- optimistic concurrency ---------------------------------------------------------

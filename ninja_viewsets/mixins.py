@@ -217,6 +217,10 @@ class CreateModelMixin(_Host):
 
     async def create(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         if type(self).perform_create is CreateModelMixin.perform_create:
+            transaction = self.write_transaction
+            if transaction is not None and self.answers_in_one_hop():
+                # the INSERT, the 201 and the commit: one thread hop, as a bare acreate()
+                return await transaction.run_to_end(_create_now, self, payload)
             instance = await self.perform_create(payload)
         else:  # the user's hook: DRF's way (no return) saves through super().perform_create()
             if self.write_transaction is not None:
@@ -226,13 +230,7 @@ class CreateModelMixin(_Host):
                 instance = self.saved_object
             if instance is None:
                 raise _returned_none(self, "perform_create", "Model.objects.acreate(...)")
-        if self.optimistic_concurrency:
-            self.set_etag(instance)
-        response = getattr(self, "response", None)
-        if response is not None:
-            for header, value in self.get_success_headers(instance).items():
-                response[header] = value
-        return respond(201, await self.refetch(instance))
+        return _created(self, instance, await self.refetch(instance))
 
     def get_success_headers(self, instance: Any) -> dict[str, str]:
         """Headers of the 201: ``Location``, the new object's URL, when the viewset has a
@@ -246,27 +244,11 @@ class CreateModelMixin(_Host):
         ``values`` set more fields, as DRF's ``serializer.save(owner=request.user)``:
         ``await super().perform_create(data, owner=self.request.user)``.
         """
-        model = self.get_queryset().model
-        concrete, many = model_values(model, data)
-        nesting = getattr(self, "nesting", None)
-        if nesting is not None:  # the parent comes from the URL, never from the body
-            fk = model._meta.get_field(nesting.fk_name)
-            concrete.pop(fk.name, None)
-            concrete[fk.attname] = self.parent_object.pk
-        if values:
-            _merge(model, concrete, many, values)
-        check_strings(self, model, concrete)
+        model, concrete, many = _create_values(self, data, values)
         manager = model._default_manager
         transaction = self.write_transaction
         if transaction is not None:  # the request's transaction begins with this hop
-
-            def write() -> Any:
-                instance = manager.create(**concrete)
-                for name, value in many.items():
-                    getattr(instance, name).set(value)
-                return instance
-
-            instance = await transaction.run(write)
+            instance = await transaction.run(_insert, manager, concrete, many)
         elif not many:  # one INSERT: atomic by itself
             instance = await manager.acreate(**concrete)
         else:
@@ -276,6 +258,53 @@ class CreateModelMixin(_Host):
                     await getattr(instance, name).aset(value)
         self.saved_object = instance
         return instance
+
+
+# the create's steps, as functions of the viewset (the mixins' methods may be borrowed by a
+# class of their own: `create = CreateModelMixin.create`)
+
+
+def _create_values(
+    view: Any, data: BaseModel, values: dict[str, Any]
+) -> tuple[type[Model], dict[str, Any], dict[str, Any]]:
+    """``(model, concrete values, many-to-many values)`` of a new object, checked."""
+    model = view.get_queryset().model
+    concrete, many = model_values(model, data)
+    nesting = getattr(view, "nesting", None)
+    if nesting is not None:  # the parent comes from the URL, never from the body
+        fk = model._meta.get_field(nesting.fk_name)
+        concrete.pop(fk.name, None)
+        concrete[fk.attname] = view.parent_object.pk
+    if values:
+        _merge(model, concrete, many, values)
+    check_strings(view, model, concrete)
+    return model, concrete, many
+
+
+def _created(view: Any, instance: Any, body: Any) -> Any:
+    """The 201 of ``instance`` (its headers set: ``Location``, the ETag)."""
+    if view.optimistic_concurrency:
+        view.set_etag(instance)
+    response = getattr(view, "response", None)
+    if response is not None:
+        for header, value in view.get_success_headers(instance).items():
+            response[header] = value
+    return respond(201, body)
+
+
+def _create_now(view: Any, data: BaseModel) -> Any:
+    """The library's create in the ORM thread: the row saved, its 201 rendered."""
+    model, concrete, many = _create_values(view, data, {})
+    instance = view.saved_object = _insert(model._default_manager, concrete, many)
+    return view.render_now(_created(view, instance, instance))
+
+
+def _insert(manager: Any, concrete: dict[str, Any], many: dict[str, Any]) -> Any:
+    """Sync: the INSERT, then the many-to-many sets (in the caller's transaction)."""
+    instance = manager.create(**concrete)
+    for name, value in many.items():
+        getattr(instance, name).set(value)
+    return instance
 
 
 class RetrieveModelMixin(_Host):
@@ -307,6 +336,9 @@ class UpdateModelMixin(_Host):
             instance = await self.get_object()
             self.check_preconditions(instance)
             if not overridden:
+                if transaction is not None and self.answers_in_one_hop():
+                    # the UPDATE, the response and the commit: one thread hop, as asave()
+                    return await transaction.run_to_end(_update_now, self, instance, payload)
                 instance = await self.perform_update(instance, payload)
             else:
                 if transaction is not None:
@@ -325,25 +357,12 @@ class UpdateModelMixin(_Host):
 
         ``values`` set more fields: ``await super().perform_update(instance, data, editor=user)``.
         """
+        fields, many = _update_values(self, instance, data, values)
         model = type(instance)
-        concrete, many = model_values(model, data, partial=self.partial)
-        if values:
-            _merge(model, concrete, many, values)
-        check_strings(self, model, concrete)
-        for attr, value in concrete.items():
-            setattr(instance, attr, value)
-        fields = list(concrete)
         transaction = self.write_transaction
         if transaction is not None:  # the request's transaction begins with this hop
-
-            def write() -> None:
-                if fields:
-                    instance.save(update_fields=fields)
-                for name, value in many.items():
-                    getattr(instance, name).set(value)
-
             if fields or many:
-                await transaction.run(write)
+                await transaction.run(_save, instance, fields, many)
         elif not many:  # one UPDATE: atomic by itself
             if fields:
                 await instance.asave(update_fields=fields)
@@ -354,6 +373,35 @@ class UpdateModelMixin(_Host):
                 for name, value in many.items():
                     await getattr(instance, name).aset(value)
         return instance
+
+
+def _update_values(
+    view: Any, instance: Any, data: BaseModel, values: dict[str, Any]
+) -> tuple[list[str], dict[str, Any]]:
+    """Set the checked values of ``data`` on ``instance``: ``(fields, many-to-many)``."""
+    model = type(instance)
+    concrete, many = model_values(model, data, partial=view.partial)
+    if values:
+        _merge(model, concrete, many, values)
+    check_strings(view, model, concrete)
+    for attr, value in concrete.items():
+        setattr(instance, attr, value)
+    return list(concrete), many
+
+
+def _update_now(view: Any, instance: Any, data: BaseModel) -> Any:
+    """The library's update in the ORM thread: the row saved, its response rendered."""
+    fields, many = _update_values(view, instance, data, {})
+    _save(instance, fields, many)
+    return view.render_now(instance)
+
+
+def _save(instance: Any, fields: list[str], many: dict[str, Any]) -> None:
+    """Sync: the UPDATE of ``fields``, then the many-to-many sets (in the caller's transaction)."""
+    if fields:
+        instance.save(update_fields=fields)
+    for name, value in many.items():
+        getattr(instance, name).set(value)
 
 
 class DestroyModelMixin(_Host):
@@ -367,7 +415,13 @@ class DestroyModelMixin(_Host):
             instance = await self.get_object()
             self.check_preconditions(instance)
             if type(self).perform_destroy is DestroyModelMixin.perform_destroy:
-                await self.perform_destroy(instance)
+                if transaction is not None and not transaction.begun:
+                    # the request's one write, and its 204 cannot fail: the delete is atomic
+                    # by itself (Django's collector), so it needs no transaction of its own
+                    # (no BEGIN / COMMIT, no thread hop to end it)
+                    await instance.adelete()
+                else:
+                    await self.perform_destroy(instance)
             else:
                 if transaction is not None:
                     await transaction.begin()

@@ -53,6 +53,7 @@ from django.http.response import HttpResponseBase
 from ninja import Schema
 from pydantic import BaseModel
 
+from ninja_viewsets import conf
 from ninja_viewsets._compat import NATIVE_STATUS, respond, split_status
 from ninja_viewsets._formats import (
     BaseRenderer,
@@ -126,6 +127,18 @@ def _plan(response_model: type[BaseModel]) -> _Plan:
     return plan
 
 
+# operation -> (settings generation, whether its responses are rendered here)
+_renders: dict[Any, tuple[int, bool]] = {}
+
+
+def _renders_json(operation: Any) -> bool:
+    return (
+        not is_streaming(operation)  # an async generator: Ninja writes each item
+        and bool(get_setting("JSON_RENDERING"))
+        and is_default_json(operation.api.renderer)
+    )
+
+
 def render(request: HttpRequest, result: Any, response: HttpResponse | None) -> Any:
     """``result`` as the JSON ``HttpResponse`` Ninja would build, or ``result`` unchanged.
 
@@ -134,14 +147,12 @@ def render(request: HttpRequest, result: Any, response: HttpResponse | None) -> 
     resolvers behave the same.
     """
     operation = current_operation.get()
-    if (
-        operation is None
-        or is_streaming(operation)  # an async generator: Ninja writes each item
-        or response is None
-        or isinstance(result, HttpResponseBase)
-        or not get_setting("JSON_RENDERING")
-        or not is_default_json(operation.api.renderer)
-    ):
+    if operation is None or response is None or isinstance(result, HttpResponseBase):
+        return result
+    renders = _renders.get(operation)
+    if renders is None or renders[0] != conf.generation:
+        renders = _renders[operation] = (conf.generation, _renders_json(operation))
+    if not renders[1]:
         return result
     status, body = split_status(result)
     if status is None:

@@ -25,8 +25,8 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from pydantic import ValidationError as PydanticValidationError
 
-from ninja_viewsets import mixins
-from ninja_viewsets._async import RequestTransaction, acall
+from ninja_viewsets import conf, mixins
+from ninja_viewsets._async import RequestTransaction, acall, is_async
 from ninja_viewsets._auth import ANONYMOUS, ViewSetRequest
 from ninja_viewsets._compat import respond, split_status
 from ninja_viewsets._endpoints import RESPONSE_PARAM, VALIDATE_PARAM
@@ -53,7 +53,10 @@ from ninja_viewsets.exceptions import (
     field_errors,
     is_retryable,
 )
+from ninja_viewsets.filters import inert_for
+from ninja_viewsets.generics import GenericAPIView
 from ninja_viewsets.nesting import apply_scope
+from ninja_viewsets.permissions import AllowAny, BasePermission
 from ninja_viewsets.renderers import current_operation, to_response
 
 if TYPE_CHECKING:
@@ -63,6 +66,79 @@ if TYPE_CHECKING:
 logger = logging.getLogger("ninja_viewsets")
 
 __all__ = ["APIView"]
+
+
+class RequestPlan:
+    """What the requests of one operation need of the viewset's policies, resolved once.
+
+    Read on the operation's first request from the viewset configured for it (its class and
+    the route's attributes) and the settings, and again when ``NINJA_VIEWSETS`` changes or a
+    policy attribute is given another value. A policy that can only say yes costs nothing per
+    request: a permission class whose hook is ``BasePermission``'s or ``AllowAny``'s, an empty
+    throttle list, a built-in filter backend with nothing to do (``filters.inert_for``).
+    ``None`` for a policy: a hook of it is overridden (``get_permissions()``,
+    ``check_throttles()``...), which then decides per request, as in DRF.
+    """
+
+    __slots__ = (
+        "async_handler",
+        "backends",
+        "key",
+        "library_handler",
+        "object_permissions",
+        "permissions",
+        "renderers",
+        "throttles",
+    )
+
+    def __init__(self, view: APIView, spec: OperationSpec, key: tuple[Any, ...]) -> None:
+        cls = type(view)
+        self.key = key
+        self.renderers = tuple(renderer_classes_of(view))
+        handler = getattr(view, spec.action)
+        self.async_handler = is_async(handler)
+        self.library_handler = _is_library(handler)
+        classes: Sequence[Any] | None = None
+        if cls.get_permissions is PolicyChecks.get_permissions:
+            classes = view.permission_classes
+            if classes is None:
+                classes = get_setting("DEFAULT_PERMISSION_CLASSES")
+        self.permissions: tuple[Any, ...] | None = None
+        if classes is not None and cls.check_permissions is PolicyChecks.check_permissions:
+            self.permissions = tuple(c for c in classes if not _grants(c, "has_permission"))
+        self.object_permissions: tuple[Any, ...] | None = None
+        if (
+            classes is not None
+            and cls.check_object_permissions is PolicyChecks.check_object_permissions
+        ):
+            self.object_permissions = tuple(
+                c for c in classes if not _grants(c, "has_object_permission")
+            )
+        self.throttles: tuple[Any, ...] | None = None
+        if (
+            cls.get_throttles is PolicyChecks.get_throttles
+            and cls.check_throttles is PolicyChecks.check_throttles
+        ):
+            throttles = view.throttle_classes
+            if throttles is None:
+                throttles = get_setting("DEFAULT_THROTTLE_CLASSES")
+            self.throttles = tuple(throttles)
+        self.backends: tuple[Any, ...] | None = None  # the filter backends that may filter
+        if (
+            isinstance(view, GenericAPIView)
+            and type(view).get_filter_backends is GenericAPIView.get_filter_backends
+            and type(view).filter_queryset is GenericAPIView.filter_queryset
+        ):
+            backends = view.get_filter_backends()
+            self.backends = tuple(b for b in backends if not inert_for(b, view))
+
+
+def _grants(permission_class: Any, hook: str) -> bool:
+    """Whether ``permission_class.<hook>`` always answers yes (and does nothing else)."""
+    if not isinstance(permission_class, type) or not issubclass(permission_class, BasePermission):
+        return False  # a composition (``A | B``): its operands decide
+    method = getattr(permission_class, hook)
+    return method is getattr(BasePermission, hook) or method is getattr(AllowAny, hook)
 
 
 class APIView(PolicyChecks):
@@ -89,6 +165,7 @@ class APIView(PolicyChecks):
     response_plan: QueryPlan = EMPTY_PLAN
     body_param: str | None = None  # the action's body parameter (error locations)
     write_transaction: RequestTransaction | None = None  # while a write request runs
+    request_plan: RequestPlan | None = None  # the operation's, while a request runs
 
     def __init__(self, **kwargs: Any) -> None:
         for key, value in kwargs.items():
@@ -121,9 +198,21 @@ class APIView(PolicyChecks):
         self.object_plan = spec.object_plan
         self.response_plan = spec.response_plan
         self.write_transaction = None
-        apply_scope(self)
+        if self.nesting is not None:
+            apply_scope(self)
         try:
-            self.accepted_renderer = negotiate(request, renderer_classes_of(self))
+            key = (  # what the operation's plan was read from (compared, no call)
+                conf.generation,
+                self.permission_classes,
+                self.throttle_classes,
+                self.renderer_classes,
+                getattr(self, "filter_backends", None),
+            )
+            plan = spec.memo.plan
+            if plan is None or plan.key != key:
+                plan = spec.memo.plan = RequestPlan(self, spec, key)
+            self.request_plan = plan
+            self.accepted_renderer = negotiate(request, plan.renderers)
             await self.initial(request)
             try:
                 multipart = spec.uploads and is_multipart(request)  # a body with files
@@ -161,20 +250,27 @@ class APIView(PolicyChecks):
         if spec.response_param is not None:  # the handler's own HttpResponse parameter
             params[spec.response_param] = self.response
         transaction = self.write_transaction
-        if transaction is not None and not _is_library(handler):
+        plan = self.request_plan
+        if transaction is not None and not (
+            plan.library_handler if plan is not None else _is_library(handler)
+        ):
             await transaction.begin()  # user code may write through the async ORM
         if spec.accepts is None:
             call_kwargs = params
         else:
             call_kwargs = {k: v for k, v in params.items() if k in spec.accepts}
-        result = await acall(handler, request, **call_kwargs)
+        if plan is not None and plan.async_handler:
+            result = await handler(request, **call_kwargs)
+        else:
+            result = await acall(handler, request, **call_kwargs)
         renderer = self.accepted_renderer
         if renderer is not None and not renderer.json:  # CSV, JSON Lines...: see _formats
             return await render_other(self, renderer, result, spec)
         if spec.finalize:
             result = await self.finalize_result(result, spec)
         response: HttpResponseBase
-        if spec.response_plan.sync:  # resolvers, properties: where the sync ORM is allowed
+        if spec.response_plan.sync and not isinstance(result, HttpResponseBase):
+            # resolvers, properties: rendered where the sync ORM is allowed
             response = await acall(to_response, request, result, self.response)
         else:
             response = to_response(request, result, self.response)
@@ -193,6 +289,27 @@ class APIView(PolicyChecks):
             raise
         self.write_transaction = None
         await transaction.end(rollback=response.status_code >= 400)
+        return response
+
+    def answers_in_one_hop(self) -> bool:
+        """Whether the library's write can save, render its response and end the request's
+        transaction in one ORM-thread hop (:meth:`render_now`): the transaction has not begun,
+        the response is JSON and reads no relation that would have to be loaded after the
+        write. Otherwise the write is a hop, and committing another."""
+        transaction = self.write_transaction
+        renderer = self.accepted_renderer
+        return (
+            transaction is not None
+            and not transaction.begun
+            and not self.response_plan
+            and renderer is not None
+            and renderer.json
+        )
+
+    def render_now(self, result: Any) -> HttpResponseBase:
+        """``result`` rendered as :meth:`respond` renders what an action returns (sync: also
+        in the ORM thread, with the write it answers)."""
+        response: HttpResponseBase = to_response(self.request, result, self.response)
         return response
 
     def get_write_database(self) -> str | None:
@@ -247,8 +364,11 @@ class APIView(PolicyChecks):
             request.user = auth
         elif hasattr(request, "auser"):
             request.user = await request.auser()
-        await self.check_permissions(request)
-        await self.check_throttles(request)
+        plan = self.request_plan
+        if plan is None or plan.permissions != ():
+            await self.check_permissions(request)
+        if plan is None or plan.throttles != ():
+            await self.check_throttles(request)
         if self.nesting is not None:
             await self.check_parent(request)
 

@@ -211,8 +211,13 @@ def reverse_in_api(
 ) -> str:
     """``reverse(name)`` in the API's URL namespace (the request's, or the one that has it)."""
     match = getattr(request, "resolver_match", None) if request is not None else None
-    namespaces = [match.namespace] if match is not None and match.namespace else []
-    namespaces += [ns for ns in get_resolver().namespace_dict if ns not in namespaces]
+    first = match.namespace if match is not None and match.namespace else None
+    if first is not None:  # the request's own API: usually the one (the others: on a miss)
+        try:
+            return reverse(f"{first}:{name}", args=args, kwargs=kwargs)
+        except NoReverseMatch:
+            pass
+    namespaces = [ns for ns in get_resolver().namespace_dict if ns != first]
     for namespace in [*namespaces, ""]:
         try:
             return reverse(f"{namespace}:{name}" if namespace else name, args=args, kwargs=kwargs)

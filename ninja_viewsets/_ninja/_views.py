@@ -210,7 +210,9 @@ class SeamOperation(AsyncOperation):
                 values = self._get_values(request, kw, temporal_response)
             else:
                 values = self.resolve(request, kw, self.path_models)
-                values[deferred] = partial(self.deferred_values, request, kw)
+                # nothing but path values (a retrieve, a destroy): nothing left to validate
+                if self.deferred_models:
+                    values[deferred] = partial(self.deferred_values, request, kw)
                 if self.signature.response_arg:
                     values[self.signature.response_arg] = temporal_response
             result = await self.view_func(request, **values)

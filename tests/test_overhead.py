@@ -1,0 +1,240 @@
+"""What a request costs beyond its work: thread hops as a hand-written Ninja function takes
+them, and policies that can only say yes compiled away (resolved once per operation, again
+when the settings or the viewset's policy attributes change).
+
+Runs on SQLite and, with DATABASE_URL, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from django.shortcuts import aget_object_or_404
+from django.urls import path
+from ninja import NinjaAPI, PatchDict, Router, Schema
+
+from ninja_viewsets import DefaultRouter, ModelViewSet
+from ninja_viewsets._compat import respond
+from ninja_viewsets.filters import BaseFilterBackend, OrderingFilter, SearchFilter
+from ninja_viewsets.permissions import AllowAny, BasePermission, IsAuthenticated
+from tests.testapp.models import Author
+
+
+class AuthorIn(Schema):
+    name: str
+
+
+class AuthorOut(Schema):
+    id: int
+    name: str
+
+
+class AuthorViewSet(ModelViewSet):
+    queryset = Author.objects.order_by("id")
+    input_schema = AuthorIn
+    output_schema = AuthorOut
+
+
+CREATED: list[str] = []
+
+
+class Counted(BasePermission):
+    """Grants everything with BasePermission's own hooks: never needs to run."""
+
+    def __init__(self) -> None:
+        CREATED.append("counted")
+
+
+class ObjectOnly(BasePermission):
+    """Only an object check: nothing to ask before the action."""
+
+    def __init__(self) -> None:
+        CREATED.append("object-only")
+
+    async def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+        return obj.name != "hidden"
+
+
+class CountedViewSet(AuthorViewSet):
+    permission_classes = [AllowAny, Counted, ObjectOnly]
+
+
+class Denied(BasePermission):
+    message = "Never."
+
+    async def has_permission(self, request: Any, view: Any) -> bool:
+        return False
+
+
+class PerActionViewSet(AuthorViewSet):
+    """DRF's hook, branching on the action: called per request."""
+
+    def get_permissions(self) -> list[BasePermission]:
+        if self.action == "destroy":
+            return [Denied()]
+        return super().get_permissions()
+
+
+class HideSecrets(BaseFilterBackend):
+    """A backend of the user's: it narrows detail lookups too (DRF's behaviour)."""
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        return queryset.exclude(name__startswith="secret")
+
+
+class FilteredViewSet(AuthorViewSet):
+    filter_backends = [SearchFilter, HideSecrets, OrderingFilter]
+
+
+# -- the same resource, hand-written in Ninja (loading the user, as a viewset does) ----------
+
+reference = Router()
+
+
+@reference.get("/authors/{author_id}/", response=AuthorOut)
+async def retrieve_author(request, author_id: int):
+    await request.auser()
+    return await aget_object_or_404(Author, pk=author_id)
+
+
+@reference.post("/authors/", response={201: AuthorOut})
+async def create_author(request, payload: AuthorIn):
+    await request.auser()
+    return respond(201, await Author.objects.acreate(**payload.model_dump()))
+
+
+@reference.patch("/authors/{author_id}/", response=AuthorOut)
+async def partial_update_author(request, author_id: int, payload: PatchDict[AuthorIn]):
+    await request.auser()
+    author = await aget_object_or_404(Author, pk=author_id)
+    for attr, value in payload.items():
+        setattr(author, attr, value)
+    await author.asave(update_fields=list(payload))
+    return author
+
+
+@reference.delete("/authors/{author_id}/", response={204: None})
+async def destroy_author(request, author_id: int):
+    await request.auser()
+    author = await aget_object_or_404(Author, pk=author_id)
+    await author.adelete()
+    return respond(204, None)
+
+
+router = DefaultRouter()
+router.register("authors", AuthorViewSet)
+router.register("counted", CountedViewSet, basename="counted")
+router.register("per-action", PerActionViewSet, basename="per-action")
+router.register("filtered", FilteredViewSet, basename="filtered")
+api = NinjaAPI(urls_namespace="overhead")
+api.add_router("/", router)
+ref_api = NinjaAPI(urls_namespace="overhead-ref")
+ref_api.add_router("/", reference)
+urlpatterns = [path("api/", api.urls), path("ref/", ref_api.urls)]
+pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The ``sync_to_async`` thread hops of the requests inside ``with hops() as n``."""
+    from asgiref.sync import SyncToAsync
+
+    calls = [0]
+    original = SyncToAsync.__call__
+
+    async def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__call__", counting)
+
+    @contextmanager
+    def counter() -> Iterator[list[int]]:
+        start = calls[0]
+        box = [0]
+        yield box
+        box[0] = calls[0] - start
+
+    return counter
+
+
+def test_the_standard_actions_hop_as_often_as_hand_written_ninja(client, hops):
+    """Retrieve, create, partial update, destroy: the viewset (its write and response in one
+    transaction) takes the thread hops of the bare async ORM calls."""
+    counts: dict[str, list[int]] = {}
+    for prefix in ("api", "ref"):
+        with hops() as created:
+            r = client.post(f"/{prefix}/authors/", {"name": f"{prefix}-new"})
+        assert r.status_code == 201, r
+        pk = r.json()["id"]
+        with hops() as retrieved:
+            assert client.get(f"/{prefix}/authors/{pk}/").json()["name"] == f"{prefix}-new"
+        with hops() as updated:
+            r = client.patch(f"/{prefix}/authors/{pk}/", {"name": f"{prefix}-renamed"})
+        assert r.json() == {"id": pk, "name": f"{prefix}-renamed"}
+        with hops() as destroyed:
+            assert client.delete(f"/{prefix}/authors/{pk}/").status_code == 204
+        assert not Author.objects.filter(pk=pk).exists()
+        counts[prefix] = [created[0], retrieved[0], updated[0], destroyed[0]]
+    assert counts["api"] == counts["ref"], counts
+    assert all(n >= 1 for n in counts["ref"]), counts
+
+
+def test_permissions_that_can_only_say_yes_are_never_built(client):
+    author = Author.objects.create(name="seen")
+    hidden = Author.objects.create(name="hidden")
+    CREATED.clear()
+    assert client.get("/api/counted/").status_code == 200
+    assert CREATED == []  # a list: no object, so no permission at all
+    assert client.get(f"/api/counted/{author.pk}/").status_code == 200
+    assert CREATED == ["object-only"]  # once, for the object check
+    r = client.get(f"/api/counted/{hidden.pk}/")
+    assert r.status_code == 401, r  # refused, anonymous: DRF's 401
+    assert CREATED == ["object-only", "object-only"]
+
+
+def test_a_settings_change_is_seen_by_the_next_request(client, settings):
+    author = Author.objects.create(name="a")
+    assert client.get(f"/api/authors/{author.pk}/").status_code == 200
+    settings.NINJA_VIEWSETS = {
+        "DEFAULT_PERMISSION_CLASSES": ["ninja_viewsets.permissions.IsAuthenticated"]
+    }
+    r = client.get(f"/api/authors/{author.pk}/")
+    assert r.status_code == 401, r
+    settings.NINJA_VIEWSETS = {}
+    assert client.get(f"/api/authors/{author.pk}/").status_code == 200
+
+
+def test_a_policy_attribute_given_another_value_is_seen(client, monkeypatch, user):
+    author = Author.objects.create(name="a")
+    assert client.get(f"/api/authors/{author.pk}/").status_code == 200
+    monkeypatch.setattr(AuthorViewSet, "permission_classes", [IsAuthenticated])
+    assert client.get(f"/api/authors/{author.pk}/").status_code == 401
+    client.force_login(user)
+    assert client.get(f"/api/authors/{author.pk}/").status_code == 200
+    monkeypatch.setattr(AuthorViewSet, "permission_classes", [Denied])
+    r = client.get(f"/api/authors/{author.pk}/")
+    assert r.status_code == 403 and r.json()["detail"] == "Never.", r
+    monkeypatch.undo()
+    assert client.get(f"/api/authors/{author.pk}/").status_code == 200
+
+
+def test_an_overridden_get_permissions_decides_per_request(client, user):
+    author = Author.objects.create(name="a")
+    assert client.get(f"/api/per-action/{author.pk}/").status_code == 200
+    client.force_login(user)
+    r = client.delete(f"/api/per-action/{author.pk}/")
+    assert r.status_code == 403, r
+    assert r.json()["detail"] == "Never."
+    assert Author.objects.filter(pk=author.pk).exists()
+
+
+def test_a_users_filter_backend_still_narrows_a_detail_lookup(client):
+    shown = Author.objects.create(name="shown")
+    secret = Author.objects.create(name="secret agent")
+    assert client.get(f"/api/filtered/{shown.pk}/").status_code == 200
+    assert client.get(f"/api/filtered/{secret.pk}/").status_code == 404
+    assert [a["id"] for a in client.get("/api/filtered/").json()] == [shown.pk]
