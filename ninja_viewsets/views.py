@@ -269,8 +269,9 @@ class APIView(PolicyChecks):
         if spec.finalize:
             result = await self.finalize_result(result, spec)
         response: HttpResponseBase
-        if spec.response_plan.sync and not isinstance(result, HttpResponseBase):
-            # resolvers, properties: rendered where the sync ORM is allowed
+        if isinstance(result, HttpResponseBase):  # rendered by the action (render_now())
+            response = result
+        elif spec.response_plan.sync:  # resolvers, properties: where the sync ORM is allowed
             response = await acall(to_response, request, result, self.response)
         else:
             response = to_response(request, result, self.response)
@@ -292,23 +293,22 @@ class APIView(PolicyChecks):
         return response
 
     def answers_in_one_hop(self) -> bool:
-        """Whether the library's write can save, render its response and end the request's
-        transaction in one ORM-thread hop (:meth:`render_now`): the transaction has not begun,
-        the response is JSON and reads no relation that would have to be loaded after the
-        write. Otherwise the write is a hop, and committing another."""
+        """Whether the library's own write may also render the response and end the request's
+        transaction, in its one ORM-thread hop (:meth:`render_now`): the transaction has not
+        begun (no user code ran in it, no ``If-Match`` lock) and the response is JSON.
+        Otherwise the write is a hop, and committing another."""
         transaction = self.write_transaction
         renderer = self.accepted_renderer
         return (
             transaction is not None
             and not transaction.begun
-            and not self.response_plan
             and renderer is not None
             and renderer.json
         )
 
     def render_now(self, result: Any) -> HttpResponseBase:
-        """``result`` rendered as :meth:`respond` renders what an action returns (sync: also
-        in the ORM thread, with the write it answers)."""
+        """``result`` rendered as :meth:`respond` renders what an action returns (sync: in the
+        ORM thread, with the write it answers, inside the request's transaction)."""
         response: HttpResponseBase = to_response(self.request, result, self.response)
         return response
 
