@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ObjectDoesNotExist
 from django.db import router
-from django.db.models import Model
+from django.db.models import Model, prefetch_related_objects
 from django.http import HttpRequest, HttpResponseNotModified
 from django.urls import NoReverseMatch
 from pydantic import BaseModel
@@ -33,7 +33,7 @@ from pydantic import BaseModel
 from ninja_viewsets._async import aatomic, acall
 from ninja_viewsets._compat import respond
 from ninja_viewsets._exports import stream_queryset, streams_list
-from ninja_viewsets._planning import plan_queryset
+from ninja_viewsets._planning import QueryPlan, _loaded, plan_queryset
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NUL_MESSAGE, field_errors
 from ninja_viewsets.generics import _etag_matches
@@ -296,7 +296,28 @@ def _create_now(view: Any, data: BaseModel) -> Any:
     """The library's create in the ORM thread: the row saved, its 201 rendered."""
     model, concrete, many = _create_values(view, data, {})
     instance = view.saved_object = _insert(model._default_manager, concrete, many)
-    return view.render_now(_created(view, instance, instance))
+    return view.render_now(_created(view, instance, _refetched_now(view, instance)))
+
+
+def _refetched_now(view: Any, instance: Any) -> Any:
+    """``refetch()`` in the ORM thread: ``instance`` read again with the relations the
+    response reads (the same query, in the same transaction)."""
+    plan = view.response_plan
+    if not plan:
+        return instance
+    queryset = plan_queryset(view.get_queryset(), plan, columns=True)
+    try:
+        return queryset.get(pk=instance.pk)
+    except ObjectDoesNotExist:  # written outside the visible queryset: answer what we have
+        _load_now([instance], plan)
+        return instance
+
+
+def _load_now(instances: list[Any], plan: QueryPlan) -> None:
+    """``load_relations()`` in the ORM thread: what ``plan`` reads and is not loaded yet."""
+    missing = [lookup for lookup in plan.lookups if not _loaded(instances, lookup.split("__"))]
+    if missing:
+        prefetch_related_objects(instances, *missing)
 
 
 def _insert(manager: Any, concrete: dict[str, Any], many: dict[str, Any]) -> Any:
@@ -393,6 +414,8 @@ def _update_now(view: Any, instance: Any, data: BaseModel) -> Any:
     """The library's update in the ORM thread: the row saved, its response rendered."""
     fields, many = _update_values(view, instance, data, {})
     _save(instance, fields, many)
+    if view.response_plan:  # reload_relations(): what the write dropped (a changed FK's object)
+        _load_now([instance], view.response_plan)
     return view.render_now(instance)
 
 

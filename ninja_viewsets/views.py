@@ -292,18 +292,21 @@ class APIView(PolicyChecks):
         return response
 
     def answers_in_one_hop(self) -> bool:
-        """Whether the library's write can save, render its response and end the request's
-        transaction in one ORM-thread hop (:meth:`render_now`): the transaction has not begun,
-        the response is JSON and reads no relation that would have to be loaded after the
-        write. Otherwise the write is a hop, and committing another."""
+        """Whether the library's write can save, load what its response reads, render it and
+        end the request's transaction in one ORM-thread hop (:meth:`render_now`): the
+        transaction has not begun, the response is JSON, and ``refetch()`` /
+        ``reload_relations()`` are the library's. Otherwise the write is a hop, loading the
+        relations another, and committing another."""
         transaction = self.write_transaction
         renderer = self.accepted_renderer
+        cls = type(self)
         return (
             transaction is not None
             and not transaction.begun
-            and not self.response_plan
             and renderer is not None
             and renderer.json
+            and getattr(cls, "refetch", None) is GenericAPIView.refetch
+            and getattr(cls, "reload_relations", None) is GenericAPIView.reload_relations
         )
 
     def render_now(self, result: Any) -> HttpResponseBase:
