@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ObjectDoesNotExist
 from django.db import router
-from django.db.models import Model, prefetch_related_objects
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponseNotModified
 from django.urls import NoReverseMatch
 from pydantic import BaseModel
@@ -317,6 +317,8 @@ def _load_now(instances: list[Any], plan: QueryPlan) -> None:
     """``load_relations()`` in the ORM thread: what ``plan`` reads and is not loaded yet."""
     missing = [lookup for lookup in plan.lookups if not _loaded(instances, lookup.split("__"))]
     if missing:
+        from django.db.models import prefetch_related_objects
+
         prefetch_related_objects(instances, *missing)
 
 
