@@ -66,6 +66,9 @@ class RequestTransaction:
 
     Every step runs in Django's thread-sensitive ORM thread, the one the async ORM uses for the
     whole request, so the queries in between belong to the transaction.
+
+    The library's own actions end it in the hop of their write (:meth:`run_to_end`): the write,
+    the rendering of the response and the commit, one hop.
     """
 
     __slots__ = ("_atomic", "using")
@@ -100,21 +103,23 @@ class RequestTransaction:
         return await sync_to_async(call)()
 
     async def run_to_end(self, func: Callable[..., Any], /, *args: Any) -> Any:
-        """``func(*args)`` in the ORM thread, the transaction begun first and ended after it,
-        in the same hop: committed when ``func`` returns a success, rolled back when it raises
-        or returns an error response (``status_code`` >= 400). For a request's last step:
-        its one write and the rendering of its response."""
+        """``func(*args)`` (sync: the request's last write, then its response) and the end of
+        the transaction in one hop: committed when ``func`` returns a response that is not an
+        error, rolled back on a 4xx/5xx or an exception. :meth:`end` has nothing left to do.
+
+        For the library's own actions: after their write nothing but the response is left, so
+        the commit needs no hop of its own (user code keeps :meth:`begin` / :meth:`end`, its
+        transaction semantics unchanged).
+        """
 
         def call() -> Any:
             self._begin()
-            atomic = self._atomic
+            atomic, self._atomic = self._atomic, None
             try:
                 result = func(*args)
             except BaseException as exc:
-                self._atomic = None
                 atomic.__exit__(type(exc), exc, exc.__traceback__)
                 raise
-            self._atomic = None
             if getattr(result, "status_code", 200) >= 400:
                 transaction.set_rollback(True, using=self.using)
             atomic.__exit__(None, None, None)

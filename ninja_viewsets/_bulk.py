@@ -23,6 +23,7 @@ from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction
 from ninja_viewsets._compat import respond
 from ninja_viewsets._planning import load_relations, plan_queryset
+from ninja_viewsets._related import found_related, related_checks, related_errors
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NotFound, RequestTooLarge, ValidationFailed, conflict_from
 
@@ -196,41 +197,20 @@ class _Bulk(mixins._Host):
     async def check_related(
         self, model: type[Model], rows: dict[int, tuple[dict[str, Any], dict[str, Any]]]
     ) -> dict[int, list[dict[str, Any]]]:
-        """422s at each item naming a foreign key or many-to-many id with no row: one query
-        per relation field for the whole batch."""
+        """422s at each item naming a foreign key or many-to-many id with no row in
+        ``get_related_queryset()``: one query per relation field for the whole batch."""
+        checks = related_checks(model, rows.values())
+        nesting = getattr(self, "nesting", None)
+        if nesting is not None:  # the parent, from the URL: it exists
+            checks = {c: ids for c, ids in checks.items() if c.field.name != nesting.fk_name}
+        if not checks:
+            return {}
+        found = await found_related(self, checks)
         errors: dict[int, list[dict[str, Any]]] = {}
-        wanted: dict[Any, set[Any]] = {}
-        fields: dict[str, Any] = {}
-        for concrete, many in rows.values():
-            for name, value in [*concrete.items(), *many.items()]:
-                fld = mixins._field(model, name)
-                if fld is None or not fld.is_relation or value is None:
-                    continue
-                if isinstance(value, Model):
-                    continue
-                fields[name] = fld
-                wanted.setdefault(name, set()).update(value if fld.many_to_many else [value])
-        existing: dict[str, set[Any]] = {}
-        for name, ids in wanted.items():
-            fld = fields[name]
-            target = "pk" if fld.many_to_many else fld.target_field.attname
-            related = fld.related_model._base_manager
-            existing[name] = {
-                v
-                async for v in related.filter(**{f"{target}__in": ids}).values_list(
-                    target, flat=True
-                )
-            }
         for index, (concrete, many) in rows.items():
-            for name, value in [*concrete.items(), *many.items()]:
-                if name not in existing or value is None:
-                    continue
-                for pk in list(value) if fields[name].many_to_many else [value]:
-                    if pk not in existing[name]:
-                        message = f'Invalid pk "{pk}" - object does not exist.'
-                        loc = [*_BODY, index, name]
-                        err = {"type": "does_not_exist", "loc": loc, "msg": message}
-                        errors.setdefault(index, []).append(err)
+            for name, kind, message in related_errors(checks, found, {**concrete, **many}):
+                err = {"type": kind, "loc": [*_BODY, index, name], "msg": message}
+                errors.setdefault(index, []).append(err)
         return errors
 
     async def _create_all(

@@ -31,7 +31,14 @@ from pydantic import BaseModel
 
 from ninja_viewsets._ninja import schema_resolvers
 
-__all__ = ["EMPTY_PLAN", "QueryPlan", "get_plan", "load_relations", "plan_queryset"]
+__all__ = [
+    "EMPTY_PLAN",
+    "QueryPlan",
+    "get_plan",
+    "load_relations",
+    "load_relations_now",
+    "plan_queryset",
+]
 
 
 @dataclass(frozen=True)
@@ -337,14 +344,28 @@ async def load_relations(objs: Iterable[Any], plan: QueryPlan) -> None:
     What is already loaded is checked here, on the event loop, so a fully loaded instance costs
     no thread hop.
     """
-    instances = [o for o in objs if isinstance(o, models.Model)]
-    if not plan or not instances:
-        return
-    missing = [lookup for lookup in plan.lookups if not _loaded(instances, lookup.split("__"))]
+    instances, missing = _missing(objs, plan)
     if missing:
         from django.db.models import aprefetch_related_objects
 
         await aprefetch_related_objects(instances, *missing)
+
+
+def load_relations_now(objs: Iterable[Any], plan: QueryPlan) -> None:
+    """:func:`load_relations` for sync code in the ORM thread (a write's hop)."""
+    instances, missing = _missing(objs, plan)
+    if missing:
+        from django.db.models import prefetch_related_objects
+
+        prefetch_related_objects(instances, *missing)
+
+
+def _missing(objs: Iterable[Any], plan: QueryPlan) -> tuple[list[Any], list[str]]:
+    """The model instances among ``objs`` and the lookups of ``plan`` not loaded on them."""
+    instances = [o for o in objs if isinstance(o, models.Model)]
+    if not plan or not instances:
+        return instances, []
+    return instances, [lk for lk in plan.lookups if not _loaded(instances, lk.split("__"))]
 
 
 def _loaded(instances: list[Any], parts: list[str]) -> bool:

@@ -25,6 +25,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, DataError, IntegrityError, InterfaceError
+from django.db.models import CharField, Model
+from django.db.models.sql.subqueries import InsertQuery, UpdateQuery
 from django.http import Http404, HttpResponse, JsonResponse
 
 logger = logging.getLogger("ninja_viewsets")
@@ -50,6 +52,7 @@ __all__ = [
     "exception_handler",
     "field_errors",
     "is_retryable",
+    "too_long_field",
 ]
 
 
@@ -328,6 +331,77 @@ def database_unavailable(error: BaseException) -> bool:
     return any(word in message for word in _UNAVAILABLE_WORDS)
 
 
+# PostgreSQL names the type of an over-long string, never its column: the field is found on
+# the instance (or the UPDATE's values) being written when it failed, read off the traceback.
+_TOO_LONG = re.compile(r"value too long for type character varying\((\d+)\)")
+_TOO_LONG_FRAMES = 200  # how deep to look (the request's frames, then the ORM's)
+
+
+def too_long_field(error: BaseException) -> tuple[str, int] | None:
+    """``(field name, max_length)`` of the string that made PostgreSQL refuse a write
+    (``value too long for type character varying(N)``), or ``None`` when it is not found.
+
+    The write's model instances (``Model.save()``, ``bulk_create()``) or values
+    (``QuerySet.update()``) are still on the frames of the error's traceback: the first
+    ``CharField`` value longer than its ``max_length`` (``N``) is the one.
+    """
+    match = _TOO_LONG.search(str(error))
+    if match is None:
+        return None
+    limit = int(match.group(1))
+    tb = error.__traceback__
+    frames = 0
+    while tb is not None and frames < _TOO_LONG_FRAMES:
+        for value in _written(tb.tb_frame.f_locals):
+            found = _over_long(value, limit)
+            if found is not None:
+                return found, limit
+        tb = tb.tb_next
+        frames += 1
+    return None
+
+
+def _written(local_vars: Mapping[str, Any]) -> list[Any]:
+    """What a frame of the ORM's write path is writing: instances, or ``(field, value)``s."""
+    out: list[Any] = []
+    for name in ("self", "obj", "instance", "objs"):
+        value = local_vars.get(name)
+        if isinstance(value, Model):
+            out.append(value)
+        elif name == "objs" and isinstance(value, list | tuple):
+            out.extend(v for v in value if isinstance(v, Model))
+        elif name == "self" and value is not None:  # a SQL compiler: its INSERT's objects,
+            try:  # its UPDATE's values
+                query = getattr(value, "query", None)
+            except Exception:  # any object's property: only looking
+                continue
+            if isinstance(query, InsertQuery):
+                out.extend(v for v in query.objs if isinstance(v, Model))
+            elif isinstance(query, UpdateQuery):
+                out.extend((f, v) for f, _, v in getattr(query, "values", ()))
+    return out
+
+
+def _over_long(written: Any, limit: int) -> str | None:
+    if isinstance(written, tuple):
+        fields = [written]
+    else:
+        fields = [
+            (f, getattr(written, f.attname, None))
+            for f in written._meta.concrete_fields
+            if isinstance(f, CharField)
+        ]
+    for fld, value in fields:
+        if (
+            isinstance(fld, CharField)
+            and fld.max_length == limit
+            and isinstance(value, str)
+            and len(value) > limit
+        ):
+            return str(fld.name)
+    return None
+
+
 _NUL = "NUL (0x00)"  # psycopg: "PostgreSQL text fields cannot contain NUL (0x00) bytes"
 NUL_MESSAGE = "Null characters are not allowed."
 
@@ -361,6 +435,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse |
         exc = ValidationFailed(
             [{"type": "null_characters", "loc": list(prefix), "msg": NUL_MESSAGE}]
         )
+    elif isinstance(exc, DataError) and (too_long := too_long_field(exc)) is not None:
+        name, limit = too_long  # written by a hook: the schema never saw it
+        message = f"Ensure this value has at most {limit} characters."
+        exc = field_errors([(name, "string_too_long", message)], prefix)
     elif isinstance(exc, DataError | OverflowError):  # SQLite: OverflowError
         exc = ValueOutOfRange()
     elif isinstance(exc, DatabaseError):

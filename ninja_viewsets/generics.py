@@ -34,6 +34,7 @@ from ninja_viewsets._planning import (
     QueryPlan,
     get_plan,
     load_relations,
+    load_relations_now,
     plan_queryset,
 )
 from ninja_viewsets._schemas import derived_input as _derived_input
@@ -143,6 +144,18 @@ class GenericAPIView(Generic[_MT]):
                 f"or override the `get_queryset()` method."
             )
         return self.queryset.all()
+
+    def get_related_queryset(self, field: Any) -> QuerySet[Any]:
+        """The rows a foreign key or many-to-many id in a write's body may name (DRF: the
+        related field's ``queryset``): the related model's default manager. An id outside it
+        is a 422 at its field, checked before the write.
+
+        Override to narrow it (``field`` is the model field), e.g. to the request's tenant::
+
+            def get_related_queryset(self, field):
+                return super().get_related_queryset(field).filter(tenant=self.request.tenant)
+        """
+        return field.related_model._default_manager.all()  # type: ignore[no-any-return]
 
     def get_filter_backends(self) -> list[Any]:
         """The filter backend classes, in order: ``filter_backends`` or the setting."""
@@ -349,6 +362,23 @@ class GenericAPIView(Generic[_MT]):
         except ObjectDoesNotExist:  # written outside the visible queryset: answer what we have
             await load_relations([instance], self.response_plan)
             return instance
+
+    def refetch_now(self, instance: Model) -> Model:
+        """:meth:`refetch` for sync code in the ORM thread (the hop of the library's write)."""
+        if not self.response_plan:
+            return instance
+        queryset = plan_queryset(self.get_queryset(), self.response_plan, columns=True)
+        try:
+            refreshed: Model = queryset.get(pk=instance.pk)
+            return refreshed
+        except ObjectDoesNotExist:
+            load_relations_now([instance], self.response_plan)
+            return instance
+
+    def reload_relations_now(self, instance: Model) -> Model:
+        """:meth:`reload_relations` (not ``stale``) for sync code in the ORM thread."""
+        load_relations_now([instance], self.response_plan)
+        return instance
 
 
 def _guard_class_queryset(cls: type, queryset: QuerySet[Any]) -> None:

@@ -21,22 +21,24 @@ an error answer or an exception leaves the database as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import router
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponseBase, HttpResponseNotModified
 from django.urls import NoReverseMatch
 from pydantic import BaseModel
 
 from ninja_viewsets._async import aatomic, acall
 from ninja_viewsets._compat import respond
 from ninja_viewsets._exports import stream_queryset, streams_list
-from ninja_viewsets._planning import QueryPlan, _loaded, plan_queryset
+from ninja_viewsets._planning import plan_queryset
+from ninja_viewsets._related import RelatedIds, missing_related
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NUL_MESSAGE, field_errors
-from ninja_viewsets.generics import _etag_matches
+from ninja_viewsets.generics import GenericAPIView, _etag_matches
 
 if TYPE_CHECKING:  # the class a mixin is mixed into: a generic viewset
     from ninja_viewsets._types import ViewSetHost
@@ -118,6 +120,10 @@ def _merge(
         concrete[name] = value
 
 
+def _body_loc(view: Any) -> tuple[str, str]:
+    return ("body", getattr(view, "body_param", None) or "payload")
+
+
 def check_strings(view: Any, model: type[Model], concrete: dict[str, Any]) -> None:
     """422 at the field, before the write, for a string its column cannot store: one over
     the field's ``max_length`` (PostgreSQL refuses it without naming the column; SQLite would
@@ -134,30 +140,11 @@ def check_strings(view: Any, model: type[Model], concrete: dict[str, Any]) -> No
             message = f"Ensure this value has at most {max_length} characters."
             errors.append((name, "string_too_long", message))
     if errors:
-        raise field_errors(errors, ("body", getattr(view, "body_param", None) or "payload"))
+        raise field_errors(errors, _body_loc(view))
 
 
-async def missing_related(model: type[Model], data: BaseModel) -> list[tuple[str, str, str]]:
-    """``(field, type, message)`` for each foreign key or many-to-many id in ``data`` that names
-    no row (asked after the database refused a write for a foreign key)."""
-    errors = []
-    for name, value in data.model_dump(exclude_unset=True).items():
-        fld = _field(model, name)
-        if fld is None or not fld.is_relation or value is None or isinstance(value, Model):
-            continue
-        related = fld.related_model._base_manager
-        if fld.many_to_many:
-            ids = list(value)
-            found = {pk async for pk in related.filter(pk__in=ids).values_list("pk", flat=True)}
-            missing = [pk for pk in ids if pk not in found]
-        elif fld.concrete:
-            target = fld.target_field.attname
-            missing = [] if await related.filter(**{target: value}).aexists() else [value]
-        else:
-            continue
-        for pk in missing:
-            errors.append((name, "does_not_exist", f'Invalid pk "{pk}" - object does not exist.'))
-    return errors
+def _chain(view: Any, first: Callable[[], Any], then: Callable[[Any, Any], Any]) -> Any:
+    return then(view, first())
 
 
 def _returned_none(view: Any, hook: str, example: str) -> ImproperlyConfigured:
@@ -217,10 +204,9 @@ class CreateModelMixin(_Host):
 
     async def create(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         if type(self).perform_create is CreateModelMixin.perform_create:
-            transaction = self.write_transaction
-            if transaction is not None and self.answers_in_one_hop():
-                # the INSERT, the 201 and the commit: one thread hop, as a bare acreate()
-                return await transaction.run_to_end(_create_now, self, payload)
+            if self.answers_in_one_hop() and type(self).refetch is GenericAPIView.refetch:
+                # one hop: the INSERT, the 201 and the COMMIT
+                return await _create(self, payload, {}, then=_created_now)
             instance = await self.perform_create(payload)
         else:  # the user's hook: DRF's way (no return) saves through super().perform_create()
             if self.write_transaction is not None:
@@ -242,92 +228,10 @@ class CreateModelMixin(_Host):
         """Save a new object from validated ``data`` and return it (M2M in one transaction).
 
         ``values`` set more fields, as DRF's ``serializer.save(owner=request.user)``:
-        ``await super().perform_create(data, owner=self.request.user)``.
+        ``await super().perform_create(data, owner=self.request.user)``. A foreign key or
+        many-to-many id in ``data`` that names no row is a 422 at its field, checked first.
         """
-        model, concrete, many = _create_values(self, data, values)
-        manager = model._default_manager
-        transaction = self.write_transaction
-        if transaction is not None:  # the request's transaction begins with this hop
-            instance = await transaction.run(_insert, manager, concrete, many)
-        elif not many:  # one INSERT: atomic by itself
-            instance = await manager.acreate(**concrete)
-        else:
-            async with aatomic(using=router.db_for_write(model)):
-                instance = await manager.acreate(**concrete)
-                for name, value in many.items():
-                    await getattr(instance, name).aset(value)
-        self.saved_object = instance
-        return instance
-
-
-# the create's steps, as functions of the viewset (the mixins' methods may be borrowed by a
-# class of their own: `create = CreateModelMixin.create`)
-
-
-def _create_values(
-    view: Any, data: BaseModel, values: dict[str, Any]
-) -> tuple[type[Model], dict[str, Any], dict[str, Any]]:
-    """``(model, concrete values, many-to-many values)`` of a new object, checked."""
-    model = view.get_queryset().model
-    concrete, many = model_values(model, data)
-    nesting = getattr(view, "nesting", None)
-    if nesting is not None:  # the parent comes from the URL, never from the body
-        fk = model._meta.get_field(nesting.fk_name)
-        concrete.pop(fk.name, None)
-        concrete[fk.attname] = view.parent_object.pk
-    if values:
-        _merge(model, concrete, many, values)
-    check_strings(view, model, concrete)
-    return model, concrete, many
-
-
-def _created(view: Any, instance: Any, body: Any) -> Any:
-    """The 201 of ``instance`` (its headers set: ``Location``, the ETag)."""
-    if view.optimistic_concurrency:
-        view.set_etag(instance)
-    response = getattr(view, "response", None)
-    if response is not None:
-        for header, value in view.get_success_headers(instance).items():
-            response[header] = value
-    return respond(201, body)
-
-
-def _create_now(view: Any, data: BaseModel) -> Any:
-    """The library's create in the ORM thread: the row saved, its 201 rendered."""
-    model, concrete, many = _create_values(view, data, {})
-    instance = view.saved_object = _insert(model._default_manager, concrete, many)
-    return view.render_now(_created(view, instance, _refetched_now(view, instance)))
-
-
-def _refetched_now(view: Any, instance: Any) -> Any:
-    """``refetch()`` in the ORM thread: ``instance`` read again with the relations the
-    response reads (the same query, in the same transaction)."""
-    plan = view.response_plan
-    if not plan:
-        return instance
-    queryset = plan_queryset(view.get_queryset(), plan, columns=True)
-    try:
-        return queryset.get(pk=instance.pk)
-    except ObjectDoesNotExist:  # written outside the visible queryset: answer what we have
-        _load_now([instance], plan)
-        return instance
-
-
-def _load_now(instances: list[Any], plan: QueryPlan) -> None:
-    """``load_relations()`` in the ORM thread: what ``plan`` reads and is not loaded yet."""
-    missing = [lookup for lookup in plan.lookups if not _loaded(instances, lookup.split("__"))]
-    if missing:
-        from django.db.models import prefetch_related_objects
-
-        prefetch_related_objects(instances, *missing)
-
-
-def _insert(manager: Any, concrete: dict[str, Any], many: dict[str, Any]) -> Any:
-    """Sync: the INSERT, then the many-to-many sets (in the caller's transaction)."""
-    instance = manager.create(**concrete)
-    for name, value in many.items():
-        getattr(instance, name).set(value)
-    return instance
+        return await _create(self, data, values)
 
 
 class RetrieveModelMixin(_Host):
@@ -355,13 +259,17 @@ class UpdateModelMixin(_Host):
         if transaction is not None and self.optimistic_concurrency:
             await transaction.begin()  # write_guard()'s lock nests in it
         overridden = type(self).perform_update is not UpdateModelMixin.perform_update
+        if not overridden and self.answers_in_one_hop() and _reloads(self):
+            instance = await self.get_object()
+            # one hop: the UPDATE, the response and the COMMIT (nothing to write: no hop)
+            saved = await _update(self, instance, payload, {}, then=_updated_now)
+            if isinstance(saved, HttpResponseBase):
+                return saved
+            return await self.reload_relations(saved, stale=False)
         async with self.write_guard():
             instance = await self.get_object()
             self.check_preconditions(instance)
             if not overridden:
-                if transaction is not None and self.answers_in_one_hop():
-                    # the UPDATE, the response and the commit: one thread hop, as asave()
-                    return await transaction.run_to_end(_update_now, self, instance, payload)
                 instance = await self.perform_update(instance, payload)
             else:
                 if transaction is not None:
@@ -379,54 +287,9 @@ class UpdateModelMixin(_Host):
         """Write validated ``data`` onto ``instance`` (only the sent fields on PATCH).
 
         ``values`` set more fields: ``await super().perform_update(instance, data, editor=user)``.
+        A foreign key or many-to-many id in ``data`` that names no row is a 422 at its field.
         """
-        fields, many = _update_values(self, instance, data, values)
-        model = type(instance)
-        transaction = self.write_transaction
-        if transaction is not None:  # the request's transaction begins with this hop
-            if fields or many:
-                await transaction.run(_save, instance, fields, many)
-        elif not many:  # one UPDATE: atomic by itself
-            if fields:
-                await instance.asave(update_fields=fields)
-        else:
-            async with aatomic(using=router.db_for_write(model)):
-                if fields:
-                    await instance.asave(update_fields=fields)
-                for name, value in many.items():
-                    await getattr(instance, name).aset(value)
-        return instance
-
-
-def _update_values(
-    view: Any, instance: Any, data: BaseModel, values: dict[str, Any]
-) -> tuple[list[str], dict[str, Any]]:
-    """Set the checked values of ``data`` on ``instance``: ``(fields, many-to-many)``."""
-    model = type(instance)
-    concrete, many = model_values(model, data, partial=view.partial)
-    if values:
-        _merge(model, concrete, many, values)
-    check_strings(view, model, concrete)
-    for attr, value in concrete.items():
-        setattr(instance, attr, value)
-    return list(concrete), many
-
-
-def _update_now(view: Any, instance: Any, data: BaseModel) -> Any:
-    """The library's update in the ORM thread: the row saved, its response rendered."""
-    fields, many = _update_values(view, instance, data, {})
-    _save(instance, fields, many)
-    if view.response_plan:  # reload_relations(): what the write dropped (a changed FK's object)
-        _load_now([instance], view.response_plan)
-    return view.render_now(instance)
-
-
-def _save(instance: Any, fields: list[str], many: dict[str, Any]) -> None:
-    """Sync: the UPDATE of ``fields``, then the many-to-many sets (in the caller's transaction)."""
-    if fields:
-        instance.save(update_fields=fields)
-    for name, value in many.items():
-        getattr(instance, name).set(value)
+        return await _update(self, instance, data, values)
 
 
 class DestroyModelMixin(_Host):
@@ -459,3 +322,127 @@ class DestroyModelMixin(_Host):
             await transaction.run(instance.delete)
         else:
             await instance.adelete()
+
+
+def _reloads(view: Any) -> bool:
+    """The library's own ``reload_relations`` (its sync twin may stand in for it)."""
+    return type(view).reload_relations is GenericAPIView.reload_relations
+
+
+# -- the standard writes, as functions of the viewset (a class may borrow an action alone)
+
+
+async def _create(
+    view: Any,
+    data: BaseModel,
+    values: dict[str, Any],
+    then: Callable[[Any, Any], Any] | None = None,
+) -> Any:
+    """``perform_create()``; ``then(view, instance)`` (sync) ends the request in the same hop."""
+    model = view.get_queryset().model
+    concrete, many = model_values(model, data)
+    nesting = getattr(view, "nesting", None)
+    if nesting is not None:  # the parent comes from the URL, never from the body
+        fk = model._meta.get_field(nesting.fk_name)
+        concrete.pop(fk.name, None)
+        concrete.pop(fk.attname, None)
+    related = RelatedIds.of(model, data, concrete, many)
+    if nesting is not None:
+        concrete[fk.attname] = view.parent_object.pk
+    if values:
+        _merge(model, concrete, many, values)
+    check_strings(view, model, concrete)
+    manager = model._default_manager
+    transaction = view.write_transaction
+
+    def write() -> Any:
+        related.check_now(view, concrete)
+        instance = manager.create(**concrete)
+        for name, value in many.items():
+            getattr(instance, name).set(value)
+        view.saved_object = instance
+        return instance
+
+    if transaction is not None:  # the request's transaction begins with this hop
+        if then is not None:
+            return await transaction.run_to_end(_chain, view, write, then)
+        return await transaction.run(write)
+    await related.check(view, concrete)
+    if not many:  # one INSERT: atomic by itself
+        instance = await manager.acreate(**concrete)
+    else:
+        async with aatomic(using=router.db_for_write(model)):
+            instance = await manager.acreate(**concrete)
+            for name, value in many.items():
+                await getattr(instance, name).aset(value)
+    view.saved_object = instance
+    return instance
+
+
+def _created(view: Any, instance: Any, body: Any) -> Any:
+    """The 201 of ``instance`` (``body``: reloaded for the response), its headers set."""
+    if view.optimistic_concurrency:
+        view.set_etag(instance)
+    response = getattr(view, "response", None)
+    if response is not None:
+        for header, value in view.get_success_headers(instance).items():
+            response[header] = value
+    return respond(201, body)
+
+
+def _created_now(view: Any, instance: Any) -> Any:
+    """The 201 of ``instance``, rendered (sync: in the hop of its INSERT)."""
+    return view.render_now(_created(view, instance, view.refetch_now(instance)))
+
+
+async def _update(
+    view: Any,
+    instance: Any,
+    data: BaseModel,
+    values: dict[str, Any],
+    then: Callable[[Any, Any], Any] | None = None,
+) -> Any:
+    """``perform_update()``; ``then(view, instance)`` (sync) ends the request in the same hop
+    when there is something to write."""
+    model = type(instance)
+    concrete, many = model_values(model, data, partial=view.partial)
+    related = RelatedIds.of(model, data, concrete, many)
+    if values:
+        _merge(model, concrete, many, values)
+    check_strings(view, model, concrete)
+    fields = list(concrete)
+    transaction = view.write_transaction
+    if not fields and not many:
+        return instance
+
+    def write() -> Any:
+        related.check_now(view, concrete)
+        for attr, value in concrete.items():
+            setattr(instance, attr, value)
+        if fields:
+            instance.save(update_fields=fields)
+        for name, value in many.items():
+            getattr(instance, name).set(value)
+        return instance
+
+    if transaction is not None:  # the request's transaction begins with this hop
+        if then is not None:
+            return await transaction.run_to_end(_chain, view, write, then)
+        return await transaction.run(write)
+    await related.check(view, concrete)
+    for attr, value in concrete.items():
+        setattr(instance, attr, value)
+    if not many:  # one UPDATE: atomic by itself
+        await instance.asave(update_fields=fields)
+    else:
+        async with aatomic(using=router.db_for_write(model)):
+            if fields:
+                await instance.asave(update_fields=fields)
+            for name, value in many.items():
+                await getattr(instance, name).aset(value)
+    return instance
+
+
+def _updated_now(view: Any, instance: Any) -> Any:
+    """The 200 of ``instance``, rendered (sync: in the hop of its UPDATE)."""
+    return view.render_now(view.reload_relations_now(instance))

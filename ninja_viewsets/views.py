@@ -269,8 +269,9 @@ class APIView(PolicyChecks):
         if spec.finalize:
             result = await self.finalize_result(result, spec)
         response: HttpResponseBase
-        if spec.response_plan.sync and not isinstance(result, HttpResponseBase):
-            # resolvers, properties: rendered where the sync ORM is allowed
+        if isinstance(result, HttpResponseBase):  # rendered by the action (render_now())
+            response = result
+        elif spec.response_plan.sync:  # resolvers, properties: where the sync ORM is allowed
             response = await acall(to_response, request, result, self.response)
         else:
             response = to_response(request, result, self.response)
@@ -292,26 +293,22 @@ class APIView(PolicyChecks):
         return response
 
     def answers_in_one_hop(self) -> bool:
-        """Whether the library's write can save, load what its response reads, render it and
-        end the request's transaction in one ORM-thread hop (:meth:`render_now`): the
-        transaction has not begun, the response is JSON, and ``refetch()`` /
-        ``reload_relations()`` are the library's. Otherwise the write is a hop, loading the
-        relations another, and committing another."""
+        """Whether the library's own write may also render the response and end the request's
+        transaction, in its one ORM-thread hop (:meth:`render_now`): the transaction has not
+        begun (no user code ran in it, no ``If-Match`` lock) and the response is JSON.
+        Otherwise the write is a hop, and committing another."""
         transaction = self.write_transaction
         renderer = self.accepted_renderer
-        cls = type(self)
         return (
             transaction is not None
             and not transaction.begun
             and renderer is not None
             and renderer.json
-            and getattr(cls, "refetch", None) is GenericAPIView.refetch
-            and getattr(cls, "reload_relations", None) is GenericAPIView.reload_relations
         )
 
     def render_now(self, result: Any) -> HttpResponseBase:
-        """``result`` rendered as :meth:`respond` renders what an action returns (sync: also
-        in the ORM thread, with the write it answers)."""
+        """``result`` rendered as :meth:`respond` renders what an action returns (sync: in the
+        ORM thread, with the write it answers, inside the request's transaction)."""
         response: HttpResponseBase = to_response(self.request, result, self.response)
         return response
 

@@ -17,7 +17,7 @@ from docs.src.testing import (  # noqa: F401  (pytest collects them from this mo
     test_full_stack,
     test_writing_needs_a_user,
 )
-from library.models import Author, Book, Review
+from library.models import Author, Book, Review, Tag
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 README = DOCS.parent / "README.md"
@@ -190,8 +190,6 @@ def test_viewsets(client, books, user):
 
 @pytest.mark.urls("docs.src.bulk")
 def test_bulk(client, user):
-    from library.models import Tag
-
     assert client.post("/api/tags/", [{"name": "a"}]).status_code == 401
     client.force_login(user)
     r = client.post("/api/tags/", [{"name": "space-opera"}, {"name": "hard-sf"}])
@@ -497,6 +495,22 @@ def test_errors(client, books, settings):
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "payload", "author_id"]
     r = client.post("/api/books/", {**body, "isbn": "x" * 14})
     assert r.status_code == 422 and r.json()["detail"][0]["type"] == "string_too_long"
+    fiction, archived = Tag.objects.create(name="fiction"), Tag.objects.create(name="archived")
+    shelved = {**body, "isbn": "0000000009", "author_id": 999999, "tags": [fiction.id, 424242]}
+    r = client.post("/api/shelves/", shelved)
+    assert r.status_code == 422
+    assert [(e["loc"][-1], e["msg"]) for e in r.json()["detail"]] == [
+        ("author_id", 'Invalid pk "999999" - object does not exist.'),
+        ("tags", 'Invalid pk "424242" - object does not exist.'),
+    ]
+    shelved.update(author_id=author, tags=[fiction.id, archived.id])
+    r = client.post("/api/shelves/", shelved)
+    assert r.status_code == 422 and r.json()["detail"][0]["msg"] == (
+        f'Invalid pk "{archived.id}" - object does not exist.'
+    )
+    r = client.post("/api/shelves/", {**shelved, "tags": [fiction.id]})
+    assert r.status_code == 201
+    assert list(Book.objects.get(isbn="0000000009").tags.all()) == [fiction]
     r = client.get(f"/api/books/{books[0].id}/")
     assert r.headers["Cache-Control"] == "max-age=60"
     r = client.post(f"/api/books/{books[0].id}/reprint/")

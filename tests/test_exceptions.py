@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.urls import path
 from ninja import NinjaAPI, Schema
 
@@ -25,6 +25,7 @@ class BookIn(Schema):
     title: str
     author_id: int
     tags: list[int] = []
+    year: int = 2000
 
 
 class BookOut(Schema):
@@ -57,6 +58,26 @@ class TwoStepViewSet(ModelViewSet):
         return await Tag.objects.acreate(name=data.name)  # may hit the unique constraint
 
 
+class LongTitleViewSet(ModelViewSet):
+    """Hooks that write a title longer than its column (200): the schema never saw it."""
+
+    queryset = Book.objects.all()
+    output_schema = BookOut
+    input_schema = BookIn
+
+    async def perform_create(self, data):
+        title = data.title * 300
+        if data.title == "bulk":
+            author = await Author.objects.aget(pk=data.author_id)
+            (book,) = await Book.objects.abulk_create([Book(title=title, author=author)])
+            return book
+        return await Book.objects.acreate(title=title, author_id=data.author_id)
+
+    async def perform_update(self, instance, data):
+        await Book.objects.filter(pk=instance.pk).aupdate(title=data.title * 300)
+        return instance
+
+
 class Flaky(ModelViewSet):
     queryset = Tag.objects.all()
     output_schema = TagOut
@@ -70,6 +91,7 @@ router.register("tags", TagViewSet)
 router.register("books", BookViewSet)
 router.register("twostep", TwoStepViewSet, basename="twostep")
 router.register("flaky", Flaky, basename="flaky")
+router.register("longtitle", LongTitleViewSet, basename="longtitle")
 api = NinjaAPI(urls_namespace="exceptions")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls)]
@@ -137,26 +159,66 @@ def test_m2m_update_is_atomic(client):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("where", ["author_id", "tags"])
+@pytest.mark.parametrize("where", ["author_id", "tags", "year"])
 def test_value_out_of_range_is_422_and_nothing_is_written(client, where):
     """Regression (found by `make fuzz`): an integer past 64 bits was a 500 (SQLite's
-    OverflowError, PostgreSQL's DataError)."""
+    OverflowError, PostgreSQL's DataError). A related id names no row (checked before the
+    write, at its field); another column cannot hold it (the database refuses it)."""
     author = Author.objects.create(name="A")
     huge = 10**20
     body = {"title": "Big", "author_id": huge if where == "author_id" else author.id}
     body["tags"] = [huge] if where == "tags" else []
+    if where == "year":
+        body["year"] = huge
     r = client.post("/api/books/", body)
+    assert r.status_code == 422, r
+    if where == "year":
+        msg = "A value is out of range for the database (too large or too long)."
+        expected = {"type": "out_of_range", "loc": [], "msg": msg}
+    else:
+        msg = f'Invalid pk "{huge}" - object does not exist.'
+        expected = {"type": "does_not_exist", "loc": ["body", "payload", where], "msg": msg}
+    assert r.json() == {"detail": [expected]}
+    assert Book.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("title", ["x", "bulk"])
+def test_over_long_string_from_a_hook_is_422_at_its_field_on_postgresql(client, title):
+    """PostgreSQL refuses it without naming the column; the field is found on what was being
+    written (``save()``, ``bulk_create()``). SQLite stores it: no error to answer."""
+    author = Author.objects.create(name="A")
+    r = client.post("/api/longtitle/", {"title": title, "author_id": author.id})
+    if connection.vendor != "postgresql":
+        assert r.status_code == 201, r  # SQLite stores it as is
+        assert len(Book.objects.get().title) == len(title) * 300
+        return
     assert r.status_code == 422, r
     assert r.json() == {
         "detail": [
             {
-                "type": "out_of_range",
-                "loc": [],
-                "msg": "A value is out of range for the database (too large or too long).",
+                "type": "string_too_long",
+                "loc": ["body", "payload", "title"],
+                "msg": "Ensure this value has at most 200 characters.",
             }
         ]
     }
     assert Book.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_long_string_in_a_hooks_update_is_422_at_its_field_on_postgresql(client):
+    book = Book.objects.create(title="Short", author=Author.objects.create(name="A"))
+    r = client.put(f"/api/longtitle/{book.id}/", {"title": "y", "author_id": book.author_id})
+    if connection.vendor != "postgresql":
+        assert r.status_code == 200, r  # SQLite stores it as is
+        assert Book.objects.get().title == "y" * 300
+        return
+    assert r.status_code == 422, r
+    assert r.json()["detail"][0]["loc"] == ["body", "payload", "title"]
+    assert r.json()["detail"][0]["type"] == "string_too_long"
+    book.refresh_from_db()
+    assert book.title == "Short"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -202,7 +264,6 @@ def test_conflict_messages(message, detail, code):
 
 from django.core.exceptions import NON_FIELD_ERRORS  # noqa: E402
 from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 from ninja import Router  # noqa: E402
 from ninja.errors import HttpError  # noqa: E402

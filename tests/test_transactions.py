@@ -6,9 +6,11 @@ the action, in a perform_* hook, or while the response is rendered.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 
 import pytest
+from asgiref.sync import SyncToAsync
 from django.db import OperationalError
 from django.urls import path
 from ninja import NinjaAPI, Schema
@@ -141,8 +143,46 @@ class ForgetfulViewSet(ModelViewSet):
         await Author.objects.acreate(name=data.name)
 
 
+_hops: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("hops", default=None)
+HOPS: list[int] = []  # sync_to_async hops of each request served by a Counted viewset
+
+
+class CountedViewSet(ModelViewSet):
+    """The library's own actions, their thread hops counted (as the benchmark's counter)."""
+
+    queryset = Tag.objects.order_by("id")
+    input_schema = TagIn
+    output_schema = TagOut
+
+    async def run(self, request, spec, params):
+        counter = [0]
+        token = _hops.set(counter)
+        try:
+            return await super().run(request, spec, params)
+        finally:
+            _hops.reset(token)
+            HOPS.append(counter[0])
+
+
+class CountedRenderingViewSet(CountedViewSet):
+    output_schema = ExplodingOut
+
+
+class CountedHookViewSet(CountedViewSet):
+    """A user's async hook: the transaction is begun before it and committed after."""
+
+    async def perform_create(self, data: TagIn):
+        tag = await Tag.objects.acreate(name=data.name)
+        if data.name == "hook-500":
+            raise RuntimeError("the hook failed after saving")
+        return tag
+
+
 router = DefaultRouter()
 router.register("tags", TagViewSet)
+router.register("counted", CountedViewSet, basename="counted")
+router.register("counted-rendering", CountedRenderingViewSet, basename="counted-rendering")
+router.register("counted-hook", CountedHookViewSet, basename="counted-hook")
 router.register("rendering", RenderingViewSet, basename="rendering")
 router.register("nonatomic", NonAtomicViewSet, basename="nonatomic")
 router.register("retried", RetriedViewSet, basename="retried")
@@ -258,3 +298,50 @@ def test_hook_that_forgets_to_return_is_a_500_naming_the_fix_and_rolls_back(clie
         "ForgetfulViewSet.perform_create() returned None: return the object it saved" in m
         for m in logged
     ), logged
+
+
+@pytest.fixture
+def hops(monkeypatch):
+    """Count every ``sync_to_async`` call while a Counted viewset serves a request."""
+    call = SyncToAsync.__call__
+
+    async def counted(self, *args, **kwargs):
+        counter = _hops.get()
+        if counter is not None:
+            counter[0] += 1
+        return await call(self, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__call__", counted)
+    HOPS.clear()
+    return HOPS
+
+
+def test_the_library_actions_commit_in_the_hop_of_their_write(client, hops):
+    """create: one hop (INSERT, response, COMMIT); update, destroy: the read and one more, as
+    the hand-written ``aget`` + ``asave`` / ``adelete``. No hop of its own for the COMMIT."""
+    r = client.post("/api/counted/", {"name": "one"})
+    assert r.status_code == 201, r
+    pk = r.json()["id"]
+    assert client.patch(f"/api/counted/{pk}/", {"name": "two"}).status_code == 200
+    assert client.put(f"/api/counted/{pk}/", {"name": "three"}).status_code == 200
+    assert client.patch(f"/api/counted/{pk}/", {}).status_code == 200  # nothing to write
+    assert client.delete(f"/api/counted/{pk}/").status_code == 204
+    assert hops == [1, 2, 2, 1, 2]
+    assert names() == []
+
+
+def test_rendering_in_the_write_hop_still_rolls_back(client, hops):
+    r = client.post("/api/counted-rendering/", {"name": "boom"})
+    assert r.status_code == 500, r
+    assert names() == []
+    assert client.post("/api/counted-rendering/", {"name": "calm"}).status_code == 201
+    assert hops == [1, 1]
+    assert names() == ["calm"]
+
+
+def test_a_user_hook_keeps_its_transaction(client, hops):
+    """begun before the hook, committed after the response: the hook's own hops, plus two."""
+    assert client.post("/api/counted-hook/", {"name": "kept"}).status_code == 201
+    assert client.post("/api/counted-hook/", {"name": "hook-500"}).status_code == 500
+    assert names() == ["kept"]
+    assert hops == [3, 3]  # BEGIN, acreate, COMMIT / ROLLBACK

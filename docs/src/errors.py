@@ -43,6 +43,23 @@ class BookViewSet(ModelViewSet):
         return Status(201, await self.refetch(copy))
 
 
+class ShelfIn(BookIn):
+    tags: list[int] = []  # many-to-many ids: each must name a tag
+
+
+class ShelfViewSet(ModelViewSet):
+    """Related ids are checked before the write: a missing one is a 422 at its field."""
+
+    queryset = Book.objects.select_related("author").order_by("id")
+    output_schema = BookOut
+    input_schema = ShelfIn
+
+    def get_related_queryset(self, field):
+        """The rows an id in the body may name (DRF: the related field's queryset)."""
+        queryset = super().get_related_queryset(field)
+        return queryset.exclude(name="archived") if field.name == "tags" else queryset
+
+
 class OutOfStock(Exception):
     """A domain error of the project, answered by its exception handler."""
 
@@ -56,6 +73,7 @@ def handle_errors(exc, context):
 
 router = DefaultRouter()
 router.register("books", BookViewSet)
+router.register("shelves", ShelfViewSet, basename="shelf")
 
 api = NinjaAPI(urls_namespace="docs-errors")
 api.add_router("/", router)
