@@ -84,7 +84,7 @@ class OperationSpec:
     body: str | None = None  # the parameter read from the JSON body, if any
     uploads: bool = False  # the body may also be multipart/form-data (file fields)
     response_param: str | None = None  # the handler's HttpResponse parameter, if any
-    # the policies its requests need, resolved on the first one (see views.RequestPlan)
+    # the policies its requests need, resolved on the first one (see _request_plans.RequestPlan)
     memo: PlanMemo = field(default_factory=PlanMemo, init=False, compare=False, repr=False)
 
 

@@ -49,7 +49,7 @@ class PolicyChecks:
     throttle_scope: str | None = None  # for ScopedRateThrottle
     auth: Any = NOT_SET  # any Ninja auth; passed to every operation of this viewset
     kwargs: dict[str, Any]
-    request_plan: Any = None  # the operation's policies, resolved once (views.RequestPlan)
+    request_plan: Any = None  # the operation's policies, resolved once (_request_plans.RequestPlan)
 
     def get_authenticators(self) -> Any:
         """This operation's Ninja ``auth``: the action's or the viewset's ``auth``, else

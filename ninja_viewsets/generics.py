@@ -120,7 +120,7 @@ class GenericAPIView(Generic[_MT]):
     object_plan: QueryPlan = EMPTY_PLAN
     response_plan: QueryPlan = EMPTY_PLAN
     lock_object: bool = False  # get_object() uses select_for_update()
-    request_plan: Any = None  # the operation's policies, resolved once (views.RequestPlan)
+    request_plan: Any = None  # the operation's policies, resolved once (_request_plans.RequestPlan)
     _filtering: bool = False  # inside an overridden filter_queryset()
 
     if TYPE_CHECKING:  # the request engine's (views.APIView), which a viewset always has

@@ -7,7 +7,8 @@
 throttles, a nested route's parent), the input's validation, the action, its rendering; a write
 runs in one transaction; every exception becomes a response through
 :meth:`~APIView.handle_exception`. The permission and throttle checks live in
-``ninja_viewsets._policies``; binding HTTP methods to actions, in ``ninja_viewsets.viewsets``.
+``ninja_viewsets._policies``, the exception handling in ``_handling``, the per-operation
+request plan in ``_request_plans``; binding HTTP methods to actions, in ``viewsets``.
 """
 
 from __future__ import annotations
@@ -16,23 +17,21 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import DEFAULT_DB_ALIAS, DatabaseError
 from django.db import router as db_router
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from pydantic import ValidationError as PydanticValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
-from ninja_viewsets import conf, mixins
-from ninja_viewsets._async import RequestTransaction, acall, is_async
+from ninja_viewsets import conf
+from ninja_viewsets._async import RequestTransaction, acall
 from ninja_viewsets._auth import ANONYMOUS, ViewSetRequest
 from ninja_viewsets._compat import respond, split_status
 from ninja_viewsets._endpoints import RESPONSE_PARAM, VALIDATE_PARAM
 from ninja_viewsets._exports import render_other
-from ninja_viewsets._formats import BaseRenderer, negotiate, renderer_classes_of
-from ninja_viewsets._ninja import exception_handler_of
+from ninja_viewsets._formats import BaseRenderer, negotiate
+from ninja_viewsets._handling import _WRITES, ExceptionHandling
 from ninja_viewsets._planning import (
     EMPTY_PLAN,
     QueryPlan,
@@ -41,23 +40,18 @@ from ninja_viewsets._planning import (
     plan_queryset,
 )
 from ninja_viewsets._policies import PolicyChecks
-from ninja_viewsets._schemas import unique_field_error
+from ninja_viewsets._request_plans import RequestPlan, _is_library
 from ninja_viewsets._uploads import is_multipart
-from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import (
     AuthenticationFailed,
     NotAuthenticated,
     ParseError,
     RequestTooLarge,
     UnsupportedMediaType,
-    field_errors,
     is_retryable,
 )
-from ninja_viewsets.filters import inert_for
-from ninja_viewsets.generics import GenericAPIView
 from ninja_viewsets.nesting import apply_scope
-from ninja_viewsets.permissions import AllowAny, BasePermission
-from ninja_viewsets.renderers import current_operation, to_response
+from ninja_viewsets.renderers import to_response
 
 if TYPE_CHECKING:
     from ninja_viewsets._endpoints import OperationSpec
@@ -68,80 +62,7 @@ logger = logging.getLogger("ninja_viewsets")
 __all__ = ["APIView"]
 
 
-class RequestPlan:
-    """What the requests of one operation need of the viewset's policies, resolved once.
-
-    Read on the operation's first request from the viewset configured for it (its class and
-    the route's attributes) and the settings, and again when ``NINJA_VIEWSETS`` changes or a
-    policy attribute is given another value. A policy that can only say yes costs nothing per
-    request: a permission class whose hook is ``BasePermission``'s or ``AllowAny``'s, an empty
-    throttle list, a built-in filter backend with nothing to do (``filters.inert_for``).
-    ``None`` for a policy: a hook of it is overridden (``get_permissions()``,
-    ``check_throttles()``...), which then decides per request, as in DRF.
-    """
-
-    __slots__ = (
-        "async_handler",
-        "backends",
-        "key",
-        "library_handler",
-        "object_permissions",
-        "permissions",
-        "renderers",
-        "throttles",
-    )
-
-    def __init__(self, view: APIView, spec: OperationSpec, key: tuple[Any, ...]) -> None:
-        cls = type(view)
-        self.key = key
-        self.renderers = tuple(renderer_classes_of(view))
-        handler = getattr(view, spec.action)
-        self.async_handler = is_async(handler)
-        self.library_handler = _is_library(handler)
-        classes: Sequence[Any] | None = None
-        if cls.get_permissions is PolicyChecks.get_permissions:
-            classes = view.permission_classes
-            if classes is None:
-                classes = get_setting("DEFAULT_PERMISSION_CLASSES")
-        self.permissions: tuple[Any, ...] | None = None
-        if classes is not None and cls.check_permissions is PolicyChecks.check_permissions:
-            self.permissions = tuple(c for c in classes if not _grants(c, "has_permission"))
-        self.object_permissions: tuple[Any, ...] | None = None
-        if (
-            classes is not None
-            and cls.check_object_permissions is PolicyChecks.check_object_permissions
-        ):
-            self.object_permissions = tuple(
-                c for c in classes if not _grants(c, "has_object_permission")
-            )
-        self.throttles: tuple[Any, ...] | None = None
-        if (
-            cls.get_throttles is PolicyChecks.get_throttles
-            and cls.check_throttles is PolicyChecks.check_throttles
-        ):
-            throttles = view.throttle_classes
-            if throttles is None:
-                throttles = get_setting("DEFAULT_THROTTLE_CLASSES")
-            self.throttles = tuple(throttles)
-        self.backends: tuple[Any, ...] | None = None  # the filter backends that may filter
-        if (
-            isinstance(view, GenericAPIView)
-            and type(view).get_filter_backends is GenericAPIView.get_filter_backends
-            and type(view).filter_queryset is GenericAPIView.filter_queryset
-        ):
-            backends = view.get_filter_backends()
-            self.backends = tuple(b for b in backends if not inert_for(b, view))
-
-
-def _grants(permission_class: Any, hook: str) -> bool:
-    """Whether ``permission_class.<hook>`` always answers yes (and does nothing else)."""
-    if not isinstance(permission_class, type) or not issubclass(permission_class, BasePermission):
-        return False  # a composition (``A | B``): its operands decide
-    method = getattr(permission_class, hook)
-    return method is getattr(BasePermission, hook) or method is getattr(AllowAny, hook)
-
-
-class APIView(PolicyChecks):
+class APIView(ExceptionHandling, PolicyChecks):
     """Runs one request of a viewset action: policies, validation, the action, its response.
 
     The engine under :class:`~ninja_viewsets.viewsets.ViewSetMixin`; not routable on its own
@@ -407,95 +328,3 @@ class APIView(PolicyChecks):
             if plan:
                 await load_relations([i for i in items if type(i) is model], plan)
         return result
-
-    def handle_exception(self, exc: Exception) -> HttpResponseBase:
-        """The response for ``exc``, or ``exc`` raised again for Ninja's own handlers.
-
-        Override to answer some exceptions yourself (call ``super()`` for the rest), or set
-        ``NINJA_VIEWSETS["EXCEPTION_HANDLER"]`` project-wide. In order:
-
-        - a handler added with ``api.add_exception_handler`` for the exception's type (or a
-          base class more specific than ``Exception``) receives it;
-        - ``NINJA_VIEWSETS["EXCEPTION_HANDLER"](exc, context)`` answers it, or returns ``None``;
-        - anything else is a server error: Ninja's handlers see it when ``DEBUG`` is on or the
-          API has a catch-all handler; otherwise a JSON 500 ``{"detail", "code":
-          "server_error"}``, logged at ERROR with its traceback.
-        """
-        found = _ninja_handler(exc)  # (handler, catch_all, ninja_default)
-        if found is not None and not found[1] and not found[2]:
-            raise exc  # the user's handler for this type
-        handler = get_setting("EXCEPTION_HANDLER")
-        context = {
-            "view": self,
-            "request": getattr(self, "request", None),
-            "args": getattr(self, "args", ()),
-            "kwargs": getattr(self, "kwargs", {}),
-        }
-        response: HttpResponseBase | None = handler(exc, context)
-        if response is not None:
-            return response
-        if found is not None and not (found[1] and found[2]):
-            raise exc  # Ninja's HttpError / ValidationError handlers, or the API's catch-all
-        if settings.DEBUG:
-            raise exc  # Ninja's debug answer: the traceback
-        logger.error(
-            "Internal server error in %s.%s", type(self).__name__, self.action, exc_info=exc
-        )
-        return JsonResponse(
-            {"detail": "A server error occurred.", "code": "server_error"}, status=500
-        )
-
-    async def ahandle_exception(self, exc: Exception) -> HttpResponseBase:
-        """:meth:`handle_exception`, after naming the field of a related id that failed.
-
-        The database checks foreign keys at commit (PostgreSQL and SQLite defer them), so a
-        write naming a missing row fails late: at the commit, or earlier when the response
-        reads the relation. When a write request fails that way, its related ids are checked
-        (after the rollback, so the common path costs no query): any that names no row is a
-        422 at its field.
-        """
-        if self.body_param is not None and _may_be_a_missing_row(exc):
-            request = getattr(self, "request", None)
-            if request is not None and request.method in _WRITES:
-                explained = await self.explain_missing_related()
-                if explained is not None:
-                    exc = explained
-        elif isinstance(exc, IntegrityError):  # one unique field of a derived schema: its 422
-            exc = unique_field_error(self, exc) or exc
-        return self.handle_exception(exc)
-
-    async def explain_missing_related(self) -> Exception | None:
-        """A 422 naming the fields whose related ids in the body do not exist, or ``None``."""
-        payload = self.params.get(self.body_param) if self.body_param else None
-        model = getattr(getattr(self, "queryset", None), "model", None)
-        if payload is None or model is None or not hasattr(payload, "model_dump"):
-            return None
-        try:
-            errors = await mixins.missing_related(model, payload)
-        except (DatabaseError, OverflowError, ValueError, TypeError):  # ids it cannot look up
-            return None
-        return field_errors(errors, ("body", str(self.body_param))) if errors else None
-
-
-_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-def _may_be_a_missing_row(exc: Exception) -> bool:
-    """A foreign key refused at commit, or a relation the response could not read (Django's
-    ``RelatedObjectDoesNotExist``, also wrapped in pydantic's error while rendering)."""
-    if isinstance(exc, IntegrityError):
-        return "foreign key" in str(exc).lower()
-    if isinstance(exc, ObjectDoesNotExist):
-        return True
-    return isinstance(exc, PydanticValidationError)  # the response could not be rendered
-
-
-def _is_library(handler: Any) -> bool:
-    return str(getattr(handler, "__module__", "")).startswith("ninja_viewsets.")
-
-
-def _ninja_handler(exc: Exception) -> tuple[Any, bool, bool] | None:
-    """The handler the operation's ``NinjaAPI`` has for ``exc`` (see ``_ninja``)."""
-    operation = current_operation.get()
-    api = getattr(operation, "api", None)
-    return exception_handler_of(api, exc) if api is not None else None
