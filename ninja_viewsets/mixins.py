@@ -33,11 +33,12 @@ from pydantic import BaseModel
 
 from ninja_viewsets._async import aatomic, acall
 from ninja_viewsets._compat import respond
+from ninja_viewsets._db_errors import NUL_MESSAGE
 from ninja_viewsets._exports import stream_queryset, streams_list
 from ninja_viewsets._planning import plan_queryset
 from ninja_viewsets._related import RelatedIds, missing_related
 from ninja_viewsets.conf import get_setting
-from ninja_viewsets.exceptions import NUL_MESSAGE, field_errors
+from ninja_viewsets.exceptions import field_errors
 from ninja_viewsets.generics import GenericAPIView, _etag_matches
 
 if TYPE_CHECKING:  # the class a mixin is mixed into: a generic viewset
