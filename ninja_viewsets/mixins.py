@@ -31,6 +31,7 @@ from pydantic import BaseModel
 from ninja_viewsets._async import aatomic, acall
 from ninja_viewsets._compat import respond
 from ninja_viewsets._exports import stream_queryset, streams_list
+from ninja_viewsets._lookups import _etag_matches
 from ninja_viewsets._planning import plan_queryset
 from ninja_viewsets._related import RelatedIds, missing_related
 from ninja_viewsets._values import (
@@ -42,7 +43,7 @@ from ninja_viewsets._values import (
     model_values,
 )
 from ninja_viewsets.conf import get_setting
-from ninja_viewsets.generics import GenericAPIView, _etag_matches
+from ninja_viewsets.generics import GenericAPIView
 
 if TYPE_CHECKING:  # the class a mixin is mixed into: a generic viewset
     from ninja_viewsets._types import ViewSetHost
