@@ -16,11 +16,13 @@ from asgiref.sync import sync_to_async
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from ninja import NinjaAPI
 from pydantic import BaseModel
 
 from ninja_viewsets._auth import ViewSetRequest, anonymous_as_none
 from ninja_viewsets._formats import renderer_classes_of
 from ninja_viewsets._ninja import SeamOperation, SeamPathView
+from ninja_viewsets._openapi import TAG_DESCRIPTIONS, document_tags
 from ninja_viewsets.exceptions import APIException, MethodNotAllowed, ParseError, RequestTooLarge
 from ninja_viewsets.renderers import current_operation
 
@@ -71,6 +73,12 @@ class ViewSetOperation(SeamOperation):
 
     def authenticated(self, request: HttpRequest) -> None:
         anonymous_as_none(request)  # request.auth None for Ninja's throttles (see _auth)
+
+    def bound(self, api: NinjaAPI) -> None:
+        """The viewset's docstring becomes its tag's description in ``api``'s document."""
+        descriptions = getattr(self.view_func, TAG_DESCRIPTIONS, None)
+        if descriptions:
+            document_tags(api, descriptions)
 
 
 class ViewSetPathView(SeamPathView):

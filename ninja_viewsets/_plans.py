@@ -20,10 +20,18 @@ from pydantic import BaseModel
 
 from ninja_viewsets._auth import with_fallback
 from ninja_viewsets._ninja import NOT_SET, Param
-from ninja_viewsets._openapi import error_responses, operation_ident, standard_summary
+from ninja_viewsets._openapi import (
+    TAG_DESCRIPTIONS,
+    error_responses,
+    idempotency_documentation,
+    operation_ident,
+    standard_summary,
+    tag_description,
+)
 from ninja_viewsets._schemas import check_component_names
 from ninja_viewsets._signature import OPERATION_OPTIONS, make_endpoint, schema_classes
 from ninja_viewsets.decorators import is_action, pretty_name
+from ninja_viewsets.idempotency import IdempotencyMixin
 from ninja_viewsets.permissions import AllowAny
 from ninja_viewsets.viewsets import ViewSetMixin
 
@@ -81,6 +89,7 @@ class ActionConfig:
     auth: Any  # the operation's ``auth=``
     optional_credentials: bool  # anonymous requests reach the viewset
     optimistic_concurrency: bool
+    idempotent_methods: tuple[str, ...] = ()  # methods honouring Idempotency-Key
 
 
 def resolve_action(viewset: type[Any], action: str, attributes: dict[str, Any]) -> ActionConfig:
@@ -104,6 +113,11 @@ def resolve_action(viewset: type[Any], action: str, attributes: dict[str, Any]) 
         auth=auth,
         optional_credentials=auth not in (NOT_SET, None) and not required,
         optimistic_concurrency=bool(getattr(instance, "optimistic_concurrency", False)),
+        idempotent_methods=(
+            tuple(instance.idempotent_methods)  # as IdempotencyMixin.run() compares them
+            if isinstance(instance, IdempotencyMixin)
+            else ()
+        ),
     )
 
 
@@ -173,17 +187,29 @@ def plan_operation(
     openapi_extra = {**extra, "responses": {**errors, **extra.get("responses", {})}}
     if config.optional_credentials:  # anonymous requests reach the viewset: `{}`
         openapi_extra["security"] = [*extra.get("security", []), {}]
+    if method in config.idempotent_methods:
+        idempotency = idempotency_documentation(spec)
+        openapi_extra["parameters"] = [*idempotency["parameters"], *extra.get("parameters", [])]
+        responses = openapi_extra["responses"]
+        for status, documented in idempotency["responses"].items():
+            given = responses.get(status, {})  # {}: Ninja documents it, headers merge in
+            headers = {**documented["headers"], **given.get("headers", {})}
+            responses[status] = {**given, "headers": headers}
+    tags = options.pop("tags", [ident])
     options.update(
         response=spec.response,
         operation_id=operation_id,
         summary=summary,
         description=spec.description,
-        tags=options.pop("tags", [ident]),
+        tags=tags,
         url_name=url_name,
         auth=config.auth,
         openapi_extra=openapi_extra,
     )
     endpoint = make_endpoint(viewset, spec, attributes, name=operation_id)
+    description = tag_description(viewset) if ident in tags else None
+    if description:  # the API's `tags` lists it when Ninja binds the operation (_operations)
+        setattr(endpoint, TAG_DESCRIPTIONS, {ident: description})
     return OperationPlan([method], endpoint, options, spec)
 
 

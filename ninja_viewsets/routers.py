@@ -36,6 +36,7 @@ from pydantic import BaseModel
 
 from ninja_viewsets._fallback import keep_fallback_last, plant_fallback
 from ninja_viewsets._ninja import is_frozen, operation_of, plant_path_view, restoring_path_views
+from ninja_viewsets._openapi import TAG_DESCRIPTIONS, tag_description
 from ninja_viewsets._operations import ViewSetOperation, ViewSetPathView
 from ninja_viewsets._plans import (
     ActionConfig,
@@ -379,6 +380,9 @@ class DefaultRouter(SimpleRouter):
                 """The list URL of every resource of this API."""
                 return dict(router.urls_for(request))
 
+            description = tag_description(APIRootView)
+            if description:
+                setattr(api_root, TAG_DESCRIPTIONS, {"api-root": description})
             view = plant_path_view(self, "/", ViewSetPathView)
             self.add_api_operation(
                 "/",

@@ -56,11 +56,19 @@ def settings_env(tmp: Path, source: str, **extra: str) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str, timeout: float = 120) -> str:
-    """``django-admin <args>`` in a child process with ``env``; its stdout."""
+    """``django-admin <args>`` in a child process with ``env``; its stdout. A failure fails
+    the test with the child's stderr (its traceback) and stdout in the message."""
     done = subprocess.run(
         [sys.executable, "-m", "django", *args],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=timeout,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
     )  # fmt: skip
+    if done.returncode != 0:
+        pytest.fail(
+            f"`python -m django {' '.join(args)}` (DJANGO_SETTINGS_MODULE="
+            f"{env.get('DJANGO_SETTINGS_MODULE')}) exited {done.returncode}\n"
+            f"--- stderr ---\n{done.stderr.rstrip()}\n--- stdout ---\n{done.stdout.rstrip()}",
+            pytrace=False,
+        )
     return done.stdout
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from pathlib import Path
 
@@ -569,6 +570,13 @@ def test_schemas(client, books, settings, tmp_path):
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "title", r
     r = client.post("/api/books/", body)
     assert r.status_code == 201 and r.json()["cover"] is None, r
+    # "Tags: a viewset's docstring describes it": the JSON the page shows
+    page = (DOCS / "schemas.md").read_text()
+    shown = re.search(r'```json\n("tags": \[.*?\])\n```', page, re.S)
+    assert shown is not None
+    assert (
+        client.get("/api/openapi.json").json()["tags"] == json.loads("{" + shown[1] + "}")["tags"]
+    )
 
 
 @pytest.mark.urls("docs.src.exports")

@@ -197,6 +197,29 @@ def test_openapi_lists_every_route():
     } <= ops
 
 
+def test_openapi_tags_are_described_by_the_viewsets_docstrings(client):
+    from library import views
+    from ninja_viewsets._openapi import tag_description
+
+    tags = client.get("/api/openapi.json").json()["tags"]
+    viewsets = {
+        "book": views.BookViewSet,
+        "book-review": views.BookReviewViewSet,
+        "author": views.AuthorViewSet,
+        "tag": views.TagViewSet,
+        "review": views.ReviewViewSet,
+        "stats": views.StatsViewSet,
+        "token": views.TokenViewSet,
+    }
+    described = {tag["name"]: tag["description"] for tag in tags}
+    assert described.pop("api-root") == "The list URL of every resource of this API."
+    assert described == {name: tag_description(vs) for name, vs in viewsets.items()}
+    assert described["book"] == views.BookViewSet.__doc__
+    assert described["tag"].startswith("Tags: list, read and create, one or many in one POST")
+    assert "\n" not in described["tag"]  # a paragraph of two lines, joined
+    assert [tag["name"] for tag in tags][:3] == ["api-root", "book", "book-review"]
+
+
 def test_books_export_as_csv(client):
     import csv
 

@@ -112,11 +112,9 @@ POOL_SETTINGS = """\
 from tests.settings import *  # noqa: F403
 
 ROOT_URLCONF = "tests.idempotency_app"
-from psycopg_pool import ConnectionPool
 
-DATABASES["default"]["OPTIONS"] = {"pool": {
-    "min_size": 1, "max_size": 4, "timeout": 2, "check": ConnectionPool.check_connection,
-}}  # the example's pool (config.dburl.pool_options), smaller
+DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 1, "max_size": 4, "timeout": 2}}
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # the pool's check, as config.settings
 """
 
 

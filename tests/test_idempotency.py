@@ -4,6 +4,7 @@ requests (several uvicorn workers on PostgreSQL), per caller, only successes kep
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from pathlib import Path
 
@@ -209,3 +210,41 @@ def test_replays_with_json_rendering_off_too(client, records, author, settings):
     assert again.json() == first.json()
     assert again.headers["Idempotent-Replayed"] == "true"
     assert Tag.objects.filter(name="plain").count() == 1
+
+
+def test_openapi_documents_the_header_where_it_applies(client):
+    from openapi_spec_validator import validate
+
+    document = client.get("/api/openapi.json").json()
+    validate(document)
+    paths = document["paths"]
+
+    def header(operation: dict) -> list[dict]:
+        return [p for p in operation["parameters"] if p["name"] == "Idempotency-Key"]
+
+    create = paths["/api/books/"]["post"]
+    (param,) = header(create)
+    assert param["in"] == "header" and param["required"] is False
+    assert param["schema"] == {"type": "string", "minLength": 1, "maxLength": 255}
+    assert "Idempotent-Replayed: true" in param["description"]
+    replayed = create["responses"]["201"]["headers"]["Idempotent-Replayed"]
+    assert replayed["schema"] == {"type": "string", "enum": ["true"]}
+    assert "content" in create["responses"]["201"]  # Ninja's own documentation is kept
+    assert "Idempotency-Key" in create["responses"]["400"]["description"]
+    assert "in progress" in create["responses"]["409"]["description"]
+    assert "constraint" in create["responses"]["409"]["description"]  # both reasons
+    conflict = create["responses"]["422"]
+    assert "Idempotency-Key" in conflict["description"]
+    shapes = conflict["content"]["application/json"]["schema"]["anyOf"]
+    assert [s["properties"]["detail"]["type"] for s in shapes] == ["array", "string"]
+    patch = paths["/api/books/{pk}/"]["patch"]
+    assert header(patch) and "Idempotent-Replayed" in patch["responses"]["200"]["headers"]
+    assert header(paths["/api/books/tag/"]["post"])  # an extra POST action too
+    assert header(paths["/api/slowbooks/"]["post"])  # a subclass of the mixin's viewset
+    # not the other methods, nor a viewset without the mixin
+    detail = paths["/api/books/{pk}/"]
+    for operation in (paths["/api/books/"]["get"], detail["put"], detail["delete"],
+                      paths["/api/plain/"]["post"]):  # fmt: skip
+        assert not header(operation)
+        assert all("headers" not in r for r in operation["responses"].values())
+        assert "Idempotency-Key" not in json.dumps(operation["responses"])

@@ -122,6 +122,33 @@ def test_clone_keeps_the_class_and_the_named_attributes():
     assert type(cloned) is Named and cloned.marker == "kept"
 
 
+def test_operations_are_told_their_api_before_the_document_reads_openapi_extra():
+    seen = []
+
+    class Spy(_ninja.SeamOperation):
+        def bound(self, api):
+            seen.append(api)
+            api.openapi_extra = {**api.openapi_extra, "x-bound": self.path}
+
+    class SpyView(_ninja.SeamPathView):
+        operation_class = Spy
+
+    router = Router()
+    _ninja.plant_path_view(router, "/spy/", SpyView)
+
+    async def spy(request):
+        return 1
+
+    router.add_api_operation("/spy/", ["GET"], spy, response=int)
+    assert seen == []  # not bound yet
+    api = NinjaAPI(urls_namespace="seam-bound")
+    api.add_router("/", router)  # Ninja 1.5 binds here, 1.6+ when the document is built
+    document = api.get_openapi_schema(path_prefix="")
+    assert seen and all(bound is api for bound in seen)
+    assert document["x-bound"] == "/spy/"
+    assert "/spy/" in document["paths"]
+
+
 class WithResolver(Schema):
     name: str
 

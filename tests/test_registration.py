@@ -131,6 +131,32 @@ def test_a_ninja_error_while_applying_rolls_back(monkeypatch):
     assert isinstance(fresh.path_operations["/authors/"], ViewSetPathView)
 
 
+class DescribedAuthorViewSet(AuthorViewSet):
+    """Authors: described, so their tag is listed in the API's document."""
+
+
+def test_a_rolled_back_registration_leaves_no_tag_in_the_api(monkeypatch):
+    fresh = SimpleRouter()
+    mounted = NinjaAPI(urls_namespace="registration-tags", openapi_extra={"info": {"x": 1}})
+    mounted.add_router("/", fresh)  # Ninja 1.5 binds each operation as it is added
+    original = SimpleRouter.add_api_operation
+    calls = []
+
+    def failing(self, *args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 3:
+            raise RuntimeError("Ninja refused the operation")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SimpleRouter, "add_api_operation", failing)
+    with pytest.raises(RuntimeError, match="Ninja refused"):
+        fresh.register("authors", DescribedAuthorViewSet)
+    assert mounted.openapi_extra == {"info": {"x": 1}}
+    monkeypatch.undo()
+    fresh.register("writers", AuthorViewSet, basename="writer")  # no docstring: no tag
+    assert "tags" not in mounted.get_openapi_schema(path_prefix="")
+
+
 def test_plan_touches_nothing():
     fresh = SimpleRouter()
     plan = fresh.plan("authors", AuthorViewSet, "author")

@@ -59,12 +59,17 @@ def pool_options(env: dict[str, str] | None = None) -> dict[str, Any] | None:
     default) and ``DB_RESERVED_CONNECTIONS`` (10) give the budget; ``DB_POOL_MAX_SIZE`` caps a
     pool (20); ``DB_POOL_TIMEOUT`` is how long a request waits for a connection (seconds, 10)
     before it is answered 503 with ``Retry-After``.
+
+    No ``check`` here: the pool's check of a connection before a request gets it is
+    ``CONN_HEALTH_CHECKS = True`` beside the pool (``config.settings``). Django passes
+    psycopg_pool's ``check`` itself, from that setting; Django 5.2 refuses it in
+    ``OPTIONS["pool"]`` ("ConnectionPool() got multiple values for keyword argument 'check'").
     """
     env = dict(os.environ) if env is None else env
     if env.get("DB_POOL", "1") == "0":
         return None
     try:
-        from psycopg_pool import ConnectionPool
+        import psycopg_pool  # noqa: F401
     except ImportError:  # the `prod` extra installs it: pip install "ninja-viewsets[prod]"
         return None
     size = pool_size(
@@ -77,9 +82,6 @@ def pool_options(env: dict[str, str] | None = None) -> dict[str, Any] | None:
         "min_size": min(2, size),
         "max_size": size,
         "timeout": float(env.get("DB_POOL_TIMEOUT", "10")),
-        # a connection broken by a server restart is replaced before a request gets it (one
-        # empty round trip per checkout: no 503 after PostgreSQL is back); one idle for 10
-        # minutes is closed (PostgreSQL or a firewall may have dropped it)
-        "check": ConnectionPool.check_connection,
+        # one idle for 10 minutes is closed (PostgreSQL or a firewall may have dropped it)
         "max_idle": 600,
     }

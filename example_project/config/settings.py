@@ -52,6 +52,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (pool :
     # connection: a burst of clients exhausts max_connections. The pool (psycopg_pool, the
     # `prod` extra) keeps workers x max_size connections; see docs/deployment.md.
     DATABASES["default"]["OPTIONS"] = {"pool": pool}
+    # the pool checks a connection before handing it out (psycopg_pool's `check`), so none
+    # broken by a PostgreSQL restart reaches a request: Django sets that check from
+    # CONN_HEALTH_CHECKS (on Django 5.2 a "check" in OPTIONS["pool"] is a TypeError)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {

@@ -181,6 +181,14 @@ SEAM: tuple[Internal, ...] = (
         "a cache of response wrappers in Ninja",
     ),
     Internal(
+        Operation,
+        "api",
+        "SeamOperation.bound(api): a viewset's tag description reaches api.openapi_extra when "
+        "Ninja binds its operations to the API (on add_router in 1.5, when the URLs or the "
+        "document are built in 1.6+)",
+        "a hook on NinjaAPI (or Router) when a router is bound, or tag descriptions on Router",
+    ),
+    Internal(
         AsyncOperation,
         "_run_authentication",
         "an anonymous request's auth is None before Ninja's throttles run",

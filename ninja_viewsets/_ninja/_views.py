@@ -113,9 +113,13 @@ def restoring_path_views(router: Router) -> Iterator[None]:
         (key, view, list(view.operations), view.__class__)
         for key, view in router.path_operations.items()
     ]
+    api = getattr(router, "api", None)  # Ninja 1.5 binds operations of a mounted router
+    extra = getattr(api, "openapi_extra", None)  # as they are added (SeamOperation.bound)
     try:
         yield
     except BaseException:
+        if api is not None and extra is not None:
+            api.openapi_extra = extra
         known = {key for key, *_ in saved}
         for key in [k for k in router.path_operations if k not in known]:
             del router.path_operations[key]
@@ -147,6 +151,24 @@ class SeamOperation(AsyncOperation):
 
     def authenticated(self, request: HttpRequest) -> None:
         """Called after Ninja's authentication, before its throttles (override)."""
+
+    @property
+    def api(self) -> NinjaAPI:
+        return cast(NinjaAPI, self.__dict__.get("_seam_api"))
+
+    @api.setter
+    def api(self, api: NinjaAPI) -> None:
+        # Ninja assigns the API when it binds the operation to it: Operation.__init__ (None),
+        # then PathView.set_api_instance on api.add_router and on each later operation of a
+        # mounted router (1.5), or the clone of each mount when the URLs or the OpenAPI
+        # document are first built (1.6+); always before the document reads api.openapi_extra
+        self.__dict__["_seam_api"] = api
+        if api is not None:
+            self.bound(api)
+
+    def bound(self, api: NinjaAPI) -> None:
+        """Called when Ninja binds this operation to ``api``, before ``api`` builds its URLs
+        or its OpenAPI document from it (override); maybe more than once per API."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
