@@ -20,7 +20,7 @@ from ninja_viewsets import DefaultRouter, ModelViewSet
 from ninja_viewsets._compat import respond
 from ninja_viewsets.filters import BaseFilterBackend, OrderingFilter, SearchFilter
 from ninja_viewsets.permissions import AllowAny, BasePermission, IsAuthenticated
-from tests.testapp.models import Author
+from tests.testapp.models import Author, Book
 
 
 class AuthorIn(Schema):
@@ -36,6 +36,23 @@ class AuthorViewSet(ModelViewSet):
     queryset = Author.objects.order_by("id")
     input_schema = AuthorIn
     output_schema = AuthorOut
+
+
+class BookIn(Schema):
+    title: str
+    author_id: int
+
+
+class BookOut(Schema):
+    id: int
+    title: str
+    author: AuthorOut  # nested: read again with its author after a write
+
+
+class BookViewSet(ModelViewSet):
+    queryset = Book.objects.order_by("id")
+    input_schema = BookIn
+    output_schema = BookOut
 
 
 CREATED: list[str] = []
@@ -116,6 +133,25 @@ async def partial_update_author(request, author_id: int, payload: PatchDict[Auth
     return author
 
 
+@reference.post("/books/", response={201: BookOut})
+async def create_book(request, payload: BookIn):
+    await request.auser()
+    book = await Book.objects.acreate(**payload.model_dump())
+    return respond(201, await Book.objects.select_related("author").aget(pk=book.pk))
+
+
+@reference.patch("/books/{book_id}/", response=BookOut)
+async def partial_update_book(request, book_id: int, payload: PatchDict[BookIn]):
+    await request.auser()
+    book = await aget_object_or_404(Book.objects.select_related("author"), pk=book_id)
+    for attr, value in payload.items():
+        setattr(book, attr, value)
+    await book.asave(update_fields=list(payload))
+    if "author_id" in payload:
+        book = await Book.objects.select_related("author").aget(pk=book.pk)
+    return book
+
+
 @reference.delete("/authors/{author_id}/", response={204: None})
 async def destroy_author(request, author_id: int):
     await request.auser()
@@ -126,6 +162,7 @@ async def destroy_author(request, author_id: int):
 
 router = DefaultRouter()
 router.register("authors", AuthorViewSet)
+router.register("books", BookViewSet)
 router.register("counted", CountedViewSet, basename="counted")
 router.register("per-action", PerActionViewSet, basename="per-action")
 router.register("filtered", FilteredViewSet, basename="filtered")
@@ -181,6 +218,29 @@ def test_the_standard_actions_hop_as_often_as_hand_written_ninja(client, hops):
         counts[prefix] = [created[0], retrieved[0], updated[0], destroyed[0]]
     assert counts["api"] == counts["ref"], counts
     assert all(n >= 1 for n in counts["ref"]), counts
+
+
+def test_a_nested_relation_is_read_again_in_the_write_hop(client, hops):
+    """Create and update answer the author nested: loaded in the write's own hop (the
+    reference reads it in one more), the same JSON."""
+    first, second = Author.objects.create(name="first"), Author.objects.create(name="second")
+    counts: dict[str, list[int]] = {}
+    for prefix in ("api", "ref"):
+        with hops() as created:
+            r = client.post(f"/{prefix}/books/", {"title": "t", "author_id": first.pk})
+        assert r.status_code == 201, r
+        book = r.json()
+        assert book == {"id": book["id"], "title": "t", "author": {"id": first.pk, "name": "first"}}
+        with hops() as renamed:
+            r = client.patch(f"/{prefix}/books/{book['id']}/", {"title": "u"})
+        assert r.json()["title"] == "u" and r.json()["author"]["name"] == "first", r
+        with hops() as moved:  # a changed foreign key: its object is read again
+            r = client.patch(f"/{prefix}/books/{book['id']}/", {"author_id": second.pk})
+        assert r.json()["author"] == {"id": second.pk, "name": "second"}, r
+        counts[prefix] = [created[0], renamed[0], moved[0]]
+    assert counts["api"][0] == counts["ref"][0] - 1, counts
+    assert counts["api"][1] == counts["ref"][1], counts
+    assert counts["api"][2] == counts["ref"][2] - 1, counts
 
 
 def test_permissions_that_can_only_say_yes_are_never_built(client):
