@@ -34,7 +34,7 @@ from ninja import Body, Query
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
-from ninja_viewsets import mixins
+from ninja_viewsets import _values, mixins
 from ninja_viewsets._async import acall
 from ninja_viewsets._bulk import _BODY, BulkTooLarge, _at, _Bulk, _pydantic_errors, _settle_rows
 from ninja_viewsets._bulk_schemas import (
@@ -122,7 +122,7 @@ class BulkCreateModelMixin(_Bulk, mixins.CreateModelMixin):
                 concrete.pop(fk.name, None)
                 concrete[fk.attname] = self.parent_object.pk
             try:
-                mixins.check_strings(self, model, concrete)
+                _values.check_strings(self, model, concrete)
             except ValidationFailed as exc:
                 errors[index] = _at(index, exc.body()["detail"])
                 continue
@@ -152,7 +152,7 @@ class BulkCreateModelMixin(_Bulk, mixins.CreateModelMixin):
                     continue
                 instance = instance if instance is not None else self.saved_object
                 if instance is None:
-                    raise mixins._returned_none(
+                    raise _values._returned_none(
                         self, "perform_create", "Model.objects.acreate(...)"
                     )
                 out.append((index, 201, instance))
@@ -225,11 +225,11 @@ class BulkUpdateModelMixin(_Bulk, mixins.UpdateModelMixin):
             targets[index] = obj
             data = valid[index]
             concrete, many = mixins.model_values(model, data, partial=True)
-            field = mixins._field(model, key)
+            field = _values._field(model, key)
             if field is not None and key in concrete and field.primary_key:
                 concrete.pop(key)  # the lookup names the object; a pk never changes
             try:
-                mixins.check_strings(self, model, concrete)
+                _values.check_strings(self, model, concrete)
             except ValidationFailed as exc:
                 errors[index] = _at(index, exc.body()["detail"])
                 continue

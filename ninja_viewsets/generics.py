@@ -18,17 +18,17 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import uuid
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
-from django.db import connections, models, router
+from django.db import connections, router
 from django.db.models import Model, QuerySet
 from pydantic import BaseModel
 
 from ninja_viewsets._async import aatomic, is_async
+from ninja_viewsets._lookups import _etag_matches, lookup_type
 from ninja_viewsets._planning import (
     EMPTY_PLAN,
     QueryPlan,
@@ -413,31 +413,3 @@ def _guard_class_queryset(cls: type, queryset: QuerySet[Any]) -> None:
         )
 
     queryset._fetch_all = force_evaluation  # type: ignore[method-assign]
-
-
-# -- derived schemas -----------------------------------------------------------------------
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    """``If-Match`` / ``If-None-Match``: ``*`` or a list of tags (weak ``W/`` prefix ignored)."""
-    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
-    return "*" in tags or etag in tags
-
-
-def lookup_type(model: type[Model] | None, lookup_field: str) -> type:
-    """The Python type of a lookup path parameter (int, UUID or str), from the model field."""
-    if model is None:
-        return str
-    if "__" in lookup_field:  # a lookup expression such as `text__contains`
-        return str
-    try:
-        fld = model._meta.pk if lookup_field == "pk" else model._meta.get_field(lookup_field)
-    except Exception:
-        return str
-    while fld is not None and fld.is_relation and fld.target_field is not fld:  # type: ignore[union-attr]
-        fld = fld.target_field  # type: ignore[union-attr]
-    if isinstance(fld, models.UUIDField):
-        return uuid.UUID
-    if isinstance(fld, models.AutoField | models.IntegerField | models.BigAutoField):
-        return int
-    return str

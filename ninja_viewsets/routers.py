@@ -51,10 +51,7 @@ from ninja_viewsets._plans import (
     resolve_action,
     split_initkwargs,
 )
-from ninja_viewsets._signature import (
-    STANDARD_ACTIONS,
-    build_spec,
-)
+from ninja_viewsets._signature import STANDARD_ACTIONS, build_spec
 from ninja_viewsets.generics import lookup_type
 from ninja_viewsets.nesting import Nesting, RegisteredViewSet
 from ninja_viewsets.viewsets import ViewSet, ViewSetMixin
