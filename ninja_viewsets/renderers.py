@@ -40,21 +40,16 @@ viewset or an ``@action``, picked by ``?format=`` or ``Accept``; a CSV / JSON Li
 
 from __future__ import annotations
 
-import types
-import typing
-from collections.abc import Callable
 from contextvars import ContextVar
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db.models import Manager, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from ninja import Schema
 from pydantic import BaseModel
 
 from ninja_viewsets import conf
 from ninja_viewsets._compat import NATIVE_STATUS, respond, split_status
+from ninja_viewsets._direct_json import Convert, _direct_json, _plain
 from ninja_viewsets._formats import (
     BaseRenderer,
     CSVRenderer,
@@ -64,24 +59,16 @@ from ninja_viewsets._formats import (
     csv_columns,
 )
 from ninja_viewsets._ninja import (
-    LEAF_SCHEMAS,
     RESPONSE_PREFIX,
     ResponseObject,
     Unrepresentable,
     is_default_json,
     is_streaming,
     json_serializer,
-    list_schema,
-    ninja_validators_only,
-    nullable_schema,
     plain_serializer,
-    record_schema,
     response_annotation,
     result_to_response,
-    same_float_text,
-    schema_resolvers,
 )
-from ninja_viewsets._planning import related_key_type
 from ninja_viewsets.conf import get_setting
 
 if TYPE_CHECKING:
@@ -103,8 +90,6 @@ __all__ = [
 
 #: The Ninja operation serving the current request (set by the viewset URL's dispatch).
 current_operation: ContextVar[Any] = ContextVar("ninja_viewsets_operation", default=None)
-
-Convert = Callable[[Any], Any]  # a response body to plain data (the direct path)
 
 
 class _Plan(NamedTuple):
@@ -244,165 +229,6 @@ def _ninja_json(
         request, data, status=status, temporal_response=response
     )
     return rendered
-
-
-# -- the direct path: plain schemas over typed values, no second validation ---------------------
-#
-# A schema whose fields are plain types (``int``, ``str``, ``Decimal``, ``datetime``...,
-# optional, nested plain schemas, lists of them) validates a value of exactly its type to that
-# very value: reading the ORM's already-typed attributes and checking each value's type gives
-# what validation would, at a fraction of its cost. Any value of another type, or a schema with
-# anything more (validators, resolvers, aliases, constraints, computed fields, custom config),
-# takes the validated path above instead.
-
-# model_config keys that change nothing for a value of exactly the field's type.
-_INERT_CONFIG = {
-    "from_attributes", "title", "json_schema_extra", "populate_by_name", "validate_by_name",
-    "protected_namespaces", "defer_build", "arbitrary_types_allowed", "extra",
-}  # fmt: skip
-
-
-class _Fallback(Exception):
-    """A value is not what the plain path can vouch for: validate it instead."""
-
-
-def _optional(annotation: Any) -> tuple[Any, bool]:
-    args = typing.get_args(annotation)
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
-        rest = [a for a in args if a is not type(None)]
-        if len(rest) == 1:
-            return rest[0], True
-    return annotation, False
-
-
-def _plain(annotation: Any, seen: frozenset[Any] = frozenset()) -> tuple[Convert, Any] | None:
-    """(converter to plain data, its serialization schema) for ``annotation``, or ``None``."""
-    inner, optional = _optional(annotation)
-    key_type = related_key_type(inner)
-    if key_type is not None:  # a related object, written as its key
-        if key_type not in LEAF_SCHEMAS or key_type is float or optional:
-            return None
-        found: tuple[Convert, Any] | None = (_key_leaf(key_type), LEAF_SCHEMAS[key_type])
-    elif inner in LEAF_SCHEMAS:
-        found = (_leaf(inner, optional), LEAF_SCHEMAS[inner])
-    elif typing.get_origin(inner) is list and len(typing.get_args(inner)) == 1:
-        item = _plain(typing.get_args(inner)[0], seen)
-        found = None if item is None else _list_of(*item)
-    elif isinstance(inner, type) and issubclass(inner, BaseModel) and inner not in seen:
-        found = _schema(inner, seen | {inner})
-    else:
-        return None
-    if found is None or not optional:
-        return found
-    convert, schema = found
-
-    def nullable(value: Any) -> Any:
-        return None if value is None else convert(value)
-
-    return nullable, nullable_schema(schema)
-
-
-def _leaf(kind: type, optional: bool) -> Convert:
-    """The value itself, when it is exactly of type ``kind`` (or ``None`` when optional)."""
-    allowed = (kind, type(None)) if optional else (kind,)
-    if kind is float:
-
-        def float_leaf(value: Any) -> Any:
-            if type(value) in allowed and (value is None or same_float_text(value)):
-                return value
-            raise _Fallback  # another type, or a float json.dumps writes otherwise (1e-05)
-
-        return float_leaf
-
-    def leaf(value: Any) -> Any:
-        if type(value) in allowed:
-            return value
-        raise _Fallback
-
-    return leaf
-
-
-def _key_leaf(kind: type) -> Convert:
-    def key(value: Any) -> Any:
-        value = getattr(value, "pk", value)
-        if type(value) is kind:
-            return value
-        raise _Fallback
-
-    return key
-
-
-def _list_of(convert: Convert, schema: Any) -> tuple[Convert, Any]:
-    def items(value: Any) -> Any:
-        if isinstance(value, Manager):  # a to-many relation: its prefetched rows
-            value = value.all()
-        if isinstance(value, list | tuple | QuerySet):
-            return [convert(v) for v in value]
-        raise _Fallback
-
-    return items, list_schema(schema)
-
-
-def _schema(cls: type[BaseModel], seen: frozenset[Any]) -> tuple[Convert, Any] | None:
-    if (
-        not (issubclass(cls, Schema) or cls.model_config.get("from_attributes"))
-        or schema_resolvers(cls)
-        or not set(cls.model_config) <= _INERT_CONFIG
-        or cls.model_config.get("extra", "ignore") != "ignore"  # "forbid" refuses a dict's extras
-        or cls.__pydantic_root_model__
-        or not ninja_validators_only(cls)
-    ):
-        return None
-    fields: list[tuple[str, str, Convert]] = []
-    schemas: dict[str, Any] = {}
-    for name, info in cls.model_fields.items():
-        source = info.validation_alias  # read from another attribute, written as `name`
-        if source is not None and (not isinstance(source, str) or "." in source):
-            return None
-        if (
-            info.alias is not None
-            or info.serialization_alias is not None
-            or info.metadata
-            or info.discriminator is not None
-            or info.exclude
-        ):
-            return None
-        found = _plain(info.annotation, seen)
-        if found is None:
-            return None
-        fields.append((name, source or name, found[0]))
-        schemas[name] = found[1]
-    getters = [(name, key, attrgetter(key), conv) for name, key, conv in fields]
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, dict):  # a paginator's page, or a dict an action built
-            try:
-                return {name: conv(value[key]) for name, key, _, conv in getters}
-            except KeyError:
-                raise _Fallback from None
-        try:
-            return {name: conv(get(value)) for name, _, get, conv in getters}
-        except AttributeError:
-            raise _Fallback from None
-
-    return convert, record_schema(schemas)
-
-
-def _direct_json(operation: Any, plan: _Plan, body: Any) -> bytes | None:
-    """``body`` as JSON by the plain path, or ``None`` (then it is validated)."""
-    if plan.direct is None or (
-        operation.by_alias
-        or operation.exclude_unset
-        or operation.exclude_defaults
-        or operation.exclude_none
-    ):
-        return None
-    convert, serializer = plan.direct
-    try:
-        plain = convert(body)
-    except Exception:  # _Fallback, or e.g. a relation not loaded: validation reports it as Ninja
-        return None
-    return serializer.to_json(plain)
 
 
 def to_response(
