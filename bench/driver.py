@@ -283,17 +283,7 @@ def wrk(base: str, stack: str, scenario: str, duration: int) -> dict[str, float]
         cmd += [str(THREADS)]
     else:
         raise ValueError(scenario)
-    proc = subprocess.run(
-        cmd,
-        capture_output=True,
-        text=True,
-        timeout=duration + 60,
-        check=False,
-        preexec_fn=pin(LOAD_CPUS),
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stderr}\n{proc.stdout}")
-    return parse_wrk(proc.stdout)
+    return run_wrk(cmd, duration)
 
 
 # -- phases ------------------------------------------------------------------------------------
@@ -674,10 +664,8 @@ SPARSE_URLS = [
 ]
 
 
-def wrk_get(url: str, duration: int) -> dict[str, float]:
-    """``wrk`` GETting one URL, as the load phase runs its list scenarios."""
-    cmd = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{duration}s"]
-    cmd += ["--latency", "--timeout", "10s", url]
+def run_wrk(cmd: list[str], duration: int) -> dict[str, float]:
+    """Run one ``wrk`` command on the load CPU and parse its report."""
     proc = subprocess.run(
         cmd,
         capture_output=True,
@@ -689,6 +677,13 @@ def wrk_get(url: str, duration: int) -> dict[str, float]:
     if proc.returncode != 0:
         raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stderr}\n{proc.stdout}")
     return parse_wrk(proc.stdout)
+
+
+def wrk_get(url: str, duration: int) -> dict[str, float]:
+    """``wrk`` GETting one URL, as the load phase runs its list scenarios."""
+    cmd = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{duration}s"]
+    cmd += ["--latency", "--timeout", "10s", url]
+    return run_wrk(cmd, duration)
 
 
 def phase_sparse(rounds: int = SPARSE_ROUNDS) -> dict:
