@@ -83,6 +83,23 @@ def send_form(client, method: str, url: str, data: dict):
     )
 
 
+# -- OPTIONS ---------------------------------------------------------------------------------
+
+
+def test_options_lists_multipart_where_the_url_takes_uploads(client, db):
+    """Found by a newcomer: DRF's metadata said ``parses: ["application/json"]`` on a URL that
+    takes ``multipart/form-data`` (DRF lists its parsers: JSON, form and multipart)."""
+    for url in ("/api/attachments/", "/api/explicit/"):
+        assert client.options(url).json()["parses"] == ["application/json", MULTIPART], url
+    attachment = Attachment.objects.create(title="a", document="d.txt")
+    assert client.options(f"/api/attachments/{attachment.pk}/").json()["parses"] == [
+        "application/json",
+        MULTIPART,
+    ]
+    r = client.options("/api/gadgets/")  # no file fields: forms are refused
+    assert r.json()["parses"] == ["application/json"]
+
+
 # -- OpenAPI -----------------------------------------------------------------------------------
 
 
