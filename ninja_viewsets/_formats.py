@@ -187,12 +187,16 @@ def csv_columns(schema: type[BaseModel]) -> list[str]:
 
 def _walk(schema: type[BaseModel], prefix: str, seen: frozenset[Any]) -> Iterable[str]:
     for name, info in schema.model_fields.items():
+        if info.exclude is True:  # read, never written (a sparse schema's hidden fields)
+            continue
         key = info.serialization_alias or name
         nested = _nested(info.annotation)
         if nested is not None and nested not in seen:
             yield from _walk(nested, f"{prefix}{key}.", seen | {schema})
         else:
             yield prefix + key
+    for name, computed in schema.model_computed_fields.items():
+        yield prefix + (computed.alias or name)
 
 
 def _nested(annotation: Any) -> type[BaseModel] | None:
