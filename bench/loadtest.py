@@ -6,7 +6,11 @@
 On a private database created (and dropped) on ``DATABASE_URL``'s PostgreSQL server, migrated
 and seeded: 4 uvicorn workers (``LOADTEST_WORKERS``) serving ``config.asgi`` with ``DEBUG``
 off, once with psycopg's pool (``DB_POOL=1``, sized from the workers) and once without
-(``DB_POOL=0``: a connection per request). For each level, wrk (``bench/loadtest.lua``) drives
+(``DB_POOL=0``: a connection per request); both with the admission queue of
+``config.asgi`` (``WEB_MAX_CONCURRENCY``, 8 requests at once per worker, the others wait in
+arrival order). ``LOADTEST_MODES=pool,noqueue,nopool`` adds the pool without the queue
+(``WEB_MAX_CONCURRENCY=0``: every request starts when it arrives). For each level, wrk
+(``bench/loadtest.lua``) drives
 a mix of list, retrieve, create and partial update of books as the user ``demo`` for
 ``LOADTEST_SECONDS``, while PostgreSQL's ``pg_stat_activity`` is sampled for the connections of
 that database. Loopback only; every process started here is stopped by its PID.
@@ -206,7 +210,8 @@ def run_mode(mode: str, db_url: str, tmp: Path, first: int, last: int, tag0: int
         "DJANGO_SETTINGS_MODULE": "loadtest_settings",
         "DATABASE_URL": db_url,
         "WEB_CONCURRENCY": str(WORKERS),
-        "DB_POOL": "1" if mode == "pool" else "0",
+        "DB_POOL": "0" if mode == "nopool" else "1",
+        **({"WEB_MAX_CONCURRENCY": "0"} if mode == "noqueue" else {}),
     }
     rows = []
     with server(env, tmp / f"uvicorn-{mode}.log") as url:
@@ -291,7 +296,9 @@ def report(rows: list[dict], meta: dict[str, str], checks: list[tuple[str, bool,
         "`GET /api/books/?page=N`, 30% `GET /api/books/{id}/`, 15% `POST /api/books/` (with 2 "
         "tags: a transaction), 15% `PATCH /api/books/{id}/` (ETag check, row lock), as `demo` "
         "with a bearer token. Pool mode: "
-        f"{meta['pool']}.",
+        f"{meta['pool']}; the admission queue (`ninja_viewsets.asgi.AdmissionQueue`) runs "
+        f"{os.environ.get('WEB_MAX_CONCURRENCY', '8')} requests at once per worker (mode "
+        "`noqueue`: off).",
         "",
         "| mode | clients | req/s | p50 | p99 | statuses | socket errors | PG connections "
         "(max open / median / max active) | host load (1 min) |",

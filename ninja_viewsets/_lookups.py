@@ -1,4 +1,4 @@
-"""Private: the type of a lookup path parameter, and the ETag preconditions' tag matching.
+"""Private: the type of a lookup path parameter.
 
     lookup_type(Book, "pk")        # int: the URL's {pk} is typed (a 404 for "abc", no query)
     lookup_type(Article, "uuid")   # uuid.UUID
@@ -14,12 +14,6 @@ from django.db import models
 from django.db.models import Model
 
 __all__ = ["lookup_type"]
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    """``If-Match`` / ``If-None-Match``: ``*`` or a list of tags (weak ``W/`` prefix ignored)."""
-    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
-    return "*" in tags or etag in tags
 
 
 def lookup_type(model: type[Model] | None, lookup_field: str) -> type:

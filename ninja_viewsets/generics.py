@@ -16,32 +16,25 @@ Schemas are resolved per action when the router registers the viewset (OpenAPI i
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
-from django.db import connections, router
+from django.db import connections
 from django.db.models import Model, QuerySet
 from pydantic import BaseModel
 
-from ninja_viewsets._async import aatomic, is_async
-from ninja_viewsets._lookups import _etag_matches, lookup_type
-from ninja_viewsets._planning import (
-    EMPTY_PLAN,
-    QueryPlan,
-    get_plan,
-    load_relations,
-    load_relations_now,
-    plan_queryset,
-)
+from ninja_viewsets._async import is_async
+from ninja_viewsets._etags import ETagMixin
+from ninja_viewsets._lookups import lookup_type
+from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, get_plan, plan_queryset
+from ninja_viewsets._reloads import ReloadMixin
 from ninja_viewsets._schemas import derived_input as _derived_input
 from ninja_viewsets._schemas import derived_output as _derived_output
 from ninja_viewsets._schemas import patch_schema_for
 from ninja_viewsets.conf import get_setting
-from ninja_viewsets.exceptions import NotFound, PreconditionFailed
+from ninja_viewsets.exceptions import NotFound
 from ninja_viewsets.pagination import apaginate
 
 if TYPE_CHECKING:
@@ -88,11 +81,13 @@ NOT_GIVEN: Any = _NotGiven()
 _MT = TypeVar("_MT", bound=Model)
 
 
-class GenericAPIView(Generic[_MT]):
+class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
     """Configuration and lookups shared by every generic viewset.
 
     Subscript it with the model for typing (``GenericViewSet[Book]``, ``ModelViewSet[Book]``):
     ``get_queryset()`` is then a ``QuerySet[Book]`` and ``get_object()`` a ``Book`` to mypy.
+    Optimistic concurrency (ETags) comes from ``_etags.ETagMixin``, the reloads after a write
+    (``refetch()``, ``reload_relations()``) from ``_reloads.ReloadMixin``.
     """
 
     queryset: ClassVar[QuerySet[Any] | None] = None
@@ -319,83 +314,6 @@ class GenericAPIView(Generic[_MT]):
         if plan is None or plan.object_permissions != ():  # () : none of them can say no
             await self.check_object_permissions(self.request, obj)
         return obj
-
-    # -- optimistic concurrency ---------------------------------------------------------
-
-    def get_etag(self, instance: Model) -> str:
-        """The object's version: a strong ETag over its column values (override for a
-        version column). Many-to-many changes do not change it."""
-        values = [(f.attname, getattr(instance, f.attname)) for f in instance._meta.concrete_fields]
-        return '"' + hashlib.sha256(repr(values).encode()).hexdigest()[:32] + '"'
-
-    def set_etag(self, instance: Model) -> str:
-        etag = self.get_etag(instance)
-        sparse = getattr(self, "sparse", None)
-        if sparse is not None:  # the tag covers the representation sent (?fields=...)
-            etag = sparse.tag(etag)
-        response = getattr(self, "response", None)
-        if response is not None:
-            response["ETag"] = etag
-        return etag
-
-    def write_guard(self) -> AbstractAsyncContextManager[None]:
-        """With ``If-Match`` on a write: one transaction, the object locked while checked."""
-        if not self.optimistic_concurrency or "If-Match" not in self.request.headers:
-            return nullcontext()
-        self.lock_object = True
-        model = self.get_model()
-        return aatomic(using=router.db_for_write(model) if model else None)
-
-    def check_preconditions(self, instance: Model) -> None:
-        """412 when ``If-Match`` names another version than the object's current ETag."""
-        if not self.optimistic_concurrency:
-            return
-        header = self.request.headers.get("If-Match")
-        if header is not None and not _etag_matches(header, self.get_etag(instance)):
-            raise PreconditionFailed()
-
-    async def reload_relations(self, instance: Model, *, stale: bool) -> Model:
-        """After an update: the relations the response reads, loaded where missing.
-
-        ``get_object()`` already joined and prefetched them; Django drops a changed foreign
-        key's cached object and ``aset()`` its own prefetch, so only those are fetched again.
-        ``stale``: forget every prefetched list first (an overridden hook may have changed any).
-        """
-        if not self.response_plan:
-            return instance
-        if stale:
-            instance._prefetched_objects_cache = {}  # type: ignore[attr-defined]
-        await load_relations([instance], self.response_plan)
-        return instance
-
-    async def refetch(self, instance: Model) -> Model:
-        """Reload ``instance`` with the relations the response reads (after a write)."""
-        if not self.response_plan:
-            return instance  # nothing to load: the saved instance serializes as it is
-        queryset = plan_queryset(self.get_queryset(), self.response_plan, columns=True)
-        try:
-            refreshed: Model = await queryset.aget(pk=instance.pk)
-            return refreshed
-        except ObjectDoesNotExist:  # written outside the visible queryset: answer what we have
-            await load_relations([instance], self.response_plan)
-            return instance
-
-    def refetch_now(self, instance: Model) -> Model:
-        """:meth:`refetch` for sync code in the ORM thread (the hop of the library's write)."""
-        if not self.response_plan:
-            return instance
-        queryset = plan_queryset(self.get_queryset(), self.response_plan, columns=True)
-        try:
-            refreshed: Model = queryset.get(pk=instance.pk)
-            return refreshed
-        except ObjectDoesNotExist:
-            load_relations_now([instance], self.response_plan)
-            return instance
-
-    def reload_relations_now(self, instance: Model) -> Model:
-        """:meth:`reload_relations` (not ``stale``) for sync code in the ORM thread."""
-        load_relations_now([instance], self.response_plan)
-        return instance
 
 
 def _guard_class_queryset(cls: type, queryset: QuerySet[Any]) -> None:

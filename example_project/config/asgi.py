@@ -15,6 +15,8 @@ from django.core.handlers.exception import response_for_exception
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
+from ninja_viewsets.asgi import AdmissionQueue
+
 
 class StaticFiles(ASGIStaticFilesHandler):
     """Django's static file serving, as runserver's, that answers ``/static/../x`` with a 400.
@@ -32,3 +34,8 @@ class StaticFiles(ASGIStaticFilesHandler):
 
 
 application = StaticFiles(get_asgi_application())
+
+
+# At most WEB_MAX_CONCURRENCY requests run at once in each worker, the others queue in arrival
+# order (docs/deployment.md: "Concurrency per worker"); 0 turns the queue off.
+application = AdmissionQueue(application, limit=int(os.environ.get("WEB_MAX_CONCURRENCY", "8")))

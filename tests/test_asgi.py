@@ -1,0 +1,194 @@
+"""``ninja_viewsets.asgi.AdmissionQueue``: at most ``limit`` requests run at once, first come
+first served; a slot is taken when the body has arrived and given back when the response starts.
+
+Driven at the ASGI interface (the middleware's own protocol), as uvicorn calls it; the example
+project serves through it under ``make serve-prod`` and ``make loadtest``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from ninja_viewsets.asgi import AdmissionQueue
+
+
+class Recorder:
+    """An ASGI app whose requests each wait for their own event before answering."""
+
+    def __init__(self, stream: bool = False) -> None:
+        self.running = 0
+        self.most = 0
+        self.started: list[str] = []
+        self.gates: dict[str, asyncio.Event] = {}
+        self.stream = stream
+
+    def gate(self, name: str) -> asyncio.Event:
+        return self.gates.setdefault(name, asyncio.Event())
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        while True:  # read the body, as Django's ASGIHandler does first
+            message = await receive()
+            if not message.get("more_body"):
+                break
+        name = scope["path"]
+        self.running += 1
+        self.most = max(self.most, self.running)
+        self.started.append(name)
+        try:
+            if name.startswith("/boom"):
+                raise RuntimeError("boom")
+            if self.stream:  # the body streams after the start: the slot is given back
+                await send({"type": "http.response.start", "status": 200, "headers": []})
+                self.running -= 1
+                await self.gate(name).wait()
+                await send({"type": "http.response.body", "body": b"ok"})
+                return
+            await self.gate(name).wait()  # the work of the request, before its answer
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"ok"})
+        finally:
+            if not self.stream:
+                self.running -= 1
+
+
+def request(app: Any, path: str, chunks: list[bytes] | None = None, delay: float = 0) -> Any:
+    chunks = chunks or [b""]
+    sent: list[dict[str, Any]] = []
+    queue = list(chunks)
+
+    async def receive() -> dict[str, Any]:
+        if not queue:
+            await asyncio.sleep(3600)  # http.disconnect never comes in these tests
+        if delay:
+            await asyncio.sleep(delay)
+        body = queue.pop(0)
+        return {"type": "http.request", "body": body, "more_body": bool(queue)}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "path": path, "method": "GET", "headers": []}
+    task = asyncio.ensure_future(app(scope, receive, send))
+    task.sent = sent  # type: ignore[attr-defined]
+    return task
+
+
+async def settle() -> None:
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
+@pytest.mark.asyncio
+async def test_at_most_limit_requests_run_and_the_others_start_in_arrival_order():
+    app = Recorder()
+    queue = AdmissionQueue(app, limit=2)
+    tasks = [request(queue, f"/{i}") for i in range(5)]
+    await settle()
+    assert app.started == ["/0", "/1"]  # two run, three wait
+    app.gate("/1").set()
+    await settle()
+    assert app.started == ["/0", "/1", "/2"]
+    for name in ["/0", "/2", "/3", "/4"]:
+        app.gate(name).set()
+        await settle()
+    await asyncio.gather(*tasks)
+    assert app.started == ["/0", "/1", "/2", "/3", "/4"]
+    assert app.most == 2
+    assert all(t.sent[-1]["body"] == b"ok" for t in tasks)
+
+
+@pytest.mark.asyncio
+async def test_a_slow_upload_holds_no_slot_while_its_body_arrives():
+    app = Recorder()
+    queue = AdmissionQueue(app, limit=1)
+    upload = request(queue, "/upload", chunks=[b"a", b"b", b"c"], delay=0.05)
+    quick = request(queue, "/quick")
+    await settle()
+    assert app.started == ["/quick"]  # admitted while the upload's body is still arriving
+    app.gate("/quick").set()
+    await quick
+    app.gate("/upload").set()
+    await upload
+    assert app.started == ["/quick", "/upload"]
+
+
+@pytest.mark.asyncio
+async def test_a_streaming_response_gives_its_slot_back_when_it_starts():
+    app = Recorder(stream=True)
+    queue = AdmissionQueue(app, limit=1)
+    stream = request(queue, "/events")
+    await settle()
+    other = request(queue, "/other")
+    await settle()
+    assert app.started == ["/events", "/other"]  # the stream still open, the next one runs
+    app.gate("/other").set()
+    app.gate("/events").set()
+    await asyncio.gather(stream, other)
+
+
+@pytest.mark.asyncio
+async def test_an_application_error_gives_the_slot_back():
+    app = Recorder()
+    queue = AdmissionQueue(app, limit=1)
+    failing = request(queue, "/boom")
+    waiting = request(queue, "/after")
+    await settle()
+    with pytest.raises(RuntimeError):
+        await failing
+    await settle()
+    assert app.started == ["/boom", "/after"]
+    app.gate("/after").set()
+    await waiting
+
+
+@pytest.mark.asyncio
+async def test_a_request_cancelled_while_it_waits_takes_no_slot():
+    app = Recorder()
+    queue = AdmissionQueue(app, limit=1)
+    first = request(queue, "/first")
+    gone = request(queue, "/gone")
+    last = request(queue, "/last")
+    await settle()
+    gone.cancel()  # the server cancels the task of a client that went away
+    await settle()
+    app.gate("/first").set()
+    await first
+    await settle()
+    assert app.started == ["/first", "/last"]
+    app.gate("/last").set()
+    await last
+
+
+@pytest.mark.asyncio
+async def test_lifespan_and_limit_zero_pass_through():
+    seen: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["type"])
+
+    await AdmissionQueue(app, limit=1)({"type": "lifespan"}, None, None)  # type: ignore[arg-type]
+    await AdmissionQueue(app, limit=0)({"type": "http"}, None, None)  # type: ignore[arg-type]
+    assert seen == ["lifespan", "http"]
+    with pytest.raises(ValueError, match="limit >= 1, or 0"):
+        AdmissionQueue(app, limit=-1)
+
+
+@pytest.mark.urls("docs.src.quickstart")
+async def test_the_documented_application_serves_concurrent_requests_through_the_queue():
+    """docs/deployment.md's ``config/asgi.py``: Django's ASGI handler behind the queue, driven
+    by a real HTTP client; twenty requests at once, all answered, eight at a time."""
+    import httpx
+
+    from docs.src.deployment_asgi import application
+
+    assert isinstance(application, AdmissionQueue) and application.limit == 8
+    transport = httpx.ASGITransport(app=application)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        answers = await asyncio.gather(
+            *(client.get("/api/" if i % 2 else "/api/nowhere/") for i in range(20))
+        )  # (no database: the handler's threads would open connections the test cannot close)
+    assert [r.status_code for r in answers] == [404, 200] * 10
+    assert answers[1].json() == {"books": "http://testserver/api/books/"}
