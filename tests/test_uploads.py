@@ -301,6 +301,22 @@ def test_put_json_cannot_name_a_path(client, attachment):
         f"/api/attachments/{attachment.pk}/", {"title": "T", "document": "documents/old.txt"}
     )
     assert r.status_code == 422, r
+    # DRF's message, not the validator's "Expected UploadFile, received: <class 'str'>"
+    assert r.json()["detail"] == [
+        {
+            "type": "invalid",
+            "loc": ["body", "payload", "document"],
+            "msg": "The submitted data was not a file. Check the encoding type on the form.",
+        }
+    ]
+
+
+def test_a_form_field_where_a_file_belongs_is_not_a_file(client, db):
+    r = post_form(client, "/api/attachments/", {"title": "T", "document": "not-a-file"})
+    assert r.status_code == 422, r
+    assert r.json()["detail"][0]["loc"] == ["body", "payload", "document"]
+    assert r.json()["detail"][0]["msg"].startswith("The submitted data was not a file.")
+    assert not Attachment.objects.exists()
 
 
 # -- other media types -------------------------------------------------------------------------
