@@ -128,7 +128,7 @@ def library_share(stats: pstats.Stats, n: int) -> dict:
             own += tt
             short = filename.split("/ninja_viewsets/")[1]
             rows.append((f"{short}:{line} {name}", tt / n * 1000, ct / n * 1000))
-            if short == "_signature.py" and name == "endpoint":
+            if short == "_endpoints.py" and name == "endpoint":
                 entry += ct
         elif filename.endswith("stack_ref.py") and name in (
             "list_items",

@@ -337,7 +337,7 @@ class SimpleRouter(Router):
 
     def urls_for(self, request: HttpRequest | None = None) -> Iterator[tuple[str, str]]:
         """``(prefix, list URL)`` of every registered viewset that has a list route."""
-        from ninja_viewsets.viewsets import reverse_in_api
+        from ninja_viewsets._reverse import reverse_in_api
 
         for reg in self.registry:
             if not getattr(reg, "top", True):  # nested resources live under their parents

@@ -22,10 +22,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, get_resolver, reverse
+from django.urls import NoReverseMatch
 from django.utils.functional import classproperty
 
 from ninja_viewsets import mixins
+from ninja_viewsets._reverse import reverse_in_api
 from ninja_viewsets.decorators import Action, is_action
 from ninja_viewsets.generics import _MT, NOT_GIVEN, GenericAPIView, _NotGiven
 from ninja_viewsets.views import APIView
@@ -200,30 +201,6 @@ class ViewSetMixin(APIView):
         suffix = options.get("suffix")
         name = type(self).view_name
         return f"{name} {suffix}" if suffix else name
-
-
-def reverse_in_api(
-    name: str,
-    *,
-    args: Sequence[Any] | None = None,
-    kwargs: dict[str, Any] | None = None,
-    request: HttpRequest | None = None,
-) -> str:
-    """``reverse(name)`` in the API's URL namespace (the request's, or the one that has it)."""
-    match = getattr(request, "resolver_match", None) if request is not None else None
-    first = match.namespace if match is not None and match.namespace else None
-    if first is not None:  # the request's own API: usually the one (the others: on a miss)
-        try:
-            return reverse(f"{first}:{name}", args=args, kwargs=kwargs)
-        except NoReverseMatch:
-            pass
-    namespaces = [ns for ns in get_resolver().namespace_dict if ns != first]
-    for namespace in [*namespaces, ""]:
-        try:
-            return reverse(f"{namespace}:{name}" if namespace else name, args=args, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    raise NoReverseMatch(f"Reverse for {name!r} not found in any URL namespace.")
 
 
 def _split_camel(name: str) -> str:
