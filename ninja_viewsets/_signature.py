@@ -172,7 +172,9 @@ def build_spec(
         probe.action = action
     generic = isinstance(probe, GenericAPIView)
     check_signature(viewset, action, handler, path_types, probe)
-    description = inspect.getdoc(handler) if not _is_library_method(handler) else None
+    # the method's own docstring, as Ninja's: an override without one does not inherit its base's
+    doc = None if _is_library_method(handler) else handler.__doc__
+    description = inspect.cleandoc(doc) if doc else None
     # ninja_viewsets.bulk: a bulk action's own body and responses
     bulk = getattr(probe, "bulk_operation", None) if _is_library_method(handler) else None
     custom = bulk(action) if generic and bulk is not None else None
