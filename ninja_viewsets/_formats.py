@@ -186,13 +186,18 @@ def csv_columns(schema: type[BaseModel]) -> list[str]:
 
 
 def _walk(schema: type[BaseModel], prefix: str, seen: frozenset[Any]) -> Iterable[str]:
+    # the rows are written by field name (Ninja's default, ``by_alias=False``), so the columns
+    # are too: an alias (``Field(alias="author.name")``, a derived ``author`` read from
+    # ``author_id``) names where a value is read from, not its key
     for name, info in schema.model_fields.items():
-        key = info.serialization_alias or name
+        if info.exclude is True:  # read, never written (a sparse schema's hidden fields)
+            continue
         nested = _nested(info.annotation)
         if nested is not None and nested not in seen:
-            yield from _walk(nested, f"{prefix}{key}.", seen | {schema})
+            yield from _walk(nested, f"{prefix}{name}.", seen | {schema})
         else:
-            yield prefix + key
+            yield prefix + name
+    yield from (prefix + name for name in schema.model_computed_fields)
 
 
 def _nested(annotation: Any) -> type[BaseModel] | None:

@@ -239,33 +239,45 @@ def _request_schema(
 ) -> type[BaseModel]:
     """The schema of exactly the chosen fields at ``level`` (``fields`` ``None``: all)."""
     chosen: dict[str, tuple[Any, FieldInfo | None]] = {}
+    computed = []
     for name in level.names:
         if fields is not None and name not in fields:
             continue
         if name in omit and not omit[name]:
             continue
-        below_fields = (fields or {}).get(name) or None
-        below_omit = omit.get(name, {})
-        if name in level.expand:
-            exp = level.expand[name]
-            if name in expand:
-                sub = _request_schema(exp.level, below_fields, below_omit, expand[name])
-                annotation: Any = list_of(sub) if exp.many else (sub | None if exp.null else sub)
-                chosen[name] = (annotation, None)
-            elif exp.many:
-                chosen[name] = (list_of(related_keys(exp.key_type)), None)
-            else:
-                annotation = exp.key_type | None if exp.null else exp.key_type
-                chosen[name] = (annotation, FieldInfo(validation_alias=exp.attname))
+        if name in level.computed:
+            computed.append(name)
             continue
-        original = level.schema.model_fields[name]
-        annotation = original.annotation
-        if name in level.nested:
-            nested = level.nested[name]
-            sub = _request_schema(nested, below_fields, below_omit, expand.get(name, {}))
-            annotation = substitute(annotation, nested.schema, sub)
-        chosen[name] = (annotation, _copied(original, annotation=None))
-    return _make_schema(level, chosen, level.schema.__name__)
+        below_fields = (fields or {}).get(name) or None
+        chosen[name] = _entry(level, name, below_fields, omit.get(name, {}), expand)
+    if computed:  # it may read any field: the others are read and validated, not sent
+        for name in level.names:
+            if name not in chosen and name not in level.computed:
+                annotation, info = _entry(level, name, None, {}, {})
+                chosen[name] = (annotation, _copied(info or FieldInfo(), exclude=True))
+    return _make_schema(level, chosen, level.schema.__name__, computed)
+
+
+def _entry(
+    level: _Level, name: str, fields: _Tree | None, omit: _Tree, expand: _Tree
+) -> tuple[Any, FieldInfo | None]:
+    """Field ``name`` of ``level`` with ``fields`` / ``omit`` chosen below it."""
+    if name in level.expand:
+        exp = level.expand[name]
+        if name in expand:
+            sub = _request_schema(exp.level, fields, omit, expand[name])
+            return (list_of(sub) if exp.many else (sub | None if exp.null else sub)), None
+        if exp.many:
+            return list_of(related_keys(exp.key_type)), None
+        annotation = exp.key_type | None if exp.null else exp.key_type
+        return annotation, FieldInfo(validation_alias=exp.attname)
+    original = level.schema.model_fields[name]
+    annotation = original.annotation
+    if name in level.nested:
+        nested = level.nested[name]
+        sub = _request_schema(nested, fields, omit, expand.get(name, {}))
+        annotation = substitute(annotation, nested.schema, sub)
+    return annotation, _copied(original, annotation=None)
 
 
 # -- registration -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import inspect
 import operator
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,8 +24,9 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from ninja_viewsets._ninja import (
-    ninja_validators_only,
+    carried_decorators,
     schema_field_type,
+    uncarried_decorators,
 )
 from ninja_viewsets._planning import unwrap
 from ninja_viewsets._types import list_of
@@ -54,9 +55,10 @@ class _Level:
 
     schema: type[BaseModel]
     model: type[Model]
-    names: tuple[str, ...]  # every field, in order: the schema's, then expandable ones
+    names: tuple[str, ...]  # every field, in order: the schema's, computed, expandable ones
     nested: dict[str, _Level] = field(default_factory=dict)  # declared nested schemas
     expand: dict[str, _Expansion] = field(default_factory=dict)
+    computed: frozenset[str] = frozenset()  # the schema's @computed_field names
 
     def child(self, name: str, expanded: bool) -> _Level | None:
         if name in self.expand:
@@ -73,12 +75,15 @@ def _relation(model: type[Model], name: str) -> Any:
 
 
 def _check_schema(owner: str, schema: type[BaseModel]) -> None:
-    if not ninja_validators_only(schema):
+    found = uncarried_decorators(schema)
+    if found:
         raise ImproperlyConfigured(
-            f"{owner}: sparse fields and expansion build the response schema from "
-            f"{schema.__name__}'s fields, and {schema.__name__} has validators, serializers or "
-            f"computed fields, which would be lost. Move them into resolve_<field> methods, or "
-            f"turn sparse_fields / expandable_fields off for this action."
+            f"{owner}: sparse fields and expansion build the response schema from the fields "
+            f"a client chooses, and {schema.__name__}'s {', '.join(found)} may read any field, "
+            f"chosen or not. Move its logic into @field_validator / @field_serializer / "
+            f"resolve_<field> methods (kept with their field) or a @computed_field, or turn "
+            f"sparse_fields / expandable_fields off for this action (get_sparse_fields() / "
+            f"get_expandable_fields() on self.action)."
         )
 
 
@@ -134,7 +139,7 @@ def _build_level(
             continue
         alias = info.validation_alias if isinstance(info.validation_alias, str) else info.alias
         fld = _relation(model, alias or name)
-        if fld is None or not ninja_validators_only(inner):  # kept whole, as declared
+        if fld is None or uncarried_decorators(inner):  # kept whole, as declared
             continue
         sub = deeper.pop(name, {})
         nested[name] = _build_level(
@@ -146,8 +151,10 @@ def _build_level(
             f"{owner}.expandable_fields[{path}{first}.…]: {first!r} is neither expandable nor "
             f"a nested schema field of {schema.__name__}; expand {path}{first!r} first."
         )
-    names = tuple(schema.model_fields) + tuple(n for n in expand if n not in schema.model_fields)
-    return _Level(schema, model, names, nested, expand)
+    computed = tuple(n for n in schema.model_computed_fields if n not in schema.model_fields)
+    own_names = (*schema.model_fields, *computed)
+    names = own_names + tuple(n for n in expand if n not in own_names)
+    return _Level(schema, model, names, nested, expand, frozenset(computed))
 
 
 def _python_type(fld: Any) -> Any:
@@ -180,9 +187,13 @@ def _expand_paths(level: _Level, prefix: str = "") -> list[str]:
 
 
 def _make_schema(
-    level: _Level, fields: dict[str, tuple[Any, FieldInfo | None]], name: str
+    level: _Level,
+    fields: dict[str, tuple[Any, FieldInfo | None]],
+    name: str,
+    computed: Iterable[str] = (),
 ) -> type[BaseModel]:
-    """A schema over ``level``'s model with exactly ``fields`` (resolvers and config kept)."""
+    """A schema over ``level``'s model with exactly ``fields`` and ``computed`` fields; the
+    resolvers, field validators and serializers of those fields and the config kept."""
     base = level.schema
     namespace: dict[str, Any] = {
         "__annotations__": {key: annotation for key, (annotation, _) in fields.items()},
@@ -196,6 +207,7 @@ def _make_schema(
         resolver = inspect.getattr_static(base, f"resolve_{key}", None)
         if resolver is not None:
             namespace[f"resolve_{key}"] = resolver
+    namespace.update(carried_decorators(base, {*fields, *computed}))
     bases: tuple[type, ...] = (Schema,) if issubclass(base, Schema) else (BaseModel,)
     return typing.cast(
         type[BaseModel], types.new_class(name, bases, {}, lambda ns: ns.update(namespace))
@@ -281,6 +293,8 @@ def documented_schema(level: _Level, optional: bool) -> type[BaseModel]:
         return _documented[key]
     fields: dict[str, tuple[Any, FieldInfo | None]] = {}
     for name in level.names:
+        if name in level.computed:
+            continue  # carried over by _make_schema (read-only: never required)
         if name in level.expand:
             exp = level.expand[name]
             sub = documented_schema(exp.level, optional)
@@ -304,5 +318,6 @@ def documented_schema(level: _Level, optional: bool) -> type[BaseModel]:
             info = _copied(info, default=None, default_factory=None)
         fields[name] = (annotation, info)
     suffix = ("Sparse" if optional else "") + ("Expandable" if level.expand else "")
-    schema = _documented[key] = _make_schema(level, fields, f"{level.schema.__name__}{suffix}")
+    name = f"{level.schema.__name__}{suffix}"
+    schema = _documented[key] = _make_schema(level, fields, name, level.computed)
     return schema

@@ -251,12 +251,11 @@ def check_position(pagination: Any, paginator: Any) -> None:
     Such a position would otherwise reach the database as an out-of-range OFFSET (an error
     there, not an empty page).
     """
-    size = (
-        getattr(pagination, "page_size", None)
-        or getattr(pagination, "limit", None)
-        or getattr(paginator, "page_size", None)
-        or 1
-    )
+    size, size_name = _page_size(pagination, paginator)
+    if size > MAX_OFFSET:
+        raise InvalidQueryParameter(
+            size_name, f"Input should be less than or equal to {MAX_OFFSET}", size
+        )
     largest = (MAX_OFFSET - size) // size
     page = getattr(pagination, "page", None)
     if isinstance(page, int) and page - 1 > largest:
@@ -270,6 +269,23 @@ def check_position(pagination: Any, paginator: Any) -> None:
         raise InvalidQueryParameter(
             name, f"Input should be less than or equal to {MAX_OFFSET - size}", offset
         )
+
+
+def _page_size(pagination: Any, paginator: Any) -> tuple[int, str]:
+    """The rows a page will hold, as the paginator clamps the size asked for (a size past
+    ``max_page_size`` / ``max_limit`` is served at that bound), and the parameter naming it."""
+    if getattr(pagination, "page_size", None) is not None:
+        name = getattr(paginator, "page_size_query_param", None) or "page_size"
+        if isinstance(paginator, PageNumberPagination):
+            return paginator.get_page_size(pagination), name
+        bound = _positive(getattr(paginator, "max_page_size", None))
+        return min(pagination.page_size, bound) if bound else int(pagination.page_size), name
+    if getattr(pagination, "limit", None) is not None:
+        name = getattr(paginator, "limit_query_param", None) or "limit"
+        if isinstance(paginator, LimitOffsetPagination):
+            return paginator.get_limit(pagination), name
+        return int(pagination.limit), name
+    return int(getattr(paginator, "page_size", None) or 1), "page_size"
 
 
 # Our paginators whose sync version makes the whole page (COUNT, then rows) in one thread hop

@@ -190,6 +190,32 @@ def test_schema_internals():
     Unwrapped.model_validate(source)
     assert seen == [source]
     assert not _ninja.ninja_validators_only(Unwrapped)
+    assert _ninja.uncarried_decorators(Unwrapped) == ["@model_validator 'look'"]
+    assert _ninja.uncarried_decorators(Plain) == []
+
+
+def test_per_field_decorators_carry_over_to_a_schema_of_some_fields():
+    from pydantic import computed_field, field_validator
+
+    class Full(Schema):
+        a: str
+        b: str
+
+        @field_validator("a", "b")
+        @classmethod
+        def upper(cls, value: str) -> str:
+            return value.upper()
+
+        @computed_field  # type: ignore[prop-decorator]
+        @property
+        def both(self) -> str:
+            return "both"
+
+    carried = _ninja.carried_decorators(Full, {"a", "both"})
+    assert set(carried) == {"upper", "both"}
+    Some = type("Some", (Schema,), {"__annotations__": {"a": str}, **carried})
+    assert Some(a="x").model_dump() == {"a": "X", "both": "both"}
+    assert _ninja.carried_decorators(Full, {"c"}) == {}
 
 
 def test_default_json_renderer_is_recognised():

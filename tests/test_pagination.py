@@ -96,6 +96,10 @@ class Window(LimitOffsetPagination):
     offset_query_param = "skip"
 
 
+class UnboundedPages(PageNumberPagination):
+    max_page_size = None  # clients choose any size
+
+
 class ByTitle(CursorPagination):
     ordering = "title"  # a string: one field, as in DRF
     page_size = 4
@@ -147,6 +151,7 @@ router.register("renamed", _books(RenamedPages), basename="renamed")
 router.register("fixed", _books(FixedPages), basename="fixed")
 router.register("window", _books(Window), basename="window")
 router.register("by-title", _books(ByTitle), basename="by-title")
+router.register("unbounded", _books(UnboundedPages), basename="unbounded")
 router.register("title-values", TitleValues, basename="title-values")
 router.register("cursor-ordering", CursorFollowsOrdering, basename="cursor-ordering")
 api = NinjaAPI(urls_namespace="pagination")
@@ -483,3 +488,36 @@ def test_cursor_refuses_a_filter_backends_nullable_fields_at_register():
 
     with pytest.raises(ImproperlyConfigured, match=r"Users's Ordering fields includes 'last_log"):
         DefaultRouter().register("users", Users, basename="users")
+
+
+HUGE = 2**63  # past any OFFSET / LIMIT a database takes
+
+
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        (f"paged/?page_size={HUGE}", [f"B{i:02}" for i in range(10)]),
+        (f"renamed/?size={HUGE}", ["B00", "B01", "B02"]),
+        (f"renamed/?p=2&size={HUGE * 1000}", ["B03", "B04", "B05"]),
+        (f"window/?n={HUGE}", ["B00", "B01", "B02", "B03"]),
+    ],
+)
+def test_a_huge_page_size_is_clamped_as_any_larger_one(client, books, query, titles):
+    """Found by a newcomer: ``?page_size=2**63`` was a 422 at ``page`` saying "less than or
+    equal to 0"; the size a client asks for is clamped to ``max_page_size`` first."""
+    r = client.get(f"/api/{query}")
+    assert r.status_code == 200, r
+    assert _titles(r) == titles
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [(f"unbounded/?page_size={HUGE}", "page_size"), (f"offset/?limit={HUGE}", "limit")],
+)
+def test_an_unbounded_size_past_any_row_is_422_at_that_parameter(client, books, query, name):
+    r = client.get(f"/api/{query}")
+    assert r.status_code == 422, r
+    [error] = r.json()["detail"]
+    assert error["loc"] == ["query", name]
+    assert error["msg"] == f"Input should be less than or equal to {HUGE - 1}"
+    assert client.get(f"/api/{query.replace(str(HUGE), str(HUGE - 1))}").status_code == 200

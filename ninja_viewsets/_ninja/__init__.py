@@ -36,6 +36,7 @@ from ninja_viewsets._ninja._json import (
     RESPONSE_PREFIX,
     Unrepresentable,
     before_schema,
+    carried_decorators,
     is_default_json,
     json_serializer,
     list_schema,
@@ -47,6 +48,7 @@ from ninja_viewsets._ninja._json import (
     response_wrapper,
     same_float_text,
     schema_resolvers,
+    uncarried_decorators,
     unwrap_getter,
 )
 from ninja_viewsets._ninja._views import (
@@ -92,6 +94,7 @@ __all__ = [
     "SyncClientBase",
     "Unrepresentable",
     "before_schema",
+    "carried_decorators",
     "default_page_size",
     "default_throttle_rates",
     "exception_handler_of",
@@ -118,6 +121,7 @@ __all__ = [
     "same_float_text",
     "schema_field_type",
     "schema_resolvers",
+    "uncarried_decorators",
     "unwrap_getter",
 ]
 

@@ -3,8 +3,10 @@ rewritten to write the JSON Ninja writes."""
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,6 +17,7 @@ from ninja.renderers import BaseRenderer, JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.schema import Schema
 from pydantic import BaseModel
+from pydantic._internal._decorators import PydanticDescriptorProxy
 from pydantic_core import PydanticSerializationError, SchemaSerializer, core_schema
 
 __all__ = [
@@ -22,6 +25,7 @@ __all__ = [
     "RESPONSE_PREFIX",
     "Unrepresentable",
     "before_schema",
+    "carried_decorators",
     "is_default_json",
     "json_serializer",
     "list_schema",
@@ -33,6 +37,7 @@ __all__ = [
     "response_wrapper",
     "same_float_text",
     "schema_resolvers",
+    "uncarried_decorators",
     "unwrap_getter",
 ]
 
@@ -82,6 +87,44 @@ def ninja_validators_only(cls: type[BaseModel]) -> bool:
     ):
         return False
     return all(name == "_run_root_validator" for name in decorators.model_validators)
+
+
+def uncarried_decorators(cls: type[BaseModel]) -> list[str]:
+    """What of ``cls`` a schema of some of its fields cannot carry over (``"@model_validator
+    'check'"``...): model validators (but Ninja ``Schema``'s own), model serializers, v1
+    ``@validator`` / ``@root_validator``: any of them may read any field."""
+    decorators = cls.__pydantic_decorators__
+    found = [
+        f"@model_validator {name!r}"
+        for name in decorators.model_validators
+        if name != "_run_root_validator"
+    ]
+    found += [f"@model_serializer {name!r}" for name in decorators.model_serializers]
+    found += [f"@validator {name!r}" for name in decorators.validators]
+    found += [f"@root_validator {name!r}" for name in decorators.root_validators]
+    return found
+
+
+def carried_decorators(cls: type[BaseModel], kept: Collection[str]) -> dict[str, Any]:
+    """The class namespace entries that carry ``cls``'s per-field decorators over to a schema
+    holding the ``kept`` fields: each ``@field_validator`` / ``@field_serializer`` restricted
+    to its kept fields (dropped when none is kept; ``"*"`` stays ``"*"``), and the
+    ``@computed_field``s named in ``kept``."""
+    decorators = cls.__pydantic_decorators__
+    namespace: dict[str, Any] = {}
+    for group in (decorators.field_validators, decorators.field_serializers):
+        for name, dec in group.items():
+            fields = tuple(f for f in dec.info.fields if f == "*" or f in kept)
+            if not fields:
+                continue
+            info = dataclasses.replace(dec.info, fields=fields, check_fields=False)
+            wrapped = inspect.getattr_static(cls, name)
+            namespace[name] = PydanticDescriptorProxy(wrapped, info, dec.shim)
+    for name, computed in decorators.computed_fields.items():
+        if name in kept:
+            wrapped = inspect.getattr_static(cls, name)
+            namespace[name] = PydanticDescriptorProxy(wrapped, computed.info)
+    return namespace
 
 
 def unwrap_getter(data: Any) -> Any:
