@@ -34,7 +34,7 @@ from ninja_viewsets._async import aatomic, acall
 from ninja_viewsets._compat import respond
 from ninja_viewsets._etags import _etag_matches
 from ninja_viewsets._exports import stream_queryset, streams_list
-from ninja_viewsets._planning import plan_queryset
+from ninja_viewsets._loading import plan_queryset
 from ninja_viewsets._related import RelatedIds, missing_related
 from ninja_viewsets._values import (
     _chain,
