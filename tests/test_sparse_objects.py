@@ -171,3 +171,30 @@ def run_write(client: Any, method: str, url: str, body: Any) -> tuple[Any, list[
     with CaptureQueriesContext(connection) as ctx:
         r = client.request(method, url, json=body)
     return r, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_if_match_accepts_the_tag_of_any_representation_of_the_version(client, book, user):
+    client.force_login(user)
+    url = f"/api/tagged/{book.id}/"
+    full = client.get(url).headers["ETag"]
+    sparse = client.get(url + "?fields=id,title").headers["ETag"]
+    other = client.get(url + "?omit=author").headers["ETag"]
+    assert len({full, sparse, other}) == 3  # If-None-Match tells them apart
+    assert client.get(url + "?fields=id,title", headers={"If-None-Match": full}).status_code == 200
+    assert (
+        client.get(url + "?fields=title,id", headers={"If-None-Match": sparse}).status_code == 304
+    )
+    # a write asks for the version: what the client fetched, with or without ?fields=
+    r = client.patch(url + "?fields=id,title", json={"year": 1966}, headers={"If-Match": sparse})
+    assert r.status_code == 200, r
+    for stale in (full, sparse, other):  # each names the version before that write
+        r = client.patch(url, json={"year": 1967}, headers={"If-Match": stale})
+        assert r.status_code == 412, (stale, r)
+    now = client.get(url + "?omit=author").headers["ETag"]
+    forged = now[:-1] + 'z"'
+    assert client.patch(url, json={"year": 1967}, headers={"If-Match": forged}).status_code == 412
+    r = client.put(url, json={"title": "Dune", "year": 1967, "author_id": book.author_id},
+                   headers={"If-Match": now})  # fmt: skip
+    assert r.status_code == 200, r
+    current = client.get(url + "?fields=id").headers["ETag"]
+    assert client.delete(url, headers={"If-Match": current}).status_code == 204
