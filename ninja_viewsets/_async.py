@@ -102,6 +102,13 @@ class RequestTransaction:
 
         return await sync_to_async(call)()
 
+    async def run_alone(self, func: Callable[..., Any], /, *args: Any) -> Any:
+        """``func(*args)`` (sync: the request's one write statement, then its response) in one
+        hop, with no BEGIN / COMMIT: one statement is atomic by itself. Only for a write that
+        nothing after it can undo (see ``RequestPlan.lone_write``); the transaction stays
+        unbegun, and :meth:`end` has nothing to do."""
+        return await sync_to_async(func)(*args)
+
     async def run_to_end(self, func: Callable[..., Any], /, *args: Any) -> Any:
         """``func(*args)`` (sync: the request's last write, then its response) and the end of
         the transaction in one hop: committed when ``func`` returns a response that is not an

@@ -22,7 +22,7 @@ from pydantic import ValidationError as PydanticValidationError
 from ninja_viewsets import mixins
 from ninja_viewsets._async import RequestTransaction
 from ninja_viewsets._compat import respond
-from ninja_viewsets._planning import load_relations, plan_queryset
+from ninja_viewsets._loading import load_relations, plan_queryset
 from ninja_viewsets._related import found_related, related_checks, related_errors
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NotFound, RequestTooLarge, ValidationFailed, conflict_from

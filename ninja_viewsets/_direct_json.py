@@ -26,7 +26,7 @@ from ninja_viewsets._ninja import (
     same_float_text,
     schema_resolvers,
 )
-from ninja_viewsets._planning import related_key_type
+from ninja_viewsets._related_keys import related_key_type
 
 if TYPE_CHECKING:
     from ninja_viewsets.renderers import _Plan

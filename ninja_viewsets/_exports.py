@@ -184,7 +184,7 @@ async def render_other(
     finalized as for JSON (querysets evaluated and paginated, relations loaded) and written
     whole. Headers the action set on its response (``Location``, ``ETag``...) are kept.
     """
-    from ninja_viewsets._planning import plan_queryset
+    from ninja_viewsets._loading import plan_queryset
     from ninja_viewsets.conf import get_setting
 
     request = view.request

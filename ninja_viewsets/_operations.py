@@ -9,7 +9,6 @@ through ``ninja_viewsets._ninja``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from inspect import getdoc
 from typing import Any, cast
 
 from asgiref.sync import sync_to_async
@@ -166,7 +165,7 @@ class ViewSetPathView(SeamPathView):
         view = viewset(**self.fallback_attributes)
         metadata: dict[str, Any] = {
             "name": view.get_view_name(),
-            "description": getdoc(viewset) or "",
+            "description": view.get_view_description(),
             "renders": [renderer.media_type for renderer in renderer_classes_of(view)],
             "parses": ["application/json"],
         }

@@ -18,13 +18,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 
-from ninja_viewsets._planning import (
-    EMPTY_PLAN,
-    QueryPlan,
-    load_relations,
-    load_relations_now,
-    plan_queryset,
-)
+from ninja_viewsets._loading import load_relations, load_relations_now, plan_queryset
+from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
 
 __all__ = ["ReloadMixin"]
 

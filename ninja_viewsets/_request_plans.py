@@ -18,6 +18,7 @@ from ninja_viewsets.conf import get_setting
 from ninja_viewsets.filters import inert_for
 from ninja_viewsets.generics import GenericAPIView
 from ninja_viewsets.permissions import AllowAny, BasePermission
+from ninja_viewsets.renderers import current_operation, renders_plainly
 
 if TYPE_CHECKING:
     from ninja_viewsets._endpoints import OperationSpec
@@ -43,6 +44,7 @@ class RequestPlan:
         "backends",
         "key",
         "library_handler",
+        "lone_write",
         "object_permissions",
         "permissions",
         "renderers",
@@ -81,6 +83,7 @@ class RequestPlan:
             if throttles is None:
                 throttles = get_setting("DEFAULT_THROTTLE_CLASSES")
             self.throttles = tuple(throttles)
+        self.lone_write = _lone_write(view, spec)
         self.backends: tuple[Any, ...] | None = None  # the filter backends that may filter
         if (
             isinstance(view, GenericAPIView)
@@ -89,6 +92,39 @@ class RequestPlan:
         ):
             backends = view.get_filter_backends()
             self.backends = tuple(b for b in backends if not inert_for(b, view))
+
+
+# what runs around the library's own write, per action: all of it the library's, or the write
+# keeps its transaction
+_WRITE_HOOKS = {
+    "create": ("create", "perform_create", "get_success_headers", "refetch", "refetch_now"),
+    "update": ("update", "perform_update", "reload_relations", "reload_relations_now"),
+    "partial_update": (
+        "partial_update",
+        "update",
+        "perform_update",
+        "reload_relations",
+        "reload_relations_now",
+    ),
+}
+
+
+def _lone_write(view: APIView, spec: OperationSpec) -> bool:
+    """Whether the library's own create / update may write without a transaction of its own.
+
+    Its write is then one statement (the mixins check the rest per request: no many-to-many
+    values, Django's own ``save()``, no signal receivers), and nothing after it can fail: no
+    hook of the user's around it, and a response written from attribute values (no resolver,
+    validator, property or custom renderer). Nothing is left to roll back, so the request
+    spends no BEGIN / COMMIT, as the hand-written ``acreate`` / ``asave`` does not.
+    """
+    hooks = _WRITE_HOOKS.get(spec.action)
+    if hooks is None or not isinstance(view, GenericAPIView):
+        return False
+    names = (*hooks, "set_etag", "get_etag", "render_now")
+    if not all(_is_library(getattr(view, name, None)) for name in names):
+        return False
+    return not spec.response_plan.sync and renders_plainly(current_operation.get())
 
 
 def _grants(permission_class: Any, hook: str) -> bool:

@@ -3,12 +3,12 @@
 Everything here runs once, at registration: the operation's parameters (typed path
 parameters, the body schema, an action's own query parameters), its response schema and the
 query plan for serializing it, as an ``OperationSpec``; ``_endpoints`` holds that record and
-the endpoint function Ninja calls per request, ``_action_checks`` the signature checks.
+the endpoint function Ninja calls per request, ``_action_checks`` the signature checks,
+``_sparse_specs`` the sparse fields and expansions of an operation that reads the output schema.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import typing
 from collections.abc import Callable
@@ -33,7 +33,7 @@ from ninja_viewsets._formats import with_media_types
 from ninja_viewsets._ninja import NOT_SET, Param, is_stream
 from ninja_viewsets._planning import EMPTY_PLAN
 from ninja_viewsets._schemas import query_model
-from ninja_viewsets._sparse import build_sparse, openapi_parameters, substitute
+from ninja_viewsets._sparse_specs import with_sparse_fields
 from ninja_viewsets._types import list_of
 from ninja_viewsets._uploads import multipart_openapi, upload_body
 from ninja_viewsets.generics import PAGINATION_PARAM, GenericAPIView
@@ -172,7 +172,9 @@ def build_spec(
         probe.action = action
     generic = isinstance(probe, GenericAPIView)
     check_signature(viewset, action, handler, path_types, probe)
-    description = inspect.getdoc(handler) if not _is_library_method(handler) else None
+    # the method's own docstring, as Ninja's: an override without one does not inherit its base's
+    doc = None if _is_library_method(handler) else handler.__doc__
+    description = inspect.cleandoc(doc) if doc else None
     # ninja_viewsets.bulk: a bulk action's own body and responses
     bulk = getattr(probe, "bulk_operation", None) if _is_library_method(handler) else None
     custom = bulk(action) if generic and bulk is not None else None
@@ -191,61 +193,6 @@ def build_spec(
     # CSV, JSON Lines...: their media types in OpenAPI
     documented: OperationSpec = with_media_types(spec, probe)
     return documented
-
-
-def with_sparse_fields(spec: OperationSpec, view: Any, handler: Any) -> OperationSpec:
-    """``spec`` with the viewset's sparse fields and expansions, on an operation that reads
-    the viewset's output schema (list, retrieve, ``GET`` actions answering it)."""
-    reads = spec.action in ("list", "retrieve") or "get" in getattr(handler, "mapping", {})
-    if not reads or spec.item_schema is None:
-        return spec
-    try:
-        output = view.get_output_schema()
-    except ImproperlyConfigured:
-        return spec
-    if spec.item_schema is not output:
-        return spec
-    sparse = build_sparse(view, output)
-    if sparse is None:
-        return spec
-    taken = set()
-    for param in spec.parameters:
-        annotation = param.annotation
-        if typing.get_origin(annotation) is typing.Annotated:  # a query model (query_model())
-            annotation = typing.get_args(annotation)[0]
-        taken.update(query_names(param.name, annotation, param.default))
-    clash = taken & set(sparse.params())
-    if clash:
-        raise ImproperlyConfigured(
-            f"{type(view).__name__}.{spec.action}: the query parameter(s) {sorted(clash)} of "
-            f"sparse fields / expansion are taken by a filter or an action parameter; rename "
-            f"them."
-        )
-    response = _documented_response(spec.response, output, sparse.documented, spec.paginator)
-    options = dict(spec.options)
-    extra = dict(options.get("openapi_extra") or {})
-    extra["parameters"] = [*extra.get("parameters", []), *openapi_parameters(sparse)]
-    options["openapi_extra"] = extra
-    plan = sparse.default.plan
-    return dataclasses.replace(
-        spec,
-        response=response,
-        sparse=sparse,
-        response_plan=plan,
-        object_plan=plan if spec.object_plan is not EMPTY_PLAN else EMPTY_PLAN,
-        options=options,
-    )
-
-
-def _documented_response(response: Any, output: Any, documented: Any, paginator: Any) -> Any:
-    if isinstance(response, dict):
-        return {
-            code: _documented_response(value, output, documented, paginator)
-            for code, value in response.items()
-        }
-    if paginator is not None and response is paged_schema(type(paginator), output):
-        return paged_schema(type(paginator), documented)
-    return substitute(response, output, documented)
 
 
 def _standard_spec(

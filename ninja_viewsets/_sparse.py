@@ -33,7 +33,8 @@ from ninja_viewsets._ninja import (
     response_annotation,
     response_wrapper,
 )
-from ninja_viewsets._planning import QueryPlan, get_plan, related_keys
+from ninja_viewsets._planning import QueryPlan, get_plan
+from ninja_viewsets._related_keys import related_keys
 from ninja_viewsets._sparse_schemas import (
     EXPAND_PARAM,
     _build_level,

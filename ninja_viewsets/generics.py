@@ -27,8 +27,9 @@ from pydantic import BaseModel
 
 from ninja_viewsets._async import is_async
 from ninja_viewsets._etags import ETagMixin
+from ninja_viewsets._loading import plan_queryset
 from ninja_viewsets._lookups import lookup_type
-from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, get_plan, plan_queryset
+from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, get_plan
 from ninja_viewsets._reloads import ReloadMixin
 from ninja_viewsets._schemas import derived_input as _derived_input
 from ninja_viewsets._schemas import derived_output as _derived_output

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import router
+from django.db.models import Model, QuerySet
+from django.db.models.signals import post_save, pre_save
 from django.http import HttpRequest, HttpResponseBase, HttpResponseNotModified
 from pydantic import BaseModel
 
@@ -32,7 +34,7 @@ from ninja_viewsets._async import aatomic, acall
 from ninja_viewsets._compat import respond
 from ninja_viewsets._etags import _etag_matches
 from ninja_viewsets._exports import stream_queryset, streams_list
-from ninja_viewsets._planning import plan_queryset
+from ninja_viewsets._loading import plan_queryset
 from ninja_viewsets._related import RelatedIds, missing_related
 from ninja_viewsets._values import (
     _chain,
@@ -265,6 +267,8 @@ async def _create(
 
     if transaction is not None:  # the request's transaction begins with this hop
         if then is not None:
+            if not many and _one_statement(view, model, creates=True):
+                return await transaction.run_alone(_chain, view, write, then)
             return await transaction.run_to_end(_chain, view, write, then)
         return await transaction.run(write)
     await related.check(view, concrete)
@@ -277,6 +281,32 @@ async def _create(
                 await getattr(instance, name).aset(value)
     view.saved_object = instance
     return instance
+
+
+def _one_statement(view: Any, model: type[Model], *, creates: bool) -> bool:
+    """Whether this request's write (no many-to-many values) is one statement that nothing
+    after it can undo, so it needs no BEGIN / COMMIT: the operation's plan says nothing of the
+    user's runs around it or in its response (``RequestPlan.lone_write``), the representation is
+    the schema's own (no ``?fields=``), and the row is written by Django's own ``save()`` (no
+    parent table, no ``pre_save`` / ``post_save`` receiver, the manager's own ``create()``)."""
+    plan = view.request_plan
+    if plan is None or not plan.lone_write or view.sparse is not None:
+        return False
+    if model.save is not Model.save or model.save_base is not Model.save_base:
+        return False
+    if model._meta.parents or pre_save.has_listeners(model) or post_save.has_listeners(model):
+        return False
+    if creates:
+        manager = model._default_manager
+        create = getattr(type(manager), "create", None)
+        queryset_class = getattr(manager, "_queryset_class", None)
+        if (
+            not str(getattr(create, "__module__", "")).startswith("django.db.models.")
+            or queryset_class is None
+            or queryset_class.create is not QuerySet.create
+        ):
+            return False
+    return True
 
 
 def _created(view: Any, instance: Any, body: Any) -> Any:
@@ -327,6 +357,8 @@ async def _update(
 
     if transaction is not None:  # the request's transaction begins with this hop
         if then is not None:
+            if not many and _one_statement(view, model, creates=False):
+                return await transaction.run_alone(_chain, view, write, then)
             return await transaction.run_to_end(_chain, view, write, then)
         return await transaction.run(write)
     await related.check(view, concrete)

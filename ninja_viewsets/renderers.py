@@ -85,6 +85,7 @@ __all__ = [
     "csv_columns",
     "current_operation",
     "render",
+    "renders_plainly",
     "to_response",
 ]
 
@@ -128,6 +129,22 @@ def _renders_json(operation: Any) -> bool:
         and bool(get_setting("JSON_RENDERING"))
         and is_default_json(operation.api.renderer)
     )
+
+
+def renders_plainly(operation: Any) -> bool:
+    """Whether the operation's success responses are written here from attribute values alone:
+    the default JSON renderer, schemas without resolvers, validators or aliases (nothing of the
+    user's runs while they render, so nothing there can fail after a write)."""
+    if operation is None or not _renders_json(operation):
+        return False
+    for status, model in operation.response_models.items():
+        if isinstance(status, int) and status >= 300:
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return False
+        if _plan(model).direct is None:
+            return False
+    return True
 
 
 def render(

@@ -32,13 +32,8 @@ from ninja_viewsets._endpoints import RESPONSE_PARAM, VALIDATE_PARAM
 from ninja_viewsets._exports import render_other
 from ninja_viewsets._formats import BaseRenderer, negotiate
 from ninja_viewsets._handling import _WRITES, ExceptionHandling
-from ninja_viewsets._planning import (
-    EMPTY_PLAN,
-    QueryPlan,
-    get_plan,
-    load_relations,
-    plan_queryset,
-)
+from ninja_viewsets._loading import load_relations, plan_queryset
+from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, get_plan
 from ninja_viewsets._policies import PolicyChecks
 from ninja_viewsets._request_plans import RequestPlan, _is_library
 from ninja_viewsets._uploads import is_multipart

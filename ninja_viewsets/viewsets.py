@@ -18,6 +18,7 @@ A new instance serves each request, with ``request``, ``kwargs``, ``action``, ``
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -144,6 +145,14 @@ class ViewSetMixin(APIView):
             return self.name
         name = type(self).view_name
         return f"{name} {self.suffix}" if self.suffix else name
+
+    def get_view_description(self) -> str:
+        """``description`` if set (an action's docstring), else the class's own docstring, as
+        DRF's: never a base class's (a viewset without one has none, not ``ModelViewSet``'s)."""
+        description = self.description
+        if description is None:
+            description = type(self).__doc__ or ""
+        return inspect.cleandoc(description)
 
     # -- reversing -----------------------------------------------------------------------
 

@@ -1,9 +1,12 @@
-"""Shared fixtures: an HTTP client that goes through Django's full ASGI request path."""
+"""Shared fixtures: an HTTP client that goes through Django's full ASGI request path, users,
+and a counter of the thread hops (``sync_to_async``) requests take."""
 
 from __future__ import annotations
 
 import json as jsonlib
 import os
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from typing import Any
 
@@ -117,3 +120,26 @@ def admin(db: None) -> Any:
     from django.contrib.auth.models import User
 
     return User.objects.create_user("root", password="pw", is_staff=True)
+
+
+@pytest.fixture
+def count_hops(monkeypatch: pytest.MonkeyPatch) -> Callable[[], AbstractContextManager[list[int]]]:
+    """The ``sync_to_async`` thread hops of the requests inside ``with count_hops() as n``
+    (``n[0]`` once the block is left)."""
+    calls = [0]
+    original = SyncToAsync.__call__
+
+    async def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__call__", counting)
+
+    @contextmanager
+    def counter() -> Iterator[list[int]]:
+        start = calls[0]
+        box = [0]
+        yield box
+        box[0] = calls[0] - start
+
+    return counter

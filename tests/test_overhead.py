@@ -7,8 +7,6 @@ Runs on SQLite and, with DATABASE_URL, on PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -174,45 +172,21 @@ urlpatterns = [path("api/", api.urls), path("ref/", ref_api.urls)]
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The ``sync_to_async`` thread hops of the requests inside ``with hops() as n``."""
-    from asgiref.sync import SyncToAsync
-
-    calls = [0]
-    original = SyncToAsync.__call__
-
-    async def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
-        calls[0] += 1
-        return await original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SyncToAsync, "__call__", counting)
-
-    @contextmanager
-    def counter() -> Iterator[list[int]]:
-        start = calls[0]
-        box = [0]
-        yield box
-        box[0] = calls[0] - start
-
-    return counter
-
-
-def test_the_standard_actions_hop_as_often_as_hand_written_ninja(client, hops):
+def test_the_standard_actions_hop_as_often_as_hand_written_ninja(client, count_hops):
     """Retrieve, create, partial update, destroy: the viewset (its write and response in one
     transaction) takes the thread hops of the bare async ORM calls."""
     counts: dict[str, list[int]] = {}
     for prefix in ("api", "ref"):
-        with hops() as created:
+        with count_hops() as created:
             r = client.post(f"/{prefix}/authors/", {"name": f"{prefix}-new"})
         assert r.status_code == 201, r
         pk = r.json()["id"]
-        with hops() as retrieved:
+        with count_hops() as retrieved:
             assert client.get(f"/{prefix}/authors/{pk}/").json()["name"] == f"{prefix}-new"
-        with hops() as updated:
+        with count_hops() as updated:
             r = client.patch(f"/{prefix}/authors/{pk}/", {"name": f"{prefix}-renamed"})
         assert r.json() == {"id": pk, "name": f"{prefix}-renamed"}
-        with hops() as destroyed:
+        with count_hops() as destroyed:
             assert client.delete(f"/{prefix}/authors/{pk}/").status_code == 204
         assert not Author.objects.filter(pk=pk).exists()
         counts[prefix] = [created[0], retrieved[0], updated[0], destroyed[0]]
@@ -220,21 +194,21 @@ def test_the_standard_actions_hop_as_often_as_hand_written_ninja(client, hops):
     assert all(n >= 1 for n in counts["ref"]), counts
 
 
-def test_a_nested_relation_is_read_again_in_the_write_hop(client, hops):
+def test_a_nested_relation_is_read_again_in_the_write_hop(client, count_hops):
     """Create and update answer the author nested: loaded in the write's own hop (the
     reference reads it in one more), the same JSON."""
     first, second = Author.objects.create(name="first"), Author.objects.create(name="second")
     counts: dict[str, list[int]] = {}
     for prefix in ("api", "ref"):
-        with hops() as created:
+        with count_hops() as created:
             r = client.post(f"/{prefix}/books/", {"title": "t", "author_id": first.pk})
         assert r.status_code == 201, r
         book = r.json()
         assert book == {"id": book["id"], "title": "t", "author": {"id": first.pk, "name": "first"}}
-        with hops() as renamed:
+        with count_hops() as renamed:
             r = client.patch(f"/{prefix}/books/{book['id']}/", {"title": "u"})
         assert r.json()["title"] == "u" and r.json()["author"]["name"] == "first", r
-        with hops() as moved:  # a changed foreign key: its object is read again
+        with count_hops() as moved:  # a changed foreign key: its object is read again
             r = client.patch(f"/{prefix}/books/{book['id']}/", {"author_id": second.pk})
         assert r.json()["author"] == {"id": second.pk, "name": "second"}, r
         counts[prefix] = [created[0], renamed[0], moved[0]]

@@ -266,32 +266,6 @@ def test_openapi_shows_pagination_params_and_envelopes():
     assert set(comps["BookRowPageNumberPage"]["properties"]) == {"items", "count"}
 
 
-@pytest.fixture
-def count_hops(monkeypatch):
-    """The ``sync_to_async`` thread hops of the requests inside ``with count_hops() as n``."""
-    from contextlib import contextmanager
-
-    from asgiref.sync import SyncToAsync
-
-    calls = [0]
-    original = SyncToAsync.__call__
-
-    async def counting(self, *args, **kwargs):
-        calls[0] += 1
-        return await original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SyncToAsync, "__call__", counting)
-
-    @contextmanager
-    def counter():
-        start = calls[0]
-        box = [0]
-        yield box
-        box[0] = calls[0] - start
-
-    return counter
-
-
 def test_ninjas_paginators_count_and_fetch_in_one_thread_hop(client, books, count_hops):
     """COUNT + page in one ORM-thread hop: as many hops as an unpaginated list (one query)."""
     with count_hops() as unpaginated:

@@ -178,3 +178,40 @@ def test_schema_classes_finds_every_model_an_annotation_names():
     assert schema_classes(response) == [AuthorOut, NoteIn]
     assert schema_classes(tuple[Other, int]) == [Other]
     assert schema_classes(int) == []
+
+
+class Described(ViewSet):
+    @action(detail=False)
+    async def ping(self, request) -> dict[str, str]:
+        """Answer pong.
+
+        A second paragraph.
+        """
+        return {"pong": "base"}
+
+
+class Redefined(Described):
+    @action(detail=False)
+    async def ping(self, request) -> dict[str, str]:
+        return {"pong": "child"}
+
+
+def test_the_description_is_the_methods_own_docstring_cleaned():
+    assert spec_of(Described, "ping").description == "Answer pong.\n\nA second paragraph."
+    # an override without a docstring has none (as a plain Ninja operation), not its base's
+    assert spec_of(Redefined, "ping").description is None
+
+
+def test_an_overrides_openapi_operation_has_no_inherited_description():
+    from ninja import NinjaAPI
+
+    from ninja_viewsets import DefaultRouter
+
+    router = DefaultRouter()
+    router.register("described", Described, basename="described")
+    router.register("redefined", Redefined, basename="redefined")
+    api = NinjaAPI(urls_namespace="signature-descriptions")
+    api.add_router("/", router)
+    paths = api.get_openapi_schema(path_prefix="")["paths"]
+    assert paths["/described/ping/"]["get"]["description"] == "Answer pong.\n\nA second paragraph."
+    assert "description" not in paths["/redefined/ping/"]["get"]

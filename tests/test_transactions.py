@@ -11,7 +11,8 @@ import logging
 
 import pytest
 from asgiref.sync import SyncToAsync
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.db.models.signals import post_save
 from django.urls import path
 from ninja import NinjaAPI, Schema
 
@@ -345,3 +346,52 @@ def test_a_user_hook_keeps_its_transaction(client, hops):
     assert client.post("/api/counted-hook/", {"name": "hook-500"}).status_code == 500
     assert names() == ["kept"]
     assert hops == [3, 3]  # BEGIN, acreate, COMMIT / ROLLBACK
+
+
+@pytest.fixture
+def writes():
+    """``(verb, in a transaction)`` of each INSERT / UPDATE a request runs (the sync test
+    client runs the ORM in this thread)."""
+    seen: list[tuple[str, bool]] = []
+
+    def wrapper(execute, sql, params, many, context):
+        verb = sql.lstrip().split(None, 1)[0].upper()
+        if verb in ("INSERT", "UPDATE"):
+            seen.append((verb, context["connection"].in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield seen
+
+
+def test_a_lone_statement_with_nothing_after_it_needs_no_begin_or_commit(client, writes):
+    """The library's INSERT / UPDATE, rendered from attribute values: atomic by itself."""
+    r = client.post("/api/counted/", {"name": "one"})
+    assert r.status_code == 201, r
+    assert client.patch(f"/api/counted/{r.json()['id']}/", {"name": "two"}).status_code == 200
+    assert writes == [("INSERT", False), ("UPDATE", False)]
+    assert names() == ["two"]
+
+
+def test_user_code_after_the_write_keeps_the_transaction(client, writes):
+    """A resolver renders the response, a hook wraps the write: each may fail after it."""
+    assert client.post("/api/counted-rendering/", {"name": "calm"}).status_code == 201
+    assert client.post("/api/counted-hook/", {"name": "kept"}).status_code == 201
+    assert writes == [("INSERT", True), ("INSERT", True)]
+
+
+def test_a_signal_receiver_keeps_the_transaction_and_its_failure_rolls_back(client, writes):
+    def refuse(sender, instance, **kwargs):
+        if instance.name == "refused":
+            raise RuntimeError("a post_save receiver failed after the INSERT")
+
+    post_save.connect(refuse, sender=Tag, weak=False)
+    try:
+        assert client.post("/api/counted/", {"name": "fine"}).status_code == 201
+        assert client.post("/api/counted/", {"name": "refused"}).status_code == 500
+        pk = Tag.objects.get(name="fine").pk
+        assert client.patch(f"/api/counted/{pk}/", {"name": "refused"}).status_code == 500
+    finally:
+        post_save.disconnect(refuse, sender=Tag)
+    assert writes == [("INSERT", True), ("INSERT", True), ("UPDATE", True)]
+    assert names() == ["fine"]
