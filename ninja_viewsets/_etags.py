@@ -27,13 +27,44 @@ from ninja_viewsets.exceptions import PreconditionFailed
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-__all__ = ["ETagMixin"]
+__all__ = ["ETagMixin", "representation_tag"]
 
 
-def _etag_matches(header: str, etag: str) -> bool:
-    """``If-Match`` / ``If-None-Match``: ``*`` or a list of tags (weak ``W/`` prefix ignored)."""
+_DIGEST = 16  # hex digits of a representation's digest in its tag
+_HEX = frozenset("0123456789abcdef")
+
+
+def _etag_matches(header: str, etag: str, *, representations: bool = False) -> bool:
+    """``If-Match`` / ``If-None-Match``: ``*`` or a list of tags (weak ``W/`` prefix ignored).
+
+    ``representations``: a tag of any representation of that version matches too
+    (:func:`representation_tag`): ``If-Match`` asks for the version, whatever was fetched.
+    """
     tags = [t.strip().removeprefix("W/") for t in header.split(",")]
-    return "*" in tags or etag in tags
+    if "*" in tags or etag in tags:
+        return True
+    return representations and _quoted(etag.removeprefix("W/")) in map(_object_tag, tags)
+
+
+def representation_tag(etag: str, key: str) -> str:
+    """The ETag of one representation (``key``: e.g. the normalized ``?fields=``) of the
+    object version ``etag``: the object's tag with the representation's digest appended,
+    ``"<object's>~<16 hex digits>"``. ``If-None-Match`` tells representations apart; the
+    ``If-Match`` of a write accepts it for the version."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:_DIGEST]
+    return f'{_quoted(etag)[:-1]}~{digest}"'
+
+
+def _quoted(etag: str) -> str:
+    return etag if etag.endswith('"') else f'"{etag}"'
+
+
+def _object_tag(tag: str) -> str:
+    """The object's tag a :func:`representation_tag` was made from (else ``tag`` itself)."""
+    head, sep, digest = tag.rpartition("~")
+    if sep and len(digest) == _DIGEST + 1 and digest[-1] == '"' and _HEX.issuperset(digest[:-1]):
+        return head + '"'
+    return tag
 
 
 class ETagMixin:
@@ -73,9 +104,11 @@ class ETagMixin:
         return aatomic(using=router.db_for_write(model) if model else None)
 
     def check_preconditions(self, instance: Model) -> None:
-        """412 when ``If-Match`` names another version than the object's current ETag."""
+        """412 when ``If-Match`` names another version than the object's current ETag (the
+        tag of the full representation, or of any sparse one: ``?fields=``...)."""
         if not self.optimistic_concurrency:
             return
         header = self.request.headers.get("If-Match")
-        if header is not None and not _etag_matches(header, self.get_etag(instance)):
+        etag = self.get_etag(instance)
+        if header is not None and not _etag_matches(header, etag, representations=True):
             raise PreconditionFailed()

@@ -21,7 +21,6 @@ prefetches of what is sent, nothing else). Both are cached by the normalized cho
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from ninja_viewsets._etags import representation_tag
 from ninja_viewsets._ninja import (
     response_annotation,
     response_wrapper,
@@ -129,10 +129,7 @@ class SparseRequest:
 
     def tag(self, etag: str) -> str:
         """The ETag of this representation of an object whose full ETag is ``etag``."""
-        if not self.key:
-            return etag
-        digest = hashlib.sha256(f"{etag}|{self.key}".encode()).hexdigest()[:32]
-        return f'"{digest}"'
+        return representation_tag(etag, self.key) if self.key else etag
 
 
 @dataclass(eq=False)

@@ -286,13 +286,42 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
 
     # -- lookups -------------------------------------------------------------------------
 
+    def narrows_object(self) -> bool:
+        """Whether :meth:`get_object` reads only the columns of the representation it answers
+        (``only()``, as a list does: ``?fields=id,title`` selects ``id, title``), rather than
+        the whole row.
+
+        Only where nothing but serialization reads the object: a ``GET`` of the library's own
+        ``retrieve``, ``get_object()`` not overridden, no ETags (``get_etag()`` reads every
+        column), and no object permission that can refuse (``has_object_permission`` may
+        read any attribute; a deferred one would be a query on the event loop, which Django
+        refuses). Writes and detail actions of yours read the whole row. Override it to
+        narrow a detail action whose code reads only what its response schema reads.
+        """
+        plan = self.request_plan
+        return (
+            self.action == "retrieve"
+            and self.request.method in ("GET", "HEAD")
+            and not self.optimistic_concurrency
+            and plan is not None
+            and plan.library_handler
+            and plan.object_permissions == ()
+            and type(self).get_object is GenericAPIView.get_object
+        )
+
     async def get_object(self) -> _MT:
         """The object of a detail action: looked up in ``filter_queryset(get_queryset())``.
 
         404 when it is missing, filtered out or the lookup value is malformed; then the object
         permissions are checked (403).
         """
-        queryset = plan_queryset(await self.afilter_queryset(self.get_queryset()), self.object_plan)
+        narrow = self.narrows_object()
+        loads = self.object_plan
+        if narrow and loads is EMPTY_PLAN:  # a detail action of yours: its response's plan
+            loads = self.response_plan
+        queryset = plan_queryset(
+            await self.afilter_queryset(self.get_queryset()), loads, columns=narrow
+        )
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
         if lookup_url_kwarg not in self.kwargs:
             raise ImproperlyConfigured(
