@@ -82,8 +82,8 @@ def test_an_overridden_hook_takes_what_its_action_passes():
 
     with pytest.raises(
         ImproperlyConfigured,
-        match=r"BadHook\.perform_update\(self, instance\) cannot be called as update calls it, with "
-        r"\(instance, data\): write `async def perform_update\(self, instance, data\)`",
+        match=r"BadHook\.perform_update\(self, instance\) cannot be called as update calls it, "
+        r"with \(instance, data\): write `async def perform_update\(self, instance, data\)`",
     ):
         register(BadHook)
 
