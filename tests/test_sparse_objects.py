@@ -120,7 +120,7 @@ def test_the_default_representation_reads_the_row(client, book):
     r, queries = run(client, f"/api/books/{book.id}/")
     assert r.json()["author"] == {"id": book.author_id, "name": "Frank"}
     assert len(queries) == 1  # narrowing by a column would cost more than it saves
-    assert BOOK_COLUMNS <= columns(queries[0])
+    assert columns(queries[0]) >= BOOK_COLUMNS
     r, queries = run(client, f"/api/books/{book.id}/?omit=year")
     assert "year" not in r.json() and len(queries) == 1
     assert ("testapp_book", "created") not in columns(queries[0])
