@@ -17,12 +17,14 @@ from typing import Any
 from django.db import router
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_save, pre_save
+from ninja import ModelSchema
 from pydantic import BaseModel
 
 from ninja_viewsets._async import aatomic
 from ninja_viewsets._compat import respond
 from ninja_viewsets._related import RelatedIds
 from ninja_viewsets._reloads import annotates
+from ninja_viewsets._schemas import is_derived
 from ninja_viewsets._values import _chain, _merge, check_strings, model_values
 
 __all__ = ["create_object", "created", "created_now", "update_object", "updated_now"]
@@ -116,7 +118,7 @@ async def update_object(
     """``perform_update()``; ``then(view, instance)`` (sync) ends the request in the same hop
     when there is something to write."""
     model = type(instance)
-    concrete, many = model_values(model, data, partial=view.partial)
+    concrete, many = model_values(model, data, partial=view.partial or _model_rules(data))
     related = RelatedIds.of(model, data, concrete, many)
     if values:
         _merge(model, concrete, many, values)
@@ -164,6 +166,14 @@ async def update_object(
             for name, value in many.items():
                 await getattr(instance, name).aset(value)
     return instance
+
+
+def _model_rules(data: BaseModel) -> bool:
+    """Whether ``data``'s defaults are the model's (a derived schema, a ``ModelSchema``): then,
+    as with DRF's ``ModelSerializer``, a PUT that omits such a field leaves it as it is (its
+    default is for a new row); a default written in a schema by hand is applied."""
+    schema = type(data)
+    return is_derived(schema) or issubclass(schema, ModelSchema)
 
 
 def updated_now(view: Any, instance: Any) -> Any:

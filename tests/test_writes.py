@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.urls import path
-from ninja import NinjaAPI, Schema
+from ninja import ModelSchema, NinjaAPI, Schema
 
 from ninja_viewsets import DefaultRouter, ModelViewSet
 from tests.testapp.models import Author, Book, Tag
@@ -59,6 +59,18 @@ class BookWithTagsViewSet(BookViewSet):
     output_schema = BookWithTagsOut
 
 
+class BookModelIn(ModelSchema):
+    class Meta:
+        model = Book
+        fields = ["title", "year", "author"]
+
+
+class BookModelInViewSet(BookViewSet):
+    """Its body's defaults are the model's (DRF's ModelSerializer): a PUT leaves them alone."""
+
+    input_schema = BookModelIn
+
+
 class TaggedIn(BookIn):
     tags: list[int] = []
 
@@ -71,6 +83,7 @@ router = DefaultRouter()
 router.register("books", BookViewSet)
 router.register("tagged", BookWithTagsViewSet, basename="tagged")
 router.register("tagged-in", BookTaggedInViewSet, basename="tagged-in")
+router.register("model-in", BookModelInViewSet, basename="model-in")
 api = NinjaAPI(urls_namespace="test_writes")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls)]
@@ -164,3 +177,23 @@ def test_many_to_many_ids_on_create_are_added_without_reading_first(client, auth
     assert len(inserts) == 2  # the book, then its links in one statement
     assert all(in_transaction for _, in_transaction in inserts)
     assert sorted(Book.objects.get().tags.values_list("name", flat=True)) == ["blue", "red"]
+
+
+def test_put_leaves_a_field_with_a_model_default_it_omits_as_it_is(client, authors):
+    """DRF's ModelSerializer: a model default makes a field optional, not reset by a PUT."""
+    ann, _ = authors
+    book = Book.objects.create(title="Dune", year=1965, author=ann)
+    r = client.put(f"/api/model-in/{book.pk}/", {"title": "Dune!", "author_id": ann.pk})
+    assert r.status_code == 200, r.json()
+    book.refresh_from_db()
+    assert (book.title, book.year) == ("Dune!", 1965)
+
+
+def test_put_applies_a_default_written_in_the_schema(client, authors):
+    """DRF's ``default=`` on a serializer field: applied when a PUT omits the field."""
+    ann, _ = authors
+    book = Book.objects.create(title="Dune", year=1965, author=ann)
+    r = client.put(f"/api/books/{book.pk}/", {"title": "Dune!", "author_id": ann.pk})
+    assert r.status_code == 200, r.json()
+    book.refresh_from_db()
+    assert (book.title, book.year) == ("Dune!", 2000)
