@@ -219,11 +219,6 @@ def test_put_validates_like_create(client, maker):
     assert r.status_code == 200 and r.json()["status"] == "live", r
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead (mixins.py / _values.py): PUT writes the derived schema's defaults over the "
-    "omitted optional fields; DRF's ModelSerializer leaves them as they are",
-)
 def test_put_leaves_the_optional_fields_it_omits_as_they_are(client, maker):
     """Found by a newcomer with DRF habits: DRF's ModelSerializer makes a field with a model
     default (or ``blank``/``null``) ``required=False``, and a PUT that omits it leaves it as it
