@@ -44,12 +44,14 @@ SCENARIOS = [
     "flat-retrieve",
     "flat-create",
     "flat-update",
+    "flat-destroy",
 ]
 URLS = {
     stack: {r: (f"/{stack}/{r}/", f"/{stack}/{r}/%d/") for r in ("items", "movies")}
     for stack in ("nv", "ref")
 }
 _counter = iter(range(1, 10**9))
+_doomed: list[int] = []  # movies made for the destroy scenario, outside its timing
 
 
 async def one(client: AsyncClient, stack: str, scenario: str) -> None:
@@ -59,6 +61,8 @@ async def one(client: AsyncClient, stack: str, scenario: str) -> None:
     i = next(_counter)
     if scenario == "list":
         r = await client.get(list_path + "?page=2")
+    elif scenario == "destroy":
+        r = await client.delete(detail % _doomed.pop())
     elif scenario == "retrieve":
         r = await client.get(detail % (i % 1000 + 1))
     elif scenario == "create" and flat:
@@ -81,11 +85,18 @@ async def one(client: AsyncClient, stack: str, scenario: str) -> None:
             json.dumps({"rating": i % 10 + 0.5} if flat else {"quantity": i % 50}),
             content_type="application/json",
         )
-    assert r.status_code in (200, 201), (stack, scenario, r.status_code, r.content[:200])
+    assert r.status_code in (200, 201, 204), (stack, scenario, r.status_code, r.content[:200])
 
 
 async def batch(stack: str, scenario: str, n: int) -> tuple[float, float]:
     client = AsyncClient()
+    if scenario.endswith("destroy"):
+        from app.models import Movie
+
+        made = await Movie.objects.abulk_create(
+            Movie(title="doomed", year=2000, rating=1.0, genre="drama") for _ in range(n)
+        )
+        _doomed[:] = [m.pk for m in made]
     wall, cpu = time.perf_counter(), time.process_time()
     for _ in range(n):
         await one(client, stack, scenario)
@@ -139,6 +150,7 @@ def library_share(stats: pstats.Stats, n: int) -> dict:
             "retrieve_movie",
             "create_movie",
             "partial_update_movie",
+            "destroy_movie",
         ):
             entry += ct
     return {

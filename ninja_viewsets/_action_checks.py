@@ -1,4 +1,5 @@
-"""Private: refuse, at ``register()``, an action or hook the library could not call per request.
+"""Private: refuse, at ``register()``, an action or hook the library could not call per request,
+and DRF's attributes it would not read.
 
     class BookViewSet(ModelViewSet):
         async def perform_create(self, data, extra):   # ImproperlyConfigured at register():
@@ -19,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from ninja_viewsets._ninja import Param, PathParam
 from ninja_viewsets.generics import GenericAPIView
 
-__all__ = ["check_signature"]
+__all__ = ["check_drf_attributes", "check_signature"]
 
 
 def _is_library_method(func: Any) -> bool:
@@ -35,6 +36,35 @@ _HOOKS = {
 }
 
 
+# DRF's names that nothing here reads: set, they would be ignored without a word
+_DRF_ONLY = {
+    "serializer_class": (
+        "set output_schema (what the API answers) and input_schema (what it accepts), "
+        "pydantic schemas, or leave both out to derive them from the model"
+    ),
+    "get_serializer_class": "override get_output_schema() / get_input_schema() instead",
+    "authentication_classes": (
+        "set auth = ... (Ninja auth objects, e.g. HttpBasicAuth()), or "
+        "NINJA_VIEWSETS['DEFAULT_AUTHENTICATION'] for every viewset"
+    ),
+    "parser_classes": (
+        "bodies are JSON, and multipart/form-data where the input schema has file fields: "
+        "remove parser_classes"
+    ),
+}
+
+
+def check_drf_attributes(viewset: type[Any]) -> None:
+    """Refuse DRF's attributes that this library does not read (``serializer_class``, ...),
+    naming what to write instead."""
+    for attribute, fix in _DRF_ONLY.items():
+        value = getattr(viewset, attribute, None)
+        if value is not None and not _is_library_method(value):
+            raise ImproperlyConfigured(
+                f"{viewset.__name__}.{attribute} is DRF's and is not read here: {fix}."
+            )
+
+
 def check_signature(
     viewset: type[Any],
     action: str,
@@ -48,6 +78,7 @@ def check_signature(
     declared as a path value (``Path(...)``, or named as the lookup) needs that value in the
     URL; an overridden ``perform_*`` hook takes what its standard action passes.
     """
+    check_drf_attributes(viewset)
     name = f"{viewset.__name__}.{action}"
     if not _is_library_method(handler):
         params = list(inspect.signature(handler).parameters.values())[1:]  # drop self

@@ -118,21 +118,21 @@ class RequestTransaction:
         the commit needs no hop of its own (user code keeps :meth:`begin` / :meth:`end`, its
         transaction semantics unchanged).
         """
+        return await sync_to_async(self.to_end_now)(func, *args)
 
-        def call() -> Any:
-            self._begin()
-            atomic, self._atomic = self._atomic, None
-            try:
-                result = func(*args)
-            except BaseException as exc:
-                atomic.__exit__(type(exc), exc, exc.__traceback__)
-                raise
-            if getattr(result, "status_code", 200) >= 400:
-                transaction.set_rollback(True, using=self.using)
-            atomic.__exit__(None, None, None)
-            return result
-
-        return await sync_to_async(call)()
+    def to_end_now(self, func: Callable[..., Any], /, *args: Any) -> Any:
+        """:meth:`run_to_end` for code already in the ORM thread."""
+        self._begin()
+        atomic, self._atomic = self._atomic, None
+        try:
+            result = func(*args)
+        except BaseException as exc:
+            atomic.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        if getattr(result, "status_code", 200) >= 400:
+            transaction.set_rollback(True, using=self.using)
+        atomic.__exit__(None, None, None)
+        return result
 
     async def end(self, exc: BaseException | None = None, *, rollback: bool = False) -> None:
         """Commit, or roll back on ``exc`` or ``rollback`` (a response that is an error)."""

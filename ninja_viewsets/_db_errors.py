@@ -1,5 +1,5 @@
 """Private: what a database error means for the client: unavailable (503), worth one retry,
-or a value too long for its column (422 at the field).
+or a value its column cannot hold (too long, out of range, a NUL character: 422 at the field).
 
     if is_retryable(exc):            # a deadlock or serialization failure: run it once more
         ...
@@ -12,14 +12,22 @@ Public through ``ninja_viewsets.exceptions`` (its ``exception_handler`` answers 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import typing
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.db import DatabaseError, DataError, IntegrityError, InterfaceError
-from django.db.models import CharField, Model
+from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, connection
+from django.db.models import CharField, IntegerField, Model
 from django.db.models.sql.subqueries import InsertQuery, UpdateQuery
 
-__all__ = ["NUL_MESSAGE", "database_unavailable", "is_retryable", "too_long_field"]
+__all__ = [
+    "NUL_MESSAGE",
+    "database_unavailable",
+    "is_retryable",
+    "nul_field",
+    "out_of_range_field",
+    "too_long_field",
+]
 
 
 # -- database errors ---------------------------------------------------------------------------
@@ -84,8 +92,9 @@ def database_unavailable(error: BaseException) -> bool:
     return any(word in message for word in _UNAVAILABLE_WORDS)
 
 
-# PostgreSQL names the type of an over-long string, never its column: the field is found on
-# the instance (or the UPDATE's values) being written when it failed, read off the traceback.
+# PostgreSQL names the type of an over-long string or integer, never its column (nor the column
+# of a NUL character): the field is found on the instance (or the UPDATE's values) being written
+# when it failed, read off the traceback.
 _TOO_LONG = re.compile(r"value too long for type character varying\((\d+)\)")
 _TOO_LONG_FRAMES = 200  # how deep to look (the request's frames, then the ORM's)
 
@@ -102,13 +111,84 @@ def too_long_field(error: BaseException) -> tuple[str, int] | None:
     if match is None:
         return None
     limit = int(match.group(1))
+
+    def over_long(fld: Any, value: Any) -> bool:
+        return (
+            isinstance(fld, CharField)
+            and fld.max_length == limit
+            and isinstance(value, str)
+            and len(value) > limit
+        )
+
+    found = _written_field(error, over_long)
+    return (found[0], limit) if found is not None else None
+
+
+def nul_field(error: BaseException) -> str | None:
+    """The field whose string holds the NUL character PostgreSQL refused, or ``None``."""
+    found = _written_field(error, lambda fld, value: isinstance(value, str) and "\x00" in value)
+    return found[0] if found is not None else None
+
+
+def out_of_range_field(error: BaseException) -> tuple[str, str, str] | None:
+    """``(field name, type, message)`` for the integer its column cannot hold (PostgreSQL's
+    ``integer out of range``, SQLite's ``OverflowError`` past 64 bits), or ``None``.
+
+    The bounds are the column's (``connection.ops.integer_field_range()``), as Django's own
+    validators of an ``IntegerField`` state them.
+    """
+
+    def outside(fld: Any, value: Any) -> bool:
+        bounds = _bounds(fld)
+        return (
+            bounds is not None
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and not bounds[0] <= value <= bounds[1]
+        )
+
+    found = _written_field(error, outside)
+    if found is None:
+        return None
+    name, fld, value = found
+    low, high = typing.cast(tuple[int, int], _bounds(fld))
+    if value > high:
+        return name, "less_than_equal", f"Ensure this value is less than or equal to {high}."
+    return name, "greater_than_equal", f"Ensure this value is greater than or equal to {low}."
+
+
+def _bounds(fld: Any) -> tuple[int, int] | None:
+    if not isinstance(fld, IntegerField):  # AutoFields too
+        return None
+    try:
+        low, high = connection.ops.integer_field_range(fld.get_internal_type())
+    except KeyError:  # a custom integer field of another column type: not ours to bound
+        return None
+    if low is None or high is None:
+        return None
+    return int(low), int(high)
+
+
+def _written_field(
+    error: BaseException, refused: Callable[[Any, Any], bool]
+) -> tuple[str, Any, Any] | None:
+    """``(name, field, value)`` of the first value being written when ``error`` was raised for
+    which ``refused(field, value)`` holds: the write's model instances (``Model.save()``,
+    ``bulk_create()``) or values (``QuerySet.update()``) are still on the frames of its
+    traceback."""
     tb = error.__traceback__
     frames = 0
     while tb is not None and frames < _TOO_LONG_FRAMES:
-        for value in _written(tb.tb_frame.f_locals):
-            found = _over_long(value, limit)
-            if found is not None:
-                return found, limit
+        for written in _written(tb.tb_frame.f_locals):
+            if isinstance(written, tuple):
+                pairs = [written]
+            else:
+                pairs = [
+                    (f, getattr(written, f.attname, None)) for f in written._meta.concrete_fields
+                ]
+            for fld, value in pairs:
+                if refused(fld, value):
+                    return str(fld.name), fld, value
         tb = tb.tb_next
         frames += 1
     return None
@@ -133,26 +213,6 @@ def _written(local_vars: Mapping[str, Any]) -> list[Any]:
             elif isinstance(query, UpdateQuery):
                 out.extend((f, v) for f, _, v in getattr(query, "values", ()))
     return out
-
-
-def _over_long(written: Any, limit: int) -> str | None:
-    if isinstance(written, tuple):
-        fields = [written]
-    else:
-        fields = [
-            (f, getattr(written, f.attname, None))
-            for f in written._meta.concrete_fields
-            if isinstance(f, CharField)
-        ]
-    for fld, value in fields:
-        if (
-            isinstance(fld, CharField)
-            and fld.max_length == limit
-            and isinstance(value, str)
-            and len(value) > limit
-        ):
-            return str(fld.name)
-    return None
 
 
 _NUL = "NUL (0x00)"  # psycopg: "PostgreSQL text fields cannot contain NUL (0x00) bytes"

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from django.core import validators as dj
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.files import File
 from django.db import models
 from django.db.models import Model
 from ninja import UploadedFile
@@ -156,6 +157,16 @@ def _message(exc: ValidationError) -> str:
 # -- files ----------------------------------------------------------------------------------
 
 
+def _a_file(value: Any) -> Any:
+    """A string (a path, a URL) or any other value where a file belongs is refused as DRF's
+    ``FileField`` refuses it, not with the validator's ``Expected UploadFile, received: ...``."""
+    if value is not None and not isinstance(value, File):
+        raise PydanticCustomError(
+            "invalid", "The submitted data was not a file. Check the encoding type on the form."
+        )
+    return value
+
+
 def _check_upload(fld: models.FileField) -> Callable[[Any], Any]:
     """The upload as the model's form field would accept it: named, not empty, an image for
     ``ImageField`` (Pillow opens and verifies it)."""
@@ -267,7 +278,7 @@ def _input_field(fld: models.Field[Any, Any]) -> tuple[Any, Any]:
         annotation: Any = python_type  # list[pk type]
     elif isinstance(fld, models.FileField):
         annotation = UploadedFile
-        metadata.append(AfterValidator(_check_upload(fld)))
+        metadata += [BeforeValidator(_a_file), AfterValidator(_check_upload(fld))]
     elif fld.is_relation:
         annotation = python_type
         metadata.append(_django_validators(fld))

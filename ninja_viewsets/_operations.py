@@ -22,6 +22,7 @@ from ninja_viewsets._auth import ViewSetRequest, anonymous_as_none
 from ninja_viewsets._formats import renderer_classes_of
 from ninja_viewsets._ninja import SeamOperation, SeamPathView
 from ninja_viewsets._openapi import TAG_DESCRIPTIONS, document_tags
+from ninja_viewsets._uploads import MULTIPART
 from ninja_viewsets.exceptions import APIException, MethodNotAllowed, ParseError, RequestTooLarge
 from ninja_viewsets.renderers import current_operation
 
@@ -167,7 +168,7 @@ class ViewSetPathView(SeamPathView):
             "name": view.get_view_name(),
             "description": view.get_view_description(),
             "renders": [renderer.media_type for renderer in renderer_classes_of(view)],
-            "parses": ["application/json"],
+            "parses": self._parses(),
         }
         actions = {}
         for method in ("POST", "PUT"):
@@ -180,6 +181,16 @@ class ViewSetPathView(SeamPathView):
         response = JsonResponse(metadata)
         response["Allow"] = ", ".join(self.allow)
         return response
+
+    def _parses(self) -> list[str]:
+        """The request media types of this URL: JSON, and ``multipart/form-data`` where an
+        operation takes uploads (as its OpenAPI documents it)."""
+        media = ["application/json"]
+        for operation in self.operations:
+            extra = getattr(operation, "openapi_extra", None) or {}
+            if MULTIPART in (extra.get("requestBody") or {}).get("content", {}):
+                return [*media, MULTIPART]
+        return media
 
     async def _writable_fields(
         self, request: HttpRequest, method: str, kwargs: dict[str, Any]

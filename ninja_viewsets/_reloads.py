@@ -2,7 +2,7 @@
 viewset, ``GenericAPIView``).
 
     instance = await self.perform_create(data)
-    return await self.refetch(instance)         # one query: the row with its joins/prefetches
+    return await self.refetch(instance)         # the relations not loaded yet (annotated: the row)
 
     await self.perform_update(instance, data)
     return await self.reload_relations(instance, stale=False)  # only what the update dropped
@@ -21,7 +21,7 @@ from django.db.models import Model, QuerySet
 from ninja_viewsets._loading import load_relations, load_relations_now, plan_queryset
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan
 
-__all__ = ["ReloadMixin"]
+__all__ = ["ReloadMixin", "annotates"]
 
 
 class ReloadMixin:
@@ -48,10 +48,19 @@ class ReloadMixin:
         return instance
 
     async def refetch(self, instance: Model) -> Model:
-        """Reload ``instance`` with the relations the response reads (after a write)."""
+        """``instance`` with the relations the response reads (after a create).
+
+        Those not loaded yet are loaded (a foreign key checked before the write is already
+        there: no query); when ``get_queryset()`` annotates its rows, the row is read again
+        through it, so the response has the annotations too.
+        """
         if not self.response_plan:
             return instance  # nothing to load: the saved instance serializes as it is
-        queryset = plan_queryset(self.get_queryset(), self.response_plan, columns=True)
+        base = self.get_queryset()
+        if not annotates(base):
+            await load_relations([instance], self.response_plan)
+            return instance
+        queryset = plan_queryset(base, self.response_plan, columns=True)
         try:
             refreshed: Model = await queryset.aget(pk=instance.pk)
             return refreshed
@@ -63,7 +72,11 @@ class ReloadMixin:
         """:meth:`refetch` for sync code in the ORM thread (the hop of the library's write)."""
         if not self.response_plan:
             return instance
-        queryset = plan_queryset(self.get_queryset(), self.response_plan, columns=True)
+        base = self.get_queryset()
+        if not annotates(base):
+            load_relations_now([instance], self.response_plan)
+            return instance
+        queryset = plan_queryset(base, self.response_plan, columns=True)
         try:
             refreshed: Model = queryset.get(pk=instance.pk)
             return refreshed
@@ -75,3 +88,9 @@ class ReloadMixin:
         """:meth:`reload_relations` (not ``stale``) for sync code in the ORM thread."""
         load_relations_now([instance], self.response_plan)
         return instance
+
+
+def annotates(queryset: QuerySet[Any]) -> bool:
+    """Whether rows read through ``queryset`` carry more than the model's own attributes."""
+    query = queryset.query
+    return bool(query.annotations or query.extra)

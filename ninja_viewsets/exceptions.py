@@ -32,6 +32,8 @@ from ninja_viewsets._db_errors import (
     NUL_MESSAGE,
     database_unavailable,
     is_retryable,
+    nul_field,
+    out_of_range_field,
     too_long_field,
 )
 
@@ -301,15 +303,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse |
     elif isinstance(exc, IntegrityError):  # a constraint of the database refused the write
         exc = conflict_from(exc)
     elif isinstance(exc, DataError | ValueError) and _NUL in str(exc):  # PostgreSQL
-        exc = ValidationFailed(
-            [{"type": "null_characters", "loc": list(prefix), "msg": NUL_MESSAGE}]
-        )
+        name = nul_field(exc)  # written by a hook: the schema never saw it
+        loc = [*prefix, *([name] if name else [])]
+        exc = ValidationFailed([{"type": "null_characters", "loc": loc, "msg": NUL_MESSAGE}])
     elif isinstance(exc, DataError) and (too_long := too_long_field(exc)) is not None:
-        name, limit = too_long  # written by a hook: the schema never saw it
+        name, limit = too_long
         message = f"Ensure this value has at most {limit} characters."
         exc = field_errors([(name, "string_too_long", message)], prefix)
     elif isinstance(exc, DataError | OverflowError):  # SQLite: OverflowError
-        exc = ValueOutOfRange()
+        out_of_range = out_of_range_field(exc)
+        exc = field_errors([out_of_range], prefix) if out_of_range else ValueOutOfRange()
     elif isinstance(exc, DatabaseError):
         if not database_unavailable(exc):
             return None  # a bug (missing table or column, bad SQL): a logged 500

@@ -291,16 +291,21 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
         (``only()``, as a list does: ``?fields=id,title`` selects ``id, title``), rather than
         the whole row.
 
-        Only where nothing but serialization reads the object: a ``GET`` of the library's own
-        ``retrieve``, ``get_object()`` not overridden, no ETags (``get_etag()`` reads every
+        Only for a representation the client chose (``?fields=``, ``?omit=``, ``?expand=``:
+        the default one reads the row, which costs less than narrowing it by a column or two),
+        and only where nothing but serialization reads the object: a ``GET`` of the library's
+        own ``retrieve``, ``get_object()`` not overridden, no ETags (``get_etag()`` reads every
         column), and no object permission that can refuse (``has_object_permission`` may
         read any attribute; a deferred one would be a query on the event loop, which Django
         refuses). Writes and detail actions of yours read the whole row. Override it to
         narrow a detail action whose code reads only what its response schema reads.
         """
         plan = self.request_plan
+        sparse = getattr(self, "sparse", None)  # the request engine's: views.APIView.sparse
         return (
-            self.action == "retrieve"
+            sparse is not None
+            and bool(sparse.key)
+            and self.action == "retrieve"
             and self.request.method in ("GET", "HEAD")
             and not self.optimistic_concurrency
             and plan is not None

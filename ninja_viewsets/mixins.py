@@ -21,28 +21,24 @@ an error answer or an exception leaves the database as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.db import router
-from django.db.models import Model, QuerySet
-from django.db.models.signals import post_save, pre_save
 from django.http import HttpRequest, HttpResponseBase, HttpResponseNotModified
 from pydantic import BaseModel
 
-from ninja_viewsets._async import aatomic, acall
+from ninja_viewsets._async import acall
 from ninja_viewsets._compat import respond
 from ninja_viewsets._etags import _etag_matches
 from ninja_viewsets._exports import stream_queryset, streams_list
 from ninja_viewsets._loading import plan_queryset
-from ninja_viewsets._related import RelatedIds, missing_related
-from ninja_viewsets._values import (
-    _chain,
-    _detail_url,
-    _merge,
-    _returned_none,
-    check_strings,
-    model_values,
+from ninja_viewsets._related import missing_related
+from ninja_viewsets._values import _detail_url, _returned_none, model_values
+from ninja_viewsets._writes import (
+    create_object,
+    created,
+    created_now,
+    update_object,
+    updated_now,
 )
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.generics import GenericAPIView
@@ -108,7 +104,7 @@ class CreateModelMixin(_Host):
         if type(self).perform_create is CreateModelMixin.perform_create:
             if self.answers_in_one_hop() and type(self).refetch is GenericAPIView.refetch:
                 # one hop: the INSERT, the 201 and the COMMIT
-                return await _create(self, payload, {}, then=_created_now)
+                return await create_object(self, payload, {}, then=created_now)
             instance = await self.perform_create(payload)
         else:  # the user's hook: DRF's way (no return) saves through super().perform_create()
             if self.write_transaction is not None:
@@ -118,7 +114,7 @@ class CreateModelMixin(_Host):
                 instance = self.saved_object
             if instance is None:
                 raise _returned_none(self, "perform_create", "Model.objects.acreate(...)")
-        return _created(self, instance, await self.refetch(instance))
+        return created(self, instance, await self.refetch(instance))
 
     def get_success_headers(self, instance: Any) -> dict[str, str]:
         """Headers of the 201: ``Location``, the new object's URL, when the viewset has a
@@ -133,7 +129,7 @@ class CreateModelMixin(_Host):
         ``await super().perform_create(data, owner=self.request.user)``. A foreign key or
         many-to-many id in ``data`` that names no row is a 422 at its field, checked first.
         """
-        return await _create(self, data, values)
+        return await create_object(self, data, values)
 
 
 class RetrieveModelMixin(_Host):
@@ -164,7 +160,7 @@ class UpdateModelMixin(_Host):
         if not overridden and self.answers_in_one_hop() and _reloads(self):
             instance = await self.get_object()
             # one hop: the UPDATE, the response and the COMMIT (nothing to write: no hop)
-            saved = await _update(self, instance, payload, {}, then=_updated_now)
+            saved = await update_object(self, instance, payload, {}, then=updated_now)
             if isinstance(saved, HttpResponseBase):
                 return saved
             return await self.reload_relations(saved, stale=False)
@@ -191,7 +187,7 @@ class UpdateModelMixin(_Host):
         ``values`` set more fields: ``await super().perform_update(instance, data, editor=user)``.
         A foreign key or many-to-many id in ``data`` that names no row is a 422 at its field.
         """
-        return await _update(self, instance, data, values)
+        return await update_object(self, instance, data, values)
 
 
 class DestroyModelMixin(_Host):
@@ -229,152 +225,3 @@ class DestroyModelMixin(_Host):
 def _reloads(view: Any) -> bool:
     """The library's own ``reload_relations`` (its sync twin may stand in for it)."""
     return type(view).reload_relations is GenericAPIView.reload_relations
-
-
-# -- the standard writes, as functions of the viewset (a class may borrow an action alone)
-
-
-async def _create(
-    view: Any,
-    data: BaseModel,
-    values: dict[str, Any],
-    then: Callable[[Any, Any], Any] | None = None,
-) -> Any:
-    """``perform_create()``; ``then(view, instance)`` (sync) ends the request in the same hop."""
-    model = view.get_queryset().model
-    concrete, many = model_values(model, data)
-    nesting = getattr(view, "nesting", None)
-    if nesting is not None:  # the parent comes from the URL, never from the body
-        fk = model._meta.get_field(nesting.fk_name)
-        concrete.pop(fk.name, None)
-        concrete.pop(fk.attname, None)
-    related = RelatedIds.of(model, data, concrete, many)
-    if nesting is not None:
-        concrete[fk.attname] = view.parent_object.pk
-    if values:
-        _merge(model, concrete, many, values)
-    check_strings(view, model, concrete)
-    manager = model._default_manager
-    transaction = view.write_transaction
-
-    def write() -> Any:
-        related.check_now(view, concrete)
-        instance = manager.create(**concrete)
-        for name, value in many.items():
-            getattr(instance, name).set(value)
-        view.saved_object = instance
-        return instance
-
-    if transaction is not None:  # the request's transaction begins with this hop
-        if then is not None:
-            if not many and _one_statement(view, model, creates=True):
-                return await transaction.run_alone(_chain, view, write, then)
-            return await transaction.run_to_end(_chain, view, write, then)
-        return await transaction.run(write)
-    await related.check(view, concrete)
-    if not many:  # one INSERT: atomic by itself
-        instance = await manager.acreate(**concrete)
-    else:
-        async with aatomic(using=router.db_for_write(model)):
-            instance = await manager.acreate(**concrete)
-            for name, value in many.items():
-                await getattr(instance, name).aset(value)
-    view.saved_object = instance
-    return instance
-
-
-def _one_statement(view: Any, model: type[Model], *, creates: bool) -> bool:
-    """Whether this request's write (no many-to-many values) is one statement that nothing
-    after it can undo, so it needs no BEGIN / COMMIT: the operation's plan says nothing of the
-    user's runs around it or in its response (``RequestPlan.lone_write``), the representation is
-    the schema's own (no ``?fields=``), and the row is written by Django's own ``save()`` (no
-    parent table, no ``pre_save`` / ``post_save`` receiver, the manager's own ``create()``)."""
-    plan = view.request_plan
-    if plan is None or not plan.lone_write or view.sparse is not None:
-        return False
-    if model.save is not Model.save or model.save_base is not Model.save_base:
-        return False
-    if model._meta.parents or pre_save.has_listeners(model) or post_save.has_listeners(model):
-        return False
-    if creates:
-        manager = model._default_manager
-        create = getattr(type(manager), "create", None)
-        queryset_class = getattr(manager, "_queryset_class", None)
-        if (
-            not str(getattr(create, "__module__", "")).startswith("django.db.models.")
-            or queryset_class is None
-            or queryset_class.create is not QuerySet.create
-        ):
-            return False
-    return True
-
-
-def _created(view: Any, instance: Any, body: Any) -> Any:
-    """The 201 of ``instance`` (``body``: reloaded for the response), its headers set."""
-    if view.optimistic_concurrency:
-        view.set_etag(instance)
-    response = getattr(view, "response", None)
-    if response is not None:
-        for header, value in view.get_success_headers(instance).items():
-            response[header] = value
-    return respond(201, body)
-
-
-def _created_now(view: Any, instance: Any) -> Any:
-    """The 201 of ``instance``, rendered (sync: in the hop of its INSERT)."""
-    return view.render_now(_created(view, instance, view.refetch_now(instance)))
-
-
-async def _update(
-    view: Any,
-    instance: Any,
-    data: BaseModel,
-    values: dict[str, Any],
-    then: Callable[[Any, Any], Any] | None = None,
-) -> Any:
-    """``perform_update()``; ``then(view, instance)`` (sync) ends the request in the same hop
-    when there is something to write."""
-    model = type(instance)
-    concrete, many = model_values(model, data, partial=view.partial)
-    related = RelatedIds.of(model, data, concrete, many)
-    if values:
-        _merge(model, concrete, many, values)
-    check_strings(view, model, concrete)
-    fields = list(concrete)
-    transaction = view.write_transaction
-    if not fields and not many:
-        return instance
-
-    def write() -> Any:
-        related.check_now(view, concrete)
-        for attr, value in concrete.items():
-            setattr(instance, attr, value)
-        if fields:
-            instance.save(update_fields=fields)
-        for name, value in many.items():
-            getattr(instance, name).set(value)
-        return instance
-
-    if transaction is not None:  # the request's transaction begins with this hop
-        if then is not None:
-            if not many and _one_statement(view, model, creates=False):
-                return await transaction.run_alone(_chain, view, write, then)
-            return await transaction.run_to_end(_chain, view, write, then)
-        return await transaction.run(write)
-    await related.check(view, concrete)
-    for attr, value in concrete.items():
-        setattr(instance, attr, value)
-    if not many:  # one UPDATE: atomic by itself
-        await instance.asave(update_fields=fields)
-    else:
-        async with aatomic(using=router.db_for_write(model)):
-            if fields:
-                await instance.asave(update_fields=fields)
-            for name, value in many.items():
-                await getattr(instance, name).aset(value)
-    return instance
-
-
-def _updated_now(view: Any, instance: Any) -> Any:
-    """The 200 of ``instance``, rendered (sync: in the hop of its UPDATE)."""
-    return view.render_now(view.reload_relations_now(instance))

@@ -97,3 +97,33 @@ def test_an_overridden_hook_takes_what_its_action_passes():
             instance.delete()
 
     register(GoodHooks)  # no error
+
+
+@pytest.mark.parametrize(
+    ("attribute", "fix"),
+    [
+        ("serializer_class", r"set output_schema .* and input_schema"),
+        ("authentication_classes", r"set auth = "),
+        ("parser_classes", r"JSON, and multipart/form-data .* remove parser_classes"),
+    ],
+)
+def test_drf_attributes_this_library_does_not_read_are_refused(attribute, fix):
+    """Found by a newcomer: DRF's ``serializer_class`` was silently ignored (the schemas were
+    derived from the model instead), as were ``authentication_classes`` (no auth at all) and
+    ``parser_classes``."""
+    Ported = type(
+        "Ported", (ModelViewSet,), {"queryset": Author.objects.all(), attribute: [object]}
+    )
+    with pytest.raises(ImproperlyConfigured, match=rf"Ported\.{attribute} is DRF's.*{fix}"):
+        register(Ported)
+
+
+def test_get_serializer_class_overridden_is_refused():
+    class Ported(ModelViewSet):
+        queryset = Author.objects.all()
+
+        def get_serializer_class(self):
+            return object
+
+    with pytest.raises(ImproperlyConfigured, match=r"get_output_schema\(\) / get_input_schema"):
+        register(Ported)

@@ -8,6 +8,7 @@ project serves through it under ``make serve-prod`` and ``make loadtest``.
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 import pytest
@@ -192,3 +193,34 @@ async def test_the_documented_application_serves_concurrent_requests_through_the
         )  # (no database: the handler's threads would open connections the test cannot close)
     assert [r.status_code for r in answers] == [404, 200] * 10
     assert answers[1].json() == {"books": "http://testserver/api/books/"}
+
+
+@pytest.mark.parametrize(
+    ("module", "cwd", "settings_module"),
+    [
+        ("config.asgi", "example_project", "config.settings"),
+        ("docs.src.deployment_asgi", ".", "tests.settings"),
+    ],
+)
+def test_the_asgi_module_imports_in_a_fresh_process(module, cwd, settings_module):
+    """Found by a newcomer: ``uvicorn config.asgi:application`` (``make run``) died with
+    ``AppRegistryNotReady``: importing ``ninja_viewsets`` imports models, so it must come after
+    ``get_asgi_application()`` (Django's own advice for ASGI modules), as uvicorn imports
+    the module in a process where Django is not set up yet."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "PYTHONPATH": os.pathsep.join([str(root), str(root / "example_project")]),
+    }
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {module}; print(type({module}.application).__name__)"],
+        cwd=root / cwd, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "AdmissionQueue"

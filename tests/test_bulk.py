@@ -509,3 +509,18 @@ def test_openapi_documents_array_bodies_and_per_item_results(db):
     assert "<index>" in post["responses"]["422"]["description"]
     assert "BULK_MAX_ITEMS" in post["responses"]["413"]["description"]
     assert "404" in patch["responses"] and "404" in delete["responses"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_integer_its_column_cannot_hold_in_a_batch(client, author):
+    """PostgreSQL refuses it (``integer out of range``) without naming the row or the column."""
+    body = [{"title": "A", "author_id": author.pk}, {"title": "B", "author_id": author.pk}]
+    body[1]["year"] = 2**31
+    r = client.post("/api/books/", body)
+    if connection.vendor != "postgresql":
+        assert r.status_code == 201, r  # SQLite's columns hold 64 bits
+        return
+    assert r.status_code == 422, r
+    [error] = r.json()["detail"]
+    assert error["loc"][-1] == "year" and error["type"] == "less_than_equal", error
+    assert Book.objects.count() == 0

@@ -172,14 +172,43 @@ def test_value_out_of_range_is_422_and_nothing_is_written(client, where):
         body["year"] = huge
     r = client.post("/api/books/", body)
     assert r.status_code == 422, r
-    if where == "year":
-        msg = "A value is out of range for the database (too large or too long)."
-        expected = {"type": "out_of_range", "loc": [], "msg": msg}
+    if where == "year":  # the column that refused it is found on the row being written
+        largest = connection.ops.integer_field_range("IntegerField")[1]
+        msg = f"Ensure this value is less than or equal to {largest}."
+        expected = {"type": "less_than_equal", "loc": ["body", "payload", "year"], "msg": msg}
     else:
         msg = f'Invalid pk "{huge}" - object does not exist.'
         expected = {"type": "does_not_exist", "loc": ["body", "payload", where], "msg": msg}
     assert r.json() == {"detail": [expected]}
     assert Book.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("year", "method"), [(2**31, "post"), (-(2**31) - 1, "put")])
+def test_integer_its_column_cannot_hold_is_422_at_its_field(client, year, method):
+    """Found by a newcomer: an explicit schema's ``int`` past the column's range (PostgreSQL's
+    ``integer``) was a 422 at ``loc: []``; the field is found on the row being written, as for
+    an over-long string. SQLite's columns hold 64 bits: stored."""
+    author = Author.objects.create(name="A")
+    book = Book.objects.create(title="Keep", year=1999, author=author)
+    body = {"title": "Big", "author_id": author.id, "year": year}
+    url = "/api/books/" if method == "post" else f"/api/books/{book.pk}/"
+    r = client.request(method, url, json=body)
+    if connection.vendor != "postgresql":
+        assert r.status_code in (200, 201), r
+        return
+    assert r.status_code == 422, r
+    bound, word = (2**31 - 1, "less") if year > 0 else (-(2**31), "greater")
+    assert r.json() == {
+        "detail": [
+            {
+                "type": f"{word}_than_equal",
+                "loc": ["body", "payload", "year"],
+                "msg": f"Ensure this value is {word} than or equal to {bound}.",
+            }
+        ]
+    }
+    assert list(Book.objects.values_list("title", "year")) == [("Keep", 1999)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -577,7 +606,7 @@ def test_nul_refused_by_postgresql_in_a_hook_is_422(client):
     assert r.json()["detail"] == [
         {
             "type": "null_characters",
-            "loc": ["body", "payload"],
+            "loc": ["body", "payload", "name"],  # found on the row being written
             "msg": "Null characters are not allowed.",
         }
     ]

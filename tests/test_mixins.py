@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from ninja import ModelSchema, NinjaAPI, Schema
@@ -232,8 +233,24 @@ class SyncHookAccounts(ModelViewSet):
         instance.delete()
 
 
+class CountedBookOut(Schema):
+    """Reads an annotation of the viewset's queryset, and a relation."""
+
+    id: int
+    title: str
+    author: AuthorOut
+    n_tags: int
+
+
+class AnnotatedBookViewSet(ModelViewSet):
+    queryset = Book.objects.annotate(n_tags=Count("tags"))
+    output_schema = CountedBookOut
+    input_schema = BookIn
+
+
 router = DefaultRouter()
 router.register("books", BookViewSet)
+router.register("annotated", AnnotatedBookViewSet, basename="annotated")
 router.register("recent", RecentBookViewSet, basename="recent")
 router.register("byauthor", BookByAuthorViewSet, basename="byauthor")
 router.register("pktags", BookPkTagsViewSet, basename="pktags")
@@ -781,3 +798,30 @@ def test_perform_hooks_overridden(client, user, prefix):
         assert account.balance == -1
     else:
         assert not Account.objects.exists()
+
+
+def test_create_reads_nothing_again_when_the_checked_relation_is_there(client, author):
+    """The author checked before the INSERT is the one the response nests: the row is not
+    read again with a join (the hand-written way: the INSERT, then a read with the join); only
+    the many-to-many list the response also shows is loaded."""
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.post("/api/books/", {"title": "Dune", "author_id": author.pk})
+    assert r.status_code == 201, r.json()
+    assert r.json()["author"] == {"id": author.pk, "name": "Ann"}
+    sql = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert [q.split()[0] for q in sql] == ["SELECT", "INSERT", "SELECT"], sql
+    assert 'FROM "testapp_author"' in sql[0]
+    assert 'FROM "testapp_tag"' in sql[2]  # the tags' prefetch, not the book again
+
+
+def test_create_reads_the_row_again_through_an_annotating_queryset(client, author, tags):
+    r = client.post(
+        "/api/annotated/", {"title": "Dune", "author_id": author.pk, "tags": [tags[0].pk]}
+    )
+    assert r.status_code == 201, r.json()
+    assert r.json() == {
+        "id": r.json()["id"],
+        "title": "Dune",
+        "author": {"id": author.pk, "name": "Ann"},
+        "n_tags": 1,
+    }

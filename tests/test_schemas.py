@@ -219,6 +219,19 @@ def test_put_validates_like_create(client, maker):
     assert r.status_code == 200 and r.json()["status"] == "live", r
 
 
+def test_put_leaves_the_optional_fields_it_omits_as_they_are(client, maker):
+    """Found by a newcomer with DRF habits: DRF's ModelSerializer makes a field with a model
+    default (or ``blank``/``null``) ``required=False``, and a PUT that omits it leaves it as it
+    is (it is not in ``validated_data``). Here the PUT reset them to the model's defaults."""
+    gadget = Gadget.objects.create(
+        maker=maker, name="G", code="G", price=1, rating=1, status="live", even=4, notes="keep"
+    )
+    r = client.put(f"/api/gadgets/{gadget.pk}/", valid(maker, name="G2"))
+    assert r.status_code == 200, r
+    gadget.refresh_from_db()
+    assert (gadget.name, gadget.status, gadget.even, gadget.notes) == ("G2", "live", 4, "keep")
+
+
 # -- unique ------------------------------------------------------------------------------------
 
 

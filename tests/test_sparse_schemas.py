@@ -64,8 +64,26 @@ class Books(ReadOnlyModelViewSet):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
 
+class PlainOut(Schema):  # no validator: the one-pass renderer's direct path would take it
+    id: int
+    title: str
+    year: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def old(self) -> bool:
+        return self.year < 1970
+
+
+class PlainBooks(ReadOnlyModelViewSet):
+    queryset = Book.objects.order_by("id")
+    output_schema = PlainOut
+    sparse_fields = True
+
+
 router = DefaultRouter()
 router.register("books", Books)
+router.register("plain", PlainBooks, basename="plain")
 api = NinjaAPI(urls_namespace="sparse-schemas")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls)]
@@ -116,6 +134,15 @@ def test_a_computed_field_is_sent_only_when_chosen_and_reads_what_it_needs(clien
     assert "headline" not in r.json()[0]
     r = client.get("/api/books/?omit=headline,label,author")
     assert r.json() == [{"id": book.id, "title": "Dune", "year": "AD 1965"}]
+
+
+def test_a_computed_field_of_a_plain_schema_is_rendered_with_the_fields_it_reads(client, book):
+    r, queries = run(client, "/api/plain/?fields=old")
+    assert r.json() == [{"old": True}]
+    assert ("testapp_book", "year") in columns(book_sql(queries))
+    r, queries = run(client, "/api/plain/?fields=id")
+    assert r.json() == [{"id": book.id}]
+    assert columns(book_sql(queries)) == {("testapp_book", "id")}
 
 
 def test_a_resolver_is_kept_with_its_field(client, book):

@@ -83,6 +83,23 @@ def send_form(client, method: str, url: str, data: dict):
     )
 
 
+# -- OPTIONS ---------------------------------------------------------------------------------
+
+
+def test_options_lists_multipart_where_the_url_takes_uploads(client, db):
+    """Found by a newcomer: DRF's metadata said ``parses: ["application/json"]`` on a URL that
+    takes ``multipart/form-data`` (DRF lists its parsers: JSON, form and multipart)."""
+    for url in ("/api/attachments/", "/api/explicit/"):
+        assert client.options(url).json()["parses"] == ["application/json", MULTIPART], url
+    attachment = Attachment.objects.create(title="a", document="d.txt")
+    assert client.options(f"/api/attachments/{attachment.pk}/").json()["parses"] == [
+        "application/json",
+        MULTIPART,
+    ]
+    r = client.options("/api/gadgets/")  # no file fields: forms are refused
+    assert r.json()["parses"] == ["application/json"]
+
+
 # -- OpenAPI -----------------------------------------------------------------------------------
 
 
@@ -284,6 +301,22 @@ def test_put_json_cannot_name_a_path(client, attachment):
         f"/api/attachments/{attachment.pk}/", {"title": "T", "document": "documents/old.txt"}
     )
     assert r.status_code == 422, r
+    # DRF's message, not the validator's "Expected UploadFile, received: <class 'str'>"
+    assert r.json()["detail"] == [
+        {
+            "type": "invalid",
+            "loc": ["body", "payload", "document"],
+            "msg": "The submitted data was not a file. Check the encoding type on the form.",
+        }
+    ]
+
+
+def test_a_form_field_where_a_file_belongs_is_not_a_file(client, db):
+    r = post_form(client, "/api/attachments/", {"title": "T", "document": "not-a-file"})
+    assert r.status_code == 422, r
+    assert r.json()["detail"][0]["loc"] == ["body", "payload", "document"]
+    assert r.json()["detail"][0]["msg"].startswith("The submitted data was not a file.")
+    assert not Attachment.objects.exists()
 
 
 # -- other media types -------------------------------------------------------------------------

@@ -4,9 +4,13 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-from ninja_viewsets.asgi import AdmissionQueue
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# first: it sets Django up, which importing ninja_viewsets needs (as any app code with models)
+django_application = get_asgi_application()
+
+from ninja_viewsets.asgi import AdmissionQueue  # noqa: E402
 
 # at most WEB_MAX_CONCURRENCY requests run at once in this worker; the others wait in order
 application = AdmissionQueue(
-    get_asgi_application(), limit=int(os.environ.get("WEB_MAX_CONCURRENCY", "8"))
+    django_application, limit=int(os.environ.get("WEB_MAX_CONCURRENCY", "8"))
 )

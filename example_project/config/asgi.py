@@ -15,7 +15,10 @@ from django.core.handlers.exception import response_for_exception
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-from ninja_viewsets.asgi import AdmissionQueue
+# Django first: it sets up the apps, which importing ninja_viewsets needs (its models)
+django_application = get_asgi_application()
+
+from ninja_viewsets.asgi import AdmissionQueue  # noqa: E402
 
 
 class StaticFiles(ASGIStaticFilesHandler):
@@ -33,7 +36,7 @@ class StaticFiles(ASGIStaticFilesHandler):
             return await sync_to_async(response_for_exception, thread_sensitive=False)(request, exc)
 
 
-application = StaticFiles(get_asgi_application())
+application = StaticFiles(django_application)
 
 
 # At most WEB_MAX_CONCURRENCY requests run at once in each worker, the others queue in arrival

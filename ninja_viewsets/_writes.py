@@ -1,0 +1,268 @@
+"""Private: the standard writes (create, update), as functions of the viewset, so that a class
+may borrow an action alone; the mixins call them.
+
+A write request runs in the request's transaction (``RequestTransaction``). The library's own
+create and update end it in the hop of their statement: the write, the response, the COMMIT.
+When there is nothing to roll back, they spend no transaction at all: a write that is one
+statement, with nothing after it that can fail (no hook of the user's, no signal receiver, no
+user code in the response, no query to render it), is atomic by itself (``_one_statement``,
+``_reads_after``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import router
+from django.db.models import Model, QuerySet
+from django.db.models.signals import post_save, pre_save
+from ninja import ModelSchema
+from pydantic import BaseModel
+
+from ninja_viewsets._async import aatomic
+from ninja_viewsets._compat import respond
+from ninja_viewsets._related import RelatedIds
+from ninja_viewsets._reloads import annotates
+from ninja_viewsets._schemas import is_derived
+from ninja_viewsets._values import _chain, _merge, check_strings, model_values
+
+__all__ = ["create_object", "created", "created_now", "update_object", "updated_now"]
+
+_MISSING = object()
+
+
+async def create_object(
+    view: Any,
+    data: BaseModel,
+    values: dict[str, Any],
+    then: Callable[[Any, Any], Any] | None = None,
+) -> Any:
+    """``perform_create()``; ``then(view, instance)`` (sync) ends the request in the same hop."""
+    model = view.get_queryset().model
+    concrete, many = model_values(model, data)
+    nesting = getattr(view, "nesting", None)
+    if nesting is not None:  # the parent comes from the URL, never from the body
+        fk = model._meta.get_field(nesting.fk_name)
+        concrete.pop(fk.name, None)
+        concrete.pop(fk.attname, None)
+    related = RelatedIds.of(model, data, concrete, many)
+    if nesting is not None:
+        concrete[fk.attname] = view.parent_object.pk
+    if values:
+        _merge(model, concrete, many, values)
+    many = {name: ids for name, ids in many.items() if ids}  # a new row has no links yet
+    check_strings(view, model, concrete)
+    manager = model._default_manager
+    transaction = view.write_transaction
+
+    def save() -> Any:
+        instance = manager.create(**concrete)
+        for name, ids in many.items():  # a new row: add() writes them without reading first
+            getattr(instance, name).add(*ids)
+        view.saved_object = instance
+        return instance
+
+    def write() -> Any:
+        related.check_now(view, concrete)
+        return save()
+
+    def alone(end: Callable[[Any, Any], Any]) -> Any:
+        """The check (it reads), then the INSERT on its own if nothing reads after it."""
+        related.check_now(view, concrete)
+        if _reads_after(view, model, concrete, None):
+            return transaction.to_end_now(_chain, view, save, end)
+        return _chain(view, save, end)
+
+    if transaction is not None:  # the request's transaction begins with this hop
+        if then is not None:
+            if not many and _one_statement(view, model, creates=True):
+                return await transaction.run_alone(alone, then)
+            return await transaction.run_to_end(_chain, view, write, then)
+        return await transaction.run(write)
+    await related.check(view, concrete)
+    if not many:  # one INSERT: atomic by itself
+        instance = await manager.acreate(**concrete)
+    else:
+        async with aatomic(using=router.db_for_write(model)):
+            instance = await manager.acreate(**concrete)
+            for name, ids in many.items():
+                await getattr(instance, name).aadd(*ids)
+    view.saved_object = instance
+    return instance
+
+
+def created(view: Any, instance: Any, body: Any) -> Any:
+    """The 201 of ``instance`` (``body``: reloaded for the response), its headers set."""
+    if view.optimistic_concurrency:
+        view.set_etag(instance)
+    response = getattr(view, "response", None)
+    if response is not None:
+        for header, value in view.get_success_headers(instance).items():
+            response[header] = value
+    return respond(201, body)
+
+
+def created_now(view: Any, instance: Any) -> Any:
+    """The 201 of ``instance``, rendered (sync: in the hop of its INSERT)."""
+    return view.render_now(created(view, instance, view.refetch_now(instance)))
+
+
+async def update_object(
+    view: Any,
+    instance: Any,
+    data: BaseModel,
+    values: dict[str, Any],
+    then: Callable[[Any, Any], Any] | None = None,
+) -> Any:
+    """``perform_update()``; ``then(view, instance)`` (sync) ends the request in the same hop
+    when there is something to write."""
+    model = type(instance)
+    concrete, many = model_values(model, data, partial=view.partial or _model_rules(data))
+    related = RelatedIds.of(model, data, concrete, many)
+    if values:
+        _merge(model, concrete, many, values)
+    check_strings(view, model, concrete)
+    fields = list(concrete)
+    transaction = view.write_transaction
+    if not fields and not many:
+        return instance
+
+    def save() -> Any:
+        for attr, value in concrete.items():
+            setattr(instance, attr, value)
+        if fields:
+            instance.save(update_fields=fields)
+        for name, value in many.items():
+            getattr(instance, name).set(value)
+        return instance
+
+    def write() -> Any:
+        related.check_now(view, concrete)
+        return save()
+
+    def alone(end: Callable[[Any, Any], Any]) -> Any:
+        """The check (it reads), then the UPDATE on its own if nothing reads after it."""
+        related.check_now(view, concrete)
+        if _reads_after(view, model, concrete, instance):
+            return transaction.to_end_now(_chain, view, save, end)
+        return _chain(view, save, end)
+
+    if transaction is not None:  # the request's transaction begins with this hop
+        if then is not None:
+            if not many and _one_statement(view, model, creates=False):
+                return await transaction.run_alone(alone, then)
+            return await transaction.run_to_end(_chain, view, write, then)
+        return await transaction.run(write)
+    await related.check(view, concrete)
+    for attr, value in concrete.items():
+        setattr(instance, attr, value)
+    if not many:  # one UPDATE: atomic by itself
+        await instance.asave(update_fields=fields)
+    else:
+        async with aatomic(using=router.db_for_write(model)):
+            if fields:
+                await instance.asave(update_fields=fields)
+            for name, value in many.items():
+                await getattr(instance, name).aset(value)
+    return instance
+
+
+def _model_rules(data: BaseModel) -> bool:
+    """Whether ``data``'s defaults are the model's (a derived schema, a ``ModelSchema``): then,
+    as with DRF's ``ModelSerializer``, a PUT that omits such a field leaves it as it is (its
+    default is for a new row); a default written in a schema by hand is applied."""
+    schema = type(data)
+    return is_derived(schema) or issubclass(schema, ModelSchema)
+
+
+def updated_now(view: Any, instance: Any) -> Any:
+    """The 200 of ``instance``, rendered (sync: in the hop of its UPDATE)."""
+    return view.render_now(view.reload_relations_now(instance))
+
+
+def _one_statement(view: Any, model: type[Model], *, creates: bool) -> bool:
+    """Whether this request's write (no many-to-many values) is one statement with no user
+    code after it, so it may run without BEGIN / COMMIT: the operation's plan says nothing of
+    the user's runs around it or in its response (``RequestPlan.lone_write``), the
+    representation is the schema's own (no ``?fields=``), and the row is written by Django's own
+    ``save()`` (no parent table, no ``pre_save`` / ``post_save`` receiver, the manager's own
+    ``create()``). Whether the response then reads the database is :func:`_reads_after`'s."""
+    plan = view.request_plan
+    if plan is None or not plan.lone_write or view.sparse is not None:
+        return False
+    if model.save is not Model.save or model.save_base is not Model.save_base:
+        return False
+    if model._meta.parents or pre_save.has_listeners(model) or post_save.has_listeners(model):
+        return False
+    if creates:
+        manager = model._default_manager
+        create = getattr(type(manager), "create", None)
+        queryset_class = getattr(manager, "_queryset_class", None)
+        if (
+            not str(getattr(create, "__module__", "")).startswith("django.db.models.")
+            or queryset_class is None
+            or queryset_class.create is not QuerySet.create
+        ):
+            return False
+    return True
+
+
+def _reads_after(
+    view: Any, model: type[Model], concrete: dict[str, Any], instance: Model | None
+) -> bool:
+    """Whether rendering the written row would query the database: a relation the response
+    reads that is not loaded (``instance`` ``None``: a row about to be created). A query can
+    fail, and the write before it must then be undone: such a write keeps its transaction.
+
+    Loaded: a foreign key whose object the related-ids check attached (``concrete``), or, on
+    an update, one the write leaves alone and ``get_object()`` joined, with the relations
+    beyond it; a many-to-many list ``get_object()`` prefetched.
+    """
+    plan = view.response_plan
+    if not plan:
+        return False
+    if instance is None and (plan.prefetch or annotates(view.get_queryset())):
+        return True  # a new row's lists are read; an annotating queryset reads it again
+    if instance is not None:
+        cache = getattr(instance, "_prefetched_objects_cache", {})
+        if any(path.split("__", 1)[0] not in cache for path in plan.prefetch):
+            return True
+    for path in plan.select:
+        name, *rest = path.split("__")
+        field: Any = model._meta.get_field(name)
+        if not field.concrete:  # a reverse one-to-one: not written here, maybe not loaded
+            if instance is None or not field.is_cached(instance):
+                return True
+            obj = field.get_cached_value(instance)
+            if obj is not None and rest and not _loaded(obj, rest):
+                return True
+            continue
+        obj = concrete.get(field.name, _MISSING)
+        if obj is _MISSING and field.attname in concrete:
+            new_id = concrete[field.attname]
+            if new_id is None:
+                continue  # a null foreign key reads nothing
+            if instance is None or getattr(instance, field.attname) != new_id:
+                return True
+        if obj is _MISSING:
+            if instance is None or not field.is_cached(instance):
+                return True
+            obj = field.get_cached_value(instance)
+        if obj is not None and rest and not _loaded(obj, rest):
+            return True
+    return False
+
+
+def _loaded(obj: Model, path: list[str]) -> bool:
+    """Whether the relations ``path`` walks from ``obj`` are all in Django's cache."""
+    for name in path:
+        field: Any = obj._meta.get_field(name)
+        if not field.is_relation or field.many_to_many or field.one_to_many:
+            return False
+        if not field.is_cached(obj):
+            return False
+        obj = field.get_cached_value(obj)
+        if obj is None:
+            return True
+    return True

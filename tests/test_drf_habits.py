@@ -1,0 +1,70 @@
+"""What a DRF user writes in the first hour, over HTTP: sync (``def``) actions and hooks."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.urls import path
+from ninja import NinjaAPI, Schema
+
+from ninja_viewsets import DefaultRouter, ModelViewSet, action
+from tests.conftest import Client
+from tests.testapp.models import Author
+
+
+class AuthorOut(Schema):
+    id: int
+    name: str
+
+
+class Authors(ModelViewSet):
+    queryset = Author.objects.order_by("id")
+    output_schema = AuthorOut
+
+    @action(detail=True)
+    def shout(self, request: Any, pk: int) -> dict[str, str]:
+        """DRF's habit, in a ``def`` action (it runs in the ORM thread)."""
+        author = self.get_object()
+        try:
+            return {"name": author.name.upper()}
+        finally:
+            if inspect.iscoroutine(author):  # today: close it, or its warning outlives the test
+                author.close()
+
+    @action(detail=True)
+    def whisper(self, request: Any, pk: int) -> dict[str, str]:
+        """What works today in a ``def`` action (docs/actions.md)."""
+        author = async_to_sync(self.get_object)()
+        return {"name": author.name.lower()}
+
+
+router = DefaultRouter()
+router.register("authors", Authors)
+api = NinjaAPI(urls_namespace="test_drf_habits")
+api.add_router("/", router)
+urlpatterns = [path("api/", api.urls)]
+pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
+
+
+def test_a_def_action_gets_its_object_with_async_to_sync(client: Client) -> None:
+    author = Author.objects.create(name="Ann")
+    assert client.get(f"/api/authors/{author.pk}/whisper/").json() == {"name": "ann"}
+    assert client.get(f"/api/authors/{author.pk + 1}/whisper/").status_code == 404
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="generics.py (its owner): in a `def` action self.get_object() is a coroutine; the "
+    "user's next line fails (AttributeError: 'coroutine' object has no attribute 'name') "
+    "and the coroutine is never awaited",
+)
+def test_a_def_action_gets_its_object_as_in_drf(client: Client) -> None:
+    """Found by a newcomer: ``obj = self.get_object()`` in a ``def`` action, as in DRF. The docs
+    say ``def`` actions run in the ORM thread; the object (or a 404) is what DRF gives."""
+    author = Author.objects.create(name="Ann")
+    r = client.get(f"/api/authors/{author.pk}/shout/")
+    assert r.status_code == 200, r
+    assert r.json() == {"name": "ANN"}
