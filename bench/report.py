@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -228,7 +229,7 @@ def render(results: dict, summary: dict) -> str:
         "median req/s (usually two different rounds) is shown beside it."
     )
     w("")
-    w("![req/s per stack per scenario](results.png)")
+    w(f"![req/s per stack per scenario]({_outputs()[1]})")
     w("")
     for scenario in SCENARIOS:
         w(f"## {SCENARIO_TITLES[scenario]}")
@@ -545,14 +546,24 @@ def render(results: dict, summary: dict) -> str:
     return "\n".join(lines)
 
 
+def _outputs() -> tuple[str, str]:
+    """The report's and the chart's file names: ``RESULTS.md`` / ``results.png`` for SQLite (the
+    docs' benchmark page shows them), ``RESULTS-postgres.md`` / ``results-postgres.png`` for
+    ``BENCH_DB=postgres`` (so that one run never overwrites the other's)."""
+    db = os.environ.get("BENCH_DB", "sqlite")
+    suffix = "" if db == "sqlite" else f"-{db}"
+    return f"RESULTS{suffix}.md", f"results{suffix}.png"
+
+
 def main() -> None:
     src = Path(sys.argv[1]) if len(sys.argv) > 1 else BENCH / "out" / "results.json"
     results = json.loads(src.read_text())
     summary = summarize(results)
-    chart(summary, BENCH / "results.png")
+    report_name, chart_name = _outputs()
+    chart(summary, BENCH / chart_name)
     docs_img = BENCH.parent / "docs" / "img"
-    if docs_img.is_dir():  # the docs' benchmark page shows the same chart
-        shutil.copyfile(BENCH / "results.png", docs_img / "bench.png")
+    if docs_img.is_dir() and chart_name == "results.png":  # the docs' page shows this chart
+        shutil.copyfile(BENCH / chart_name, docs_img / "bench.png")
     text = render(results, summary)
     profile = BENCH / "out" / "profile.md"
     if profile.exists() and profile.stat().st_mtime >= src.stat().st_mtime - 3600:
@@ -560,7 +571,7 @@ def main() -> None:
     notes_file = BENCH / "NOTES.md"
     if notes_file.exists():
         text += "\n" + notes_file.read_text()
-    (BENCH / "RESULTS.md").write_text(text)
+    (BENCH / report_name).write_text(text)
     print(text)
 
 

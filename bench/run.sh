@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: the whole benchmark from a fresh clone; writes bench/RESULTS.md + results.png.
+# `make bench`: the whole benchmark from a fresh clone; writes bench/RESULTS.md + results.png
+# (BENCH_DB=postgres: bench/RESULTS-postgres.md + results-postgres.png).
 #   BENCH_DB=postgres make bench      # PostgreSQL database `bench` on 127.0.0.1:5432
 #   BENCH_ROUNDS=1 BENCH_DURATION=2 make bench   # a quick smoke run
 set -euo pipefail
@@ -105,4 +106,6 @@ fi
 "$PY" report.py
 
 echo
-echo "== make bench took $(( $(date +%s) - START )) s; wrote bench/RESULTS.md and bench/results.png"
+if [ "$BENCH_DB" = sqlite ]; then OUTPUTS="RESULTS.md and bench/results.png"; else
+  OUTPUTS="RESULTS-$BENCH_DB.md and bench/results-$BENCH_DB.png"; fi
+echo "== make bench took $(( $(date +%s) - START )) s; wrote bench/$OUTPUTS"

@@ -625,3 +625,12 @@ def test_sparse_fields(client, books):
     assert "choose from: id, title, year, author, author.id" in r.json()["detail"][0]["msg"]
     assert client.get("/api/books/classics/?fields=year").json()["items"] == [{"year": 1965}]
     assert client.get("/api/books/classics/?expand=tags").json()["count"] == 1  # not offered
+
+
+def test_the_deployment_page_includes_the_latest_load_test_report():
+    """docs/deployment.md shows bench/LOADTEST.md below its title, as `make loadtest` wrote it."""
+    page = (DOCS / "deployment.md").read_text()
+    assert '--8<-- "bench/LOADTEST.md:3:"' in page
+    report = (DOCS.parent / "bench" / "LOADTEST.md").read_text().splitlines()
+    assert report[0].startswith("# Load test") and report[1] == ""
+    assert report[2].startswith("`") and "make loadtest" in report[2]

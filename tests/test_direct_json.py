@@ -1,0 +1,123 @@
+"""ninja_viewsets._direct_json: the direct path of the one-pass JSON renderer: which schemas
+it writes without a second validation, the values it vouches for, and the fallback to Ninja's
+rendering for anything else (over HTTP: the same JSON either way).
+
+(tests/test_renderers_corpus.py compares the two paths byte for byte over many schemas.)
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import path
+from ninja import Field, NinjaAPI, Schema
+from pydantic import field_validator
+
+from ninja_viewsets import SimpleRouter, ViewSet, action
+from ninja_viewsets._direct_json import _Fallback, _plain
+from ninja_viewsets._related_keys import related_keys
+
+
+class Leaf(Schema):
+    id: int
+    label: str | None
+
+
+class Plain(Schema):
+    id: int
+    price: Decimal
+    day: date
+    leaf: Leaf
+    leaves: list[Leaf]
+    tags: list[related_keys(int)]
+
+
+class Validated(Schema):
+    id: int
+
+    @field_validator("id")
+    @classmethod
+    def positive(cls, value: int) -> int:
+        return abs(value)
+
+
+class Aliased(Schema):
+    id: int = Field(alias="key")
+
+
+class Constrained(Schema):
+    id: int = Field(ge=0)
+
+
+class Resolved(Schema):
+    id: int
+    double: int
+
+    @staticmethod
+    def resolve_double(obj) -> int:
+        return obj["id"] * 2
+
+
+def test_plain_schemas_take_the_direct_path():
+    assert _plain(Plain) is not None
+    assert _plain(list[Leaf]) is not None
+    assert _plain(Leaf | None) is not None
+
+
+@pytest.mark.parametrize("schema", [Validated, Aliased, Constrained, Resolved, dict, float | str])
+def test_anything_more_is_left_to_ninja(schema):
+    assert _plain(schema) is None
+
+
+def test_only_values_of_exactly_the_fields_type_are_vouched_for():
+    convert, _ = _plain(Leaf)
+    assert convert({"id": 1, "label": None}) == {"id": 1, "label": None}
+    for wrong in ({"id": "1", "label": "x"}, {"id": True, "label": "x"}, {"id": 1}):
+        with pytest.raises(_Fallback):
+            convert(wrong)
+
+
+class Items(ViewSet):
+    @action(detail=False)
+    async def plain(self, request) -> Leaf:
+        return {"id": 1, "label": "x"}
+
+    @action(detail=False)
+    async def coerced(self, request) -> Leaf:
+        return {"id": "2", "label": "y"}  # a str: validated by Ninja, answered as 2
+
+    @action(detail=False)
+    async def validated(self, request) -> Validated:
+        return {"id": -3}
+
+    @action(detail=False, by_alias=True)
+    async def aliased(self, request) -> Aliased:
+        return {"key": 4}
+
+
+router = SimpleRouter()
+router.register("items", Items, basename="items")
+api = NinjaAPI(urls_namespace="direct-json")
+api.add_router("/", router)
+urlpatterns = [path("api/", api.urls)]
+pytestmark = pytest.mark.urls(__name__)
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/items/plain/", {"id": 1, "label": "x"}),
+        ("/api/items/coerced/", {"id": 2, "label": "y"}),
+        ("/api/items/validated/", {"id": 3}),
+        ("/api/items/aliased/", {"key": 4}),
+    ],
+)
+def test_each_path_answers_what_ninja_answers(client, url, body, settings):
+    r = client.get(url)
+    assert r.status_code == 200, r
+    assert r.json() == body
+    settings.NINJA_VIEWSETS = {"JSON_RENDERING": False}  # Ninja renders everything
+    assert json.loads(client.get(url).content) == body
