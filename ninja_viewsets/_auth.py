@@ -28,6 +28,7 @@ __all__ = [
     "Unauthenticated",
     "ViewSetRequest",
     "anonymous_as_none",
+    "carries_cookie_credentials",
     "challenge",
     "effective_auth",
     "failure_message",
@@ -91,6 +92,13 @@ def failure_message(auth: Any, request: HttpRequest) -> str | None:
     if isinstance(auth, APIKeyCookie) and name != settings.SESSION_COOKIE_NAME:
         return "Invalid API key." if request.COOKIES.get(str(name)) else None
     return None
+
+
+def carries_cookie_credentials(auth: Sequence[Any], request: HttpRequest) -> bool:
+    """Whether ``request`` has the cookie of one of ``auth``'s cookie authenticators (or
+    ``auth`` has none: nothing to decide)."""
+    cookies = [item for item in auth if isinstance(item, APIKeyCookie)]
+    return not cookies or any(request.COOKIES.get(str(item.param_name)) for item in cookies)
 
 
 class Unauthenticated:

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from ninja import NinjaAPI
 from pydantic import BaseModel
 
-from ninja_viewsets._auth import ViewSetRequest, anonymous_as_none
+from ninja_viewsets._auth import ViewSetRequest, anonymous_as_none, carries_cookie_credentials
 from ninja_viewsets._formats import renderer_classes_of
 from ninja_viewsets._ninja import SeamOperation, SeamPathView
 from ninja_viewsets._openapi import TAG_DESCRIPTIONS, document_tags
@@ -73,6 +73,12 @@ class ViewSetOperation(SeamOperation):
 
     def authenticated(self, request: HttpRequest) -> None:
         anonymous_as_none(request)  # request.auth None for Ninja's throttles (see _auth)
+
+    def checks_csrf(self, request: HttpRequest) -> bool:
+        """Only a request with a cookie of a cookie authenticator (``django_auth``: a session)
+        is checked for CSRF, as DRF's ``SessionAuthentication`` checks only the requests its
+        session authenticates; any other is anonymous or another authenticator's."""
+        return carries_cookie_credentials(self.auth_callbacks, request)
 
     def bound(self, api: NinjaAPI) -> None:
         """The viewset's docstring becomes its tag's description in ``api``'s document."""

@@ -15,6 +15,7 @@ from ninja.throttling import AnonRateThrottle
 from ninja_viewsets import DefaultRouter, ViewSet, action
 from ninja_viewsets.permissions import IsAdminUser, IsAuthenticated
 from ninja_viewsets.testing import APIClient, AsyncAPIClient
+from tests.conftest import Client
 
 TOKENS: dict[str, str] = {}
 
@@ -76,6 +77,16 @@ class SessionOnly(ViewSet):
         return {"user": request.user.username}
 
 
+class TokenOrSession(ViewSet):
+    """docs/auth.md's ``MeViewSet``: a token or the Django session, with a write."""
+
+    auth = [UserBearer(), django_auth]
+    permission_classes = [IsAuthenticated]
+
+    async def create(self, request) -> dict[str, object]:
+        return {"user": request.user.username}
+
+
 class UserBasic(HttpBasicAuth):
     async def authenticate(self, request, username, password):
         user = await User.objects.filter(username=username).afirst()
@@ -111,6 +122,7 @@ router.register("whoami", Whoami, basename="whoami")
 router.register("session", SessionOnly, basename="session")
 router.register("optional", OptionalAuth, basename="optional")
 router.register("optbasic", OptionalBasic, basename="optbasic")
+router.register("token-or-session", TokenOrSession, basename="token-or-session")
 api = NinjaAPI(urls_namespace="auth")
 api.add_router("/", router)
 throttled_router = DefaultRouter()
@@ -277,3 +289,23 @@ def test_default_authentication_setting(settings, token):
     paths = schema.get_openapi_schema(path_prefix="")["paths"]
     assert paths["/defaulted/"]["get"]["security"] == [{"UserBearer": []}]
     assert "security" not in paths["/defaulted/public/"]["get"]
+
+
+def test_a_session_authenticator_checks_csrf_only_for_a_request_with_a_session(user, token):
+    """Found by a newcomer: with ``django_auth`` among a viewset's authenticators, a write with
+    no session cookie was a 403 "CSRF check Failed" (Ninja checks CSRF before it looks for the
+    session): a POST without credentials, or with a wrong token, never got its 401. DRF's
+    ``SessionAuthentication`` enforces CSRF only for a request its session authenticates."""
+    client = Client(enforce_csrf_checks=True)
+    r = client.post("/api/token-or-session/", {})
+    assert r.status_code == 401, r
+    assert r.headers["WWW-Authenticate"] == "Bearer"
+    assert r.json()["code"] == "not_authenticated"
+    r = client.post("/api/token-or-session/", {}, headers={"Authorization": "Bearer wrong"})
+    assert r.status_code == 401 and r.json()["detail"] == "Invalid token.", r
+    r = client.post("/api/token-or-session/", {}, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200 and r.json() == {"user": user.username}, r
+    client.force_login(user)  # a session: now its CSRF token is required
+    r = client.post("/api/token-or-session/", {})
+    assert r.status_code == 403, r
+    assert client.get("/api/session/").status_code == 403  # reads need none (IsAdminUser: 403)

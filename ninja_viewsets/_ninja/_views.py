@@ -137,6 +137,10 @@ def operation_of(endpoint: Callable[..., Any]) -> Operation:
 _response_models: dict[tuple[Any, str], type[Schema] | None] = {}
 
 
+_NO_CSRF = "_dont_enforce_csrf_checks"  # read by Django's CsrfViewMiddleware
+_UNSET = object()
+
+
 class SeamOperation(AsyncOperation):
     """Ninja's async operation, sharing its response wrappers: Ninja builds one pydantic model
     (``NinjaResponseSchema``, field ``response``) per status of every operation, about half of
@@ -145,9 +149,26 @@ class SeamOperation(AsyncOperation):
     The wrappers are immutable once built (Ninja's own ``clone()`` shares models too)."""
 
     async def _run_authentication(self, request: HttpRequest) -> HttpResponse | None:  # type: ignore[override]
-        error = await super()._run_authentication(request)
+        # Ninja's cookie authenticators check CSRF before they read their cookie; without the
+        # cookie there is no credential a forged request could ride on: Django's own switch
+        # (its test client's) turns the check off for this authentication only
+        before = vars(request).get(_NO_CSRF, _UNSET)
+        skip = not self.checks_csrf(request) and before in (_UNSET, False)
+        if skip:
+            setattr(request, _NO_CSRF, True)
+        try:
+            error = await super()._run_authentication(request)
+        finally:
+            if skip and before is _UNSET:
+                delattr(request, _NO_CSRF)
+            elif skip:
+                setattr(request, _NO_CSRF, before)
         self.authenticated(request)
         return error
+
+    def checks_csrf(self, request: HttpRequest) -> bool:
+        """Whether the cookie authenticators check CSRF on ``request`` (override)."""
+        return True
 
     def authenticated(self, request: HttpRequest) -> None:
         """Called after Ninja's authentication, before its throttles (override)."""
