@@ -82,9 +82,11 @@ def _form_data(request: HttpRequest, schema: type[BaseModel]) -> dict[str, Any]:
     try:
         form: QueryDict
         files: MultiValueDict[str, UploadedFile]
-        if request.method == "POST":
+        # Django parses the form of a POST only; the test clients' plain HttpRequest carries
+        # its form and files as attributes already, whatever the method
+        if request.method == "POST" or "FILES" in vars(request):
             form, files = request.POST, request.FILES
-        else:  # Django parses forms of POST requests only
+        else:
             form, files = request.parse_file_upload(request.META, request)
             vars(request).update(_post=form, _files=files)  # as Django's own POST parsing
     except RequestDataTooBig:

@@ -23,8 +23,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.datastructures import MultiValueDict
 
 from ninja_viewsets._ninja import AsyncClientBase, SyncClientBase
+from ninja_viewsets._uploads import MULTIPART
 
 __all__ = ["APIClient", "AsyncAPIClient"]
 
@@ -49,6 +51,13 @@ class _ForceAuthMixin:
         the request): ``user`` (a real ``AnonymousUser`` rather than Ninja's ``Mock``), ``auth``
         and the forced credentials ``ninja_viewsets`` auth honours."""
         params = dict(request_params)
+        files = params.get("FILES")
+        if files:  # data= and FILES= are a form, as a browser sends it
+            if not isinstance(files, MultiValueDict):
+                params["FILES"] = MultiValueDict(
+                    {k: v if isinstance(v, list) else [v] for k, v in files.items()}
+                )
+            params.setdefault("content_type", MULTIPART)
         user = params.get("user", _UNSET)
         if user is _UNSET:
             user = self._forced_user

@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 from asgiref.sync import SyncToAsync, async_to_sync
-from django.db import connections
 from django.test import AsyncClient
+
+# docs/testing.md's fixture: the async tests' connection is closed before the database is dropped
+from docs.src.testing_conftest import close_async_connections  # noqa: F401
 
 # django-ninja 1.5 refuses to build the URLs of one NinjaAPI twice (URLconf + test client)
 os.environ.setdefault("NINJA_SKIP_REGISTRY", "1")
@@ -92,15 +94,6 @@ class Client:
 
     def options(self, path: str, **kw: Any) -> Response:
         return self.request("options", path, **kw)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _close_async_test_connections(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """``async def`` tests run the ORM in asgiref's one sync thread, which keeps its connection
-    open: close it before the test database is dropped (PostgreSQL refuses while in use)."""
-    yield
-    with django_db_blocker.unblock():
-        SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
 @pytest.fixture
