@@ -41,7 +41,7 @@ def model_values(
             ) from None
         if fld.many_to_many:
             many[fld.name] = value
-        elif fld.is_relation and not isinstance(value, Model):
+        elif fld.is_relation and fld.concrete and not isinstance(value, Model):
             concrete[fld.attname] = value
         elif fld.concrete:
             concrete[getattr(fld, "attname", name) if name != fld.name else fld.name] = value
