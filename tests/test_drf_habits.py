@@ -11,6 +11,7 @@ from django.urls import path
 from ninja import NinjaAPI, Schema
 
 from ninja_viewsets import DefaultRouter, ModelViewSet, action
+from ninja_viewsets.exceptions import ValidationError
 from tests.conftest import Client
 from tests.testapp.models import Author
 
@@ -41,8 +42,32 @@ class Authors(ModelViewSet):
         return {"name": author.name.lower()}
 
 
+class AuthorIn(Schema):
+    name: str
+
+
+class SyncHooks(ModelViewSet):
+    """``def`` hooks that save through the library's (async) ``super()``."""
+
+    queryset = Author.objects.order_by("id")
+    output_schema = AuthorOut
+    input_schema = AuthorIn
+
+    def perform_create(self, data: AuthorIn) -> Any:
+        if data.name.startswith("drf"):  # DRF's serializer.save(), as a DRF user writes it
+            result = super().perform_create(data)
+            if inspect.iscoroutine(result):  # today: close it, or its warning outlives the test
+                result.close()
+            return None
+        author = async_to_sync(super().perform_create)(data)  # what works today (docs)
+        if data.name == "undo":
+            raise ValidationError({"name": "Written, then refused: nothing stays."})
+        return author
+
+
 router = DefaultRouter()
 router.register("authors", Authors)
+router.register("sync-hooks", SyncHooks, basename="sync-hooks")
 api = NinjaAPI(urls_namespace="test_drf_habits")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls)]
@@ -68,3 +93,28 @@ def test_a_def_action_gets_its_object_as_in_drf(client: Client) -> None:
     r = client.get(f"/api/authors/{author.pk}/shout/")
     assert r.status_code == 200, r
     assert r.json() == {"name": "ANN"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_def_hook_saves_through_super_with_async_to_sync(client: Client) -> None:
+    r = client.post("/api/sync-hooks/", {"name": "Ann"})
+    assert r.status_code == 201 and r.json()["name"] == "Ann", r
+    r = client.post("/api/sync-hooks/", {"name": "undo"})
+    assert r.status_code == 422, r  # in the request's transaction: rolled back
+    assert list(Author.objects.values_list("name", flat=True)) == ["Ann"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="lead (mixins.py / _writes.py): in a `def` perform_create, super().perform_create(data) "
+    "is a coroutine: nothing is saved, and the 500's log says to `await` it, which a def hook "
+    "cannot",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_def_hook_saves_through_super_as_in_drf(client: Client) -> None:
+    """Found by a newcomer: DRF's ``def perform_create(self, serializer): serializer.save()``
+    becomes ``super().perform_create(data)`` in a ``def`` hook (the docs: hooks may be ``def``
+    and may call ``super()``)."""
+    r = client.post("/api/sync-hooks/", {"name": "drf"})
+    assert r.status_code == 201, r
+    assert list(Author.objects.values_list("name", flat=True)) == ["drf"]
