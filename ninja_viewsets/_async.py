@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import async_to_sync, sync_to_async
 from django.db import transaction
 
-__all__ = ["RequestTransaction", "aatomic", "acall", "is_async"]
+__all__ = ["RequestTransaction", "aatomic", "acall", "awaitable_or_result", "is_async"]
 
 
 def is_async(func: Callable[..., Any]) -> bool:
@@ -34,6 +35,17 @@ async def acall(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
     if inspect.isawaitable(result):  # a sync function returning a coroutine
         result = await result
     return result
+
+
+def awaitable_or_result(func: Callable[[], Awaitable[Any]]) -> Any:
+    """``func()`` to await on the event loop; from sync code (a ``def`` action or hook, in the
+    ORM thread, where nothing can be awaited) its result, computed on the request's event loop
+    as ``async_to_sync(func)()`` does: DRF's ``self.get_object()`` works in both."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # no event loop in this thread: sync code
+        return async_to_sync(func)()
+    return func()
 
 
 @asynccontextmanager

@@ -25,7 +25,7 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from pydantic import BaseModel
 
-from ninja_viewsets._async import is_async
+from ninja_viewsets._async import awaitable_or_result, is_async
 from ninja_viewsets._etags import ETagMixin
 from ninja_viewsets._loading import plan_queryset
 from ninja_viewsets._lookups import lookup_type
@@ -314,12 +314,23 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
             and type(self).get_object is GenericAPIView.get_object
         )
 
-    async def get_object(self) -> _MT:
-        """The object of a detail action: looked up in ``filter_queryset(get_queryset())``.
+    if TYPE_CHECKING:  # awaited in async code (the usual case), as typed here
 
-        404 when it is missing, filtered out or the lookup value is malformed; then the object
-        permissions are checked (403).
-        """
+        async def get_object(self) -> _MT: ...
+
+    else:
+
+        def get_object(self):
+            """The object of a detail action: looked up in ``filter_queryset(get_queryset())``.
+
+            404 when it is missing, filtered out or the lookup value is malformed; then the
+            object permissions are checked (403). ``await self.get_object()`` in async code; in
+            a ``def`` action or hook (sync code, DRF's habit) ``self.get_object()`` is the
+            object itself.
+            """
+            return awaitable_or_result(self._get_object)
+
+    async def _get_object(self) -> _MT:
         narrow = self.narrows_object()
         loads = self.object_plan
         if narrow and loads is EMPTY_PLAN:  # a detail action of yours: its response's plan
