@@ -257,6 +257,13 @@ _UNIQUE = (
 )
 
 
+_NOT_NULL = (
+    re.compile(r"NOT NULL constraint failed: (?P<col>[\w.]+)"),  # SQLite
+    re.compile(r'null value in column "(?P<col>[^"]+)"'),  # PostgreSQL
+    re.compile(r"Column '(?P<col>[^']+)' cannot be null"),  # MySQL / MariaDB
+)
+
+
 def conflict_from(error: Exception) -> Conflict:
     """A 409 naming what failed (the columns, never the values or the SQL)."""
     message = str(error)
@@ -272,7 +279,12 @@ def conflict_from(error: Exception) -> Conflict:
         return Conflict("A related object does not exist.", code="foreign_key")
     if "check constraint" in lowered or "violates check" in lowered:
         return Conflict("A value breaks a database check constraint.", code="check")
-    if "not null" in lowered or "null value" in lowered:
+    if "not null" in lowered or "null value" in lowered or "cannot be null" in lowered:
+        for pattern in _NOT_NULL:
+            match = pattern.search(message)
+            if match:
+                column = match.group("col").rsplit(".", 1)[-1]
+                return Conflict(f"A required value is missing: {column}.", code="not_null")
         return Conflict("A required value is missing.", code="not_null")
     return Conflict()
 

@@ -9,7 +9,7 @@ from ninja import NinjaAPI, Schema
 
 from ninja_viewsets import DefaultRouter, ModelViewSet
 from ninja_viewsets.exceptions import conflict_from
-from tests.testapp.models import Author, Book, Tag
+from tests.testapp.models import Account, Author, Book, Tag
 
 
 class TagIO(Schema):
@@ -78,6 +78,18 @@ class LongTitleViewSet(ModelViewSet):
         return instance
 
 
+class AccountName(Schema):
+    name: str
+
+
+class NoOwner(ModelViewSet):
+    """A viewset that forgets the required owner (its hook should set it)."""
+
+    queryset = Account.objects.all()
+    output_schema = AccountName
+    input_schema = AccountName
+
+
 class Flaky(ModelViewSet):
     queryset = Tag.objects.all()
     output_schema = TagOut
@@ -92,6 +104,7 @@ router.register("books", BookViewSet)
 router.register("twostep", TwoStepViewSet, basename="twostep")
 router.register("flaky", Flaky, basename="flaky")
 router.register("longtitle", LongTitleViewSet, basename="longtitle")
+router.register("noowner", NoOwner, basename="noowner")
 api = NinjaAPI(urls_namespace="exceptions")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls)]
@@ -268,6 +281,16 @@ def test_database_outage_is_503_with_retry_after(client, db):
     assert "refused" not in r.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_missing_required_value_names_its_column(client):
+    """Found by a newcomer: a hook that forgot the owner answered "A required value is
+    missing." without saying which (the docs: 409 with the columns)."""
+    r = client.post("/api/noowner/", {"name": "A"})
+    assert r.status_code == 409, r
+    assert r.json() == {"detail": "A required value is missing: owner_id.", "code": "not_null"}
+    assert not Account.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("message", "detail", "code"),
     [
@@ -280,7 +303,13 @@ def test_database_outage_is_503_with_retry_after(client, db):
         ),
         ("FOREIGN KEY constraint failed", "related object does not exist", "foreign_key"),
         ('new row violates check constraint "stars_range"', "check constraint", "check"),
-        ("NOT NULL constraint failed: t.x", "required value is missing", "not_null"),
+        ("NOT NULL constraint failed: t.x", "A required value is missing: x.", "not_null"),
+        (
+            'null value in column "owner_id" of relation "t" violates not-null constraint',
+            "A required value is missing: owner_id.",
+            "not_null",
+        ),
+        ("Column 'x' cannot be null", "A required value is missing: x.", "not_null"),
         ("something else", "conflicts with the current state", "conflict"),
     ],
 )
