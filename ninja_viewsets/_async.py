@@ -37,15 +37,16 @@ async def acall(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
     return result
 
 
-def awaitable_or_result(func: Callable[[], Awaitable[Any]]) -> Any:
-    """``func()`` to await on the event loop; from sync code (a ``def`` action or hook, in the
+def awaitable_or_result(func: Callable[..., Awaitable[Any]], /, *args: Any, **kwargs: Any) -> Any:
+    """``func(...)`` to await on the event loop; from sync code (a ``def`` action or hook, in the
     ORM thread, where nothing can be awaited) its result, computed on the request's event loop
-    as ``async_to_sync(func)()`` does: DRF's ``self.get_object()`` works in both."""
+    as ``async_to_sync(func)(...)`` does: DRF's ``self.get_object()`` and
+    ``super().perform_create(data)`` work in both."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:  # no event loop in this thread: sync code
-        return async_to_sync(func)()
-    return func()
+        return async_to_sync(func)(*args, **kwargs)
+    return func(*args, **kwargs)
 
 
 @asynccontextmanager

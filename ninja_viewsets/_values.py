@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.urls import NoReverseMatch
 from pydantic import BaseModel
 
+from ninja_viewsets._async import is_async
 from ninja_viewsets._db_errors import NUL_MESSAGE
 from ninja_viewsets.exceptions import field_errors
 
@@ -105,10 +106,15 @@ def _chain(view: Any, first: Callable[[], Any], then: Callable[[Any, Any], Any])
 
 
 def _returned_none(view: Any, hook: str, example: str) -> ImproperlyConfigured:
+    if is_async(getattr(view, hook)):
+        saved, through = f"`return await {example}`", f"`await super().{hook}(...)`"
+    else:  # a def hook: the sync ORM, and the library's hook without await
+        sync_example = example.replace(".acreate(", ".create(")
+        saved, through = f"`return {sync_example}`", f"`super().{hook}(...)`"
     return ImproperlyConfigured(
         f"{type(view).__name__}.{hook}() returned None: return the object it saved "
-        f"(`return await {example}`), or save through `await super().{hook}(...)`, whose "
-        f"object then is the response. The write was rolled back."
+        f"({saved}), or save through {through}, whose object then is the response. The write "
+        "was rolled back."
     )
 
 

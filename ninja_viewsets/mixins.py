@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest, HttpResponseBase, HttpResponseNotModified
 from pydantic import BaseModel
 
-from ninja_viewsets._async import acall
+from ninja_viewsets._async import acall, awaitable_or_result
 from ninja_viewsets._compat import respond
 from ninja_viewsets._etags import _etag_matches
 from ninja_viewsets._exports import stream_queryset, streams_list
@@ -122,14 +122,21 @@ class CreateModelMixin(_Host):
         url = _detail_url(self, instance)
         return {"Location": url} if url is not None else {}
 
-    async def perform_create(self, data: BaseModel, **values: Any) -> Any:
-        """Save a new object from validated ``data`` and return it (M2M in one transaction).
+    if TYPE_CHECKING:  # awaited in async code, as typed here
 
-        ``values`` set more fields, as DRF's ``serializer.save(owner=request.user)``:
-        ``await super().perform_create(data, owner=self.request.user)``. A foreign key or
-        many-to-many id in ``data`` that names no row is a 422 at its field, checked first.
-        """
-        return await create_object(self, data, values)
+        async def perform_create(self, data: BaseModel, **values: Any) -> Any: ...
+
+    else:
+
+        def perform_create(self, data, **values):
+            """Save a new object from validated ``data`` and return it (M2M in one transaction).
+
+            ``values`` set more fields, as DRF's ``serializer.save(owner=request.user)``:
+            ``await super().perform_create(data, owner=self.request.user)`` (in a ``def`` hook,
+            without ``await``: the object). A foreign key or many-to-many id in ``data`` that
+            names no row is a 422 at its field, checked first.
+            """
+            return awaitable_or_result(create_object, self, data, values)
 
 
 class RetrieveModelMixin(_Host):
@@ -181,13 +188,20 @@ class UpdateModelMixin(_Host):
     async def partial_update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         return await self.update(request, payload, partial=True, **kwargs)
 
-    async def perform_update(self, instance: Any, data: BaseModel, **values: Any) -> Any:
-        """Write validated ``data`` onto ``instance`` (only the sent fields on PATCH).
+    if TYPE_CHECKING:  # awaited in async code, as typed here
 
-        ``values`` set more fields: ``await super().perform_update(instance, data, editor=user)``.
-        A foreign key or many-to-many id in ``data`` that names no row is a 422 at its field.
-        """
-        return await update_object(self, instance, data, values)
+        async def perform_update(self, instance: Any, data: BaseModel, **values: Any) -> Any: ...
+
+    else:
+
+        def perform_update(self, instance, data, **values):
+            """Write validated ``data`` onto ``instance`` (only the sent fields on PATCH).
+
+            ``values`` set more fields: ``await super().perform_update(instance, data,
+            editor=user)`` (in a ``def`` hook, without ``await``). A foreign key or many-to-many
+            id in ``data`` that names no row is a 422 at its field.
+            """
+            return awaitable_or_result(update_object, self, instance, data, values)
 
 
 class DestroyModelMixin(_Host):
@@ -214,12 +228,24 @@ class DestroyModelMixin(_Host):
                 await acall(self.perform_destroy, instance)
         return respond(204, None)
 
-    async def perform_destroy(self, instance: Any) -> None:
-        transaction = self.write_transaction
-        if transaction is not None:
-            await transaction.run(instance.delete)
-        else:
-            await instance.adelete()
+    if TYPE_CHECKING:  # awaited in async code, as typed here
+
+        async def perform_destroy(self, instance: Any) -> None: ...
+
+    else:
+
+        def perform_destroy(self, instance):
+            """Delete ``instance`` (``await super().perform_destroy(instance)``; in a ``def``
+            hook, without ``await``)."""
+            return awaitable_or_result(_destroy, self, instance)
+
+
+async def _destroy(view: Any, instance: Any) -> None:
+    transaction = view.write_transaction
+    if transaction is not None:
+        await transaction.run(instance.delete)
+    else:
+        await instance.adelete()
 
 
 def _reloads(view: Any) -> bool:
