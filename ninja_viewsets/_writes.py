@@ -20,7 +20,7 @@ from django.db.models.signals import post_save, pre_save
 from ninja import ModelSchema
 from pydantic import BaseModel
 
-from ninja_viewsets._async import aatomic
+from ninja_viewsets._async import RequestTransaction, aatomic
 from ninja_viewsets._compat import respond
 from ninja_viewsets._related import RelatedIds
 from ninja_viewsets._reloads import annotates
@@ -63,23 +63,8 @@ async def create_object(
         view.saved_object = instance
         return instance
 
-    def write() -> Any:
-        related.check_now(view, concrete)
-        return save()
-
-    def alone(end: Callable[[Any, Any], Any]) -> Any:
-        """The check (it reads), then the INSERT on its own if nothing reads after it."""
-        related.check_now(view, concrete)
-        if _reads_after(view, model, concrete, None):
-            return transaction.to_end_now(_chain, view, save, end)
-        return _chain(view, save, end)
-
     if transaction is not None:  # the request's transaction begins with this hop
-        if then is not None:
-            if not many and _one_statement(view, model, creates=True):
-                return await transaction.run_alone(alone, then)
-            return await transaction.run_to_end(_chain, view, write, then)
-        return await transaction.run(write)
+        return await _write(view, transaction, related, concrete, many, save, then, model, None)
     await related.check(view, concrete)
     if not many:  # one INSERT: atomic by itself
         instance = await manager.acreate(**concrete)
@@ -137,23 +122,8 @@ async def update_object(
             getattr(instance, name).set(value)
         return instance
 
-    def write() -> Any:
-        related.check_now(view, concrete)
-        return save()
-
-    def alone(end: Callable[[Any, Any], Any]) -> Any:
-        """The check (it reads), then the UPDATE on its own if nothing reads after it."""
-        related.check_now(view, concrete)
-        if _reads_after(view, model, concrete, instance):
-            return transaction.to_end_now(_chain, view, save, end)
-        return _chain(view, save, end)
-
     if transaction is not None:  # the request's transaction begins with this hop
-        if then is not None:
-            if not many and _one_statement(view, model, creates=False):
-                return await transaction.run_alone(alone, then)
-            return await transaction.run_to_end(_chain, view, write, then)
-        return await transaction.run(write)
+        return await _write(view, transaction, related, concrete, many, save, then, model, instance)
     await related.check(view, concrete)
     for attr, value in concrete.items():
         setattr(instance, attr, value)
@@ -179,6 +149,39 @@ def _model_rules(data: BaseModel) -> bool:
 def updated_now(view: Any, instance: Any) -> Any:
     """The 200 of ``instance``, rendered (sync: in the hop of its UPDATE)."""
     return view.render_now(view.reload_relations_now(instance))
+
+
+async def _write(
+    view: Any,
+    transaction: RequestTransaction,
+    related: RelatedIds,
+    concrete: dict[str, Any],
+    many: dict[str, Any],
+    save: Callable[[], Any],
+    then: Callable[[Any, Any], Any] | None,
+    model: type[Model],
+    instance: Model | None,
+) -> Any:
+    """``save()`` (sync: the INSERT of a new row, ``instance`` ``None``, or the UPDATE of
+    ``instance``) in the request's transaction, after the related-ids check, in one hop;
+    ``then(view, saved)`` ends the request in that hop: alone (no BEGIN / COMMIT) when the
+    statement is alone and nothing reads after it, else committing the transaction."""
+
+    def write() -> Any:
+        related.check_now(view, concrete)
+        return save()
+
+    def alone(end: Callable[[Any, Any], Any]) -> Any:
+        related.check_now(view, concrete)  # it reads: no transaction needed for it
+        if _reads_after(view, model, concrete, instance):
+            return transaction.to_end_now(_chain, view, save, end)
+        return _chain(view, save, end)
+
+    if then is None:
+        return await transaction.run(write)
+    if not many and _one_statement(view, model, creates=instance is None):
+        return await transaction.run_alone(alone, then)
+    return await transaction.run_to_end(_chain, view, write, then)
 
 
 def _one_statement(view: Any, model: type[Model], *, creates: bool) -> bool:
