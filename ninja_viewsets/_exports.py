@@ -56,7 +56,9 @@ class RowWriter:
     def __call__(self, obj: Any) -> Any:
         validated = self.schema.model_validate(obj, context=self.context)
         if self.serializer is not None:
-            return self.serializer.to_python(validated, mode="json")
+            # by field name, as Ninja's model_dump() (pydantic-core before 2.27 defaults to
+            # aliases when not told)
+            return self.serializer.to_python(validated, mode="json", by_alias=False)
         return json.loads(json.dumps(validated.model_dump(), cls=NinjaJSONEncoder))
 
 
