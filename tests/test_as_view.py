@@ -9,11 +9,7 @@ from ninja import Schema
 
 from ninja_viewsets import ModelViewSet, ViewSet
 from tests.testapp.models import Author
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import AuthorOut
 
 
 class AuthorIn(Schema):

@@ -11,11 +11,7 @@ from ninja import NinjaAPI, Schema
 from ninja_viewsets import BulkModelViewSet, DefaultRouter
 from ninja_viewsets._bulk_schemas import BulkOperation, bulk_result_schema
 from tests.testapp.models import Tag
-
-
-class TagOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import TagOut
 
 
 class TagIn(Schema):

@@ -12,11 +12,7 @@ from ninja_viewsets import DefaultRouter, ModelViewSet, action
 from ninja_viewsets.exceptions import ValidationError
 from tests.conftest import Client
 from tests.testapp.models import Author
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import AuthorOut
 
 
 class Authors(ModelViewSet):

@@ -21,11 +21,7 @@ from ninja_viewsets._endpoints import (
 )
 from ninja_viewsets.permissions import IsAuthenticated
 from tests.testapp.models import Author
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import AuthorOut
 
 
 class AuthorIn(Schema):

@@ -10,11 +10,7 @@ from ninja import NinjaAPI, Router, Schema
 
 from ninja_viewsets import DefaultRouter, ModelViewSet
 from tests.testapp.models import Author
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import AuthorOut
 
 
 class AuthorIn(Schema):

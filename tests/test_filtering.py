@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import path
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 
 from ninja_viewsets import DefaultRouter, ReadOnlyModelViewSet
 from ninja_viewsets._filtering import (
@@ -20,11 +20,7 @@ from ninja_viewsets._filtering import (
 )
 from ninja_viewsets.filters import OrderingFilter, SearchFilter
 from tests.testapp.models import Author, Book
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import AuthorOut
 
 
 class NameStartsWith(BaseFilterBackend):

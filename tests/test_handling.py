@@ -15,6 +15,7 @@ from ninja_viewsets import DefaultRouter, ModelViewSet, ViewSet, action
 from ninja_viewsets._handling import ExceptionHandling
 from ninja_viewsets.views import APIView
 from tests.testapp.models import Author, Book
+from tests.testapp.schemas import AuthorOut
 
 
 class Typed(Exception):
@@ -40,11 +41,6 @@ class Overriding(Failing):
         if isinstance(exc, Untyped):
             return JsonResponse({"detail": "the viewset's"}, status=418)
         return super().handle_exception(exc)
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
 
 
 class BookOut(Schema):

@@ -13,23 +13,7 @@ from ninja import Schema
 from ninja_viewsets._loading import load_relations, load_relations_now, plan_queryset
 from ninja_viewsets._planning import EMPTY_PLAN, get_plan
 from tests.testapp.models import Author, Book, Tag
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
-
-
-class TagOut(Schema):
-    id: int
-    name: str
-
-
-class BookOut(Schema):
-    id: int
-    title: str
-    author: AuthorOut
-    tags: list[TagOut]
+from tests.testapp.schemas import BookOut
 
 
 class TitleOut(Schema):

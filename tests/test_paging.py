@@ -12,11 +12,7 @@ from ninja_viewsets import DefaultRouter, ReadOnlyModelViewSet
 from ninja_viewsets._paging import InvalidPage
 from ninja_viewsets.pagination import PageNumberPagination
 from tests.testapp.models import Author
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import AuthorOut
 
 
 class Small(PageNumberPagination):

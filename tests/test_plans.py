@@ -20,11 +20,7 @@ from ninja_viewsets._plans import (
 )
 from ninja_viewsets.permissions import AllowAny, IsAuthenticated
 from tests.testapp.models import Author
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import AuthorOut
 
 
 class AuthorIn(Schema):

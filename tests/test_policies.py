@@ -15,11 +15,7 @@ from ninja_viewsets.permissions import AllowAny, BasePermission, IsAuthenticated
 from ninja_viewsets.throttling import BaseThrottle
 from ninja_viewsets.views import APIView
 from tests.testapp.models import Author
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import AuthorOut
 
 
 class AuthorIn(Schema):

@@ -14,11 +14,7 @@ from ninja import NinjaAPI, Schema
 from ninja_viewsets import DefaultRouter, ModelViewSet
 from ninja_viewsets._related import missing_related
 from tests.testapp.models import Author, Book, Tag
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import AuthorOut
 
 
 class BookOut(Schema):

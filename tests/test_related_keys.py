@@ -13,11 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from ninja_viewsets import DefaultRouter, ReadOnlyModelViewSet
 from ninja_viewsets._related_keys import RelatedKey, related_key_type, related_keys
 from tests.testapp.models import Author, Book, Tag
-
-
-class TagOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import TagOut
 
 
 class BookOut(Schema):

@@ -14,23 +14,7 @@ from ninja_viewsets import DefaultRouter, ModelViewSet
 from ninja_viewsets._reloads import ReloadMixin
 from ninja_viewsets.generics import GenericAPIView
 from tests.testapp.models import Author, Book, Tag
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
-
-
-class TagOut(Schema):
-    id: int
-    name: str
-
-
-class BookOut(Schema):
-    id: int
-    title: str
-    author: AuthorOut
-    tags: list[TagOut]
+from tests.testapp.schemas import BookOut
 
 
 class BookIn(Schema):

@@ -16,11 +16,7 @@ from ninja_viewsets.filters import OrderingFilter, SearchFilter
 from ninja_viewsets.permissions import AllowAny, BasePermission, IsAuthenticated
 from ninja_viewsets.throttling import BaseThrottle
 from tests.testapp.models import Author
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import AuthorOut
 
 
 class AuthorIn(Schema):

@@ -13,11 +13,7 @@ from ninja_viewsets import DefaultRouter, ModelViewSet, action
 from ninja_viewsets.permissions import BasePermission, IsAuthenticatedOrReadOnly
 from tests.test_sparse import book_sql, columns, run
 from tests.testapp.models import Author, Book
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import AuthorOut
 
 
 class BookOut(Schema):

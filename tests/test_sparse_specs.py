@@ -12,11 +12,7 @@ from ninja import NinjaAPI, Schema
 from ninja_viewsets import DefaultRouter, ModelViewSet, action
 from ninja_viewsets._sparse_specs import with_sparse_fields
 from tests.testapp.models import Author, Book
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import AuthorOut
 
 
 class BookOut(Schema):

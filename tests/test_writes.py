@@ -11,16 +11,7 @@ from ninja import ModelSchema, NinjaAPI, Schema
 
 from ninja_viewsets import DefaultRouter, ModelViewSet
 from tests.testapp.models import Author, Book, Tag
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
-
-
-class TagOut(Schema):
-    id: int
-    name: str
+from tests.testapp.schemas import AuthorOut, TagOut
 
 
 class BookIn(Schema):
