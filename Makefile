@@ -53,7 +53,7 @@ test: install ## Run the whole suite on SQLite, then again on PostgreSQL when DA
 
 serve-prod: install ## Several uvicorn workers on PostgreSQL (pooled) + Redis (DATABASE_URL, REDIS_URL; see docs/deployment.md)
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://... (and REDIS_URL=redis://...)"; exit 1; }
-	@$(PY) -c "import psycopg_pool, redis" 2>/dev/null || $(PIP) install -q -e ".[prod]"
+	@$(PY) -c "import psycopg_pool, redis, httptools" 2>/dev/null || $(PIP) install -q -e ".[prod]"
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed
 	cd example_project && DJANGO_DEBUG=0 WEB_CONCURRENCY=$${WORKERS:-4} ../$(VENV)/bin/uvicorn \
@@ -82,7 +82,7 @@ lint: install ## ruff (lint + format check), mypy and the import-linter contract
 	$(VENV)/bin/lint-imports
 
 loadtest: install ## Production mode under load, pool vs no pool (DATABASE_URL=postgres://...); writes bench/LOADTEST.md
-	@$(PY) -c "import psycopg_pool" 2>/dev/null || $(PIP) install -q -e ".[prod]"
+	@$(PY) -c "import psycopg_pool, httptools" 2>/dev/null || $(PIP) install -q -e ".[prod]"
 	@command -v wrk >/dev/null || { echo "Installing wrk (apt-get)"; export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; } \
 	  || { echo "Could not install wrk: run 'sudo apt-get install wrk'"; exit 1; }

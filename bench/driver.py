@@ -585,6 +585,8 @@ def environment() -> dict:
                 "adrf",
                 "django-ninja-extra",
                 "uvicorn",
+                "httptools",
+                "uvloop",
                 "asgiref",
                 "psycopg",
             )

@@ -241,6 +241,17 @@ def run_mode(mode: str, db_url: str, tmp: Path, first: int, last: int, tag0: int
     return rows
 
 
+def server_stack() -> str:
+    """uvicorn's version and the HTTP parser and event loop it picks (``--http auto``,
+    ``--loop auto``: httptools and uvloop when installed, the ``prod`` extra's)."""
+    from importlib.metadata import version
+    from importlib.util import find_spec
+
+    http = "httptools" if find_spec("httptools") else "h11"
+    loop = "uvloop" if find_spec("uvloop") else "asyncio"
+    return f"uvicorn {version('uvicorn')}, {http}, {loop}"
+
+
 def fivexx(row: dict) -> int:
     return sum(n for status, n in row["status"].items() if int(status) >= 500)
 
@@ -291,8 +302,9 @@ def report(rows: list[dict], meta: dict[str, str], checks: list[tuple[str, bool,
         "# Load test: the example in production mode, with and without the connection pool",
         "",
         f"`{meta['command']}` on {meta['date']} ({meta['machine']}). {WORKERS} uvicorn workers "
-        f"(`config.asgi`, `DEBUG` off), PostgreSQL {meta['postgres']} (`max_connections` "
-        f"{meta['max_connections']}), wrk -t2 over loopback, {SECONDS:g} s per level. Mix: 40% "
+        f"({meta['server']}; `config.asgi`, `DEBUG` off), PostgreSQL {meta['postgres']} "
+        f"(`max_connections` {meta['max_connections']}), wrk -t2 over loopback, {SECONDS:g} s "
+        "per level. Mix: 40% "
         "`GET /api/books/?page=N`, 30% `GET /api/books/{id}/`, 15% `POST /api/books/` (with 2 "
         "tags: a transaction), 15% `PATCH /api/books/{id}/` (ETag check, row lock), as `demo` "
         "with a bearer token. Pool mode: "
@@ -406,6 +418,7 @@ def run() -> int:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}",
         "postgres": str(pg_version).split()[0],
+        "server": server_stack(),
         "max_connections": str(max_connections),
         "pool": f"`{json.dumps(pool, default=lambda f: f.__qualname__)}` per worker"
         if pool

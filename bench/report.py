@@ -201,7 +201,9 @@ def render(results: dict, summary: dict) -> str:
         f"- Python {env['python']}, Django {vers['django']}, django-ninja {vers['django-ninja']}, "
         f"ninja-viewsets {vers['ninja-viewsets']}, pydantic {vers['pydantic']}, "
         f"DRF {vers['djangorestframework']}, adrf {vers['adrf']}, "
-        f"django-ninja-extra {vers['django-ninja-extra']}, uvicorn {vers['uvicorn']}, "
+        f"django-ninja-extra {vers['django-ninja-extra']}, uvicorn {vers['uvicorn']} "
+        f"(httptools {vers.get('httptools', '?')}, uvloop {vers.get('uvloop', '?')}: "
+        "`uvicorn[standard]`, as deployed), "
         f"asgiref {vers['asgiref']}"
     )
     w(

@@ -30,6 +30,7 @@ from ninja_viewsets._paging import (
     _input_schema,
     _positive,
 )
+from ninja_viewsets._reverse import absolute_uri
 
 __all__ = ["CursorPagination"]
 
@@ -339,7 +340,7 @@ class CursorPagination(_Configured, AsyncPaginationBase):
             payload["i"] = True
         query = request.GET.copy()
         query[self.cursor_query_param] = _encode(payload)
-        return request.build_absolute_uri(f"{request.path}?{urlencode(query, doseq=True)}")
+        return absolute_uri(request, f"{request.path}?{urlencode(query, doseq=True)}")
 
 
 CursorPagination.Input = CursorPagination.build_input()  # type: ignore[misc,assignment]

@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files import File
 from django.db import models
 from django.db.models import Model
+from django.http import HttpRequest
 from ninja import UploadedFile
 from pydantic import (
     AfterValidator,
@@ -32,6 +33,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from ninja_viewsets._ninja import get_schema_field
+from ninja_viewsets._reverse import absolute_uri
 
 __all__ = ["FileURL", "file_fields", "writable_fields"]
 
@@ -212,6 +214,8 @@ def _file_url(value: Any, info: ValidationInfo) -> Any:
     if not value:
         return None
     request = (info.context or {}).get("request")
+    if isinstance(request, HttpRequest):
+        return absolute_uri(request, value)
     if request is not None and hasattr(request, "build_absolute_uri"):
         return request.build_absolute_uri(value)
     return value

@@ -9,6 +9,7 @@ The standard and bulk write mixins (``mixins``, ``bulk``) share these.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
@@ -34,24 +35,50 @@ def model_values(
     concrete: dict[str, Any] = {}
     many: dict[str, Any] = {}
     for name, value in data.model_dump(exclude_unset=partial).items():
-        fld = _field(model, name)
-        if fld is None:
+        target = _target(model, name)
+        if target is None:
             raise ImproperlyConfigured(
                 f"{type(data).__name__}.{name} is not a field of {model.__name__}: remove it "
                 f"from the schema or override perform_create()/perform_update() to use it."
             ) from None
-        if fld.many_to_many:
-            many[fld.name] = value
-        elif fld.is_relation and fld.concrete and not isinstance(value, Model):
-            concrete[fld.attname] = value
-        elif fld.concrete:
-            concrete[getattr(fld, "attname", name) if name != fld.name else fld.name] = value
+        kind, key, fld = target
+        if kind is _CONCRETE:
+            concrete[key] = value
+        elif kind is _MANY:
+            many[key] = value
+        elif kind is _RELATION:
+            concrete[fld.name if isinstance(value, Model) else key] = value
         else:
             raise ImproperlyConfigured(
                 f"{type(data).__name__}.{name} maps to {model.__name__}.{fld.name}, which cannot "
                 f"be written directly; override perform_create()/perform_update()."
             )
     return concrete, many
+
+
+_CONCRETE, _RELATION, _MANY, _READ_ONLY = "concrete", "relation", "many", "read-only"
+
+
+@lru_cache(maxsize=4096)
+def _target(model: type[Model], name: str) -> tuple[str, str, Any] | None:
+    """Where a schema key's value goes (once per model and key): ``(kind, key, field)``, the
+    key of a concrete field's value (a foreign key's ``attname`` for its id), of a
+    many-to-many's list, or ``None`` when ``name`` is no field of ``model``."""
+    fld = _field(model, name)
+    if fld is None:
+        return None
+    if fld.many_to_many:
+        return _MANY, fld.name, fld
+    if fld.is_relation and fld.concrete:
+        return _RELATION, fld.attname, fld
+    if fld.concrete:
+        return _CONCRETE, getattr(fld, "attname", name) if name != fld.name else fld.name, fld
+    return _READ_ONLY, fld.name, fld
+
+
+@lru_cache(maxsize=4096)
+def _max_length(model: type[Model], key: str) -> int | None:
+    return getattr(_field(model, key), "max_length", None)
 
 
 def _field(model: type[Model], name: str) -> Any:
@@ -93,7 +120,7 @@ def check_strings(view: Any, model: type[Model], concrete: dict[str, Any]) -> No
         if "\x00" in value:
             errors.append((name, "null_characters", NUL_MESSAGE))
             continue
-        max_length = getattr(_field(model, name), "max_length", None)
+        max_length = _max_length(model, name)
         if max_length is not None and len(value) > max_length:
             message = f"Ensure this value has at most {max_length} characters."
             errors.append((name, "string_too_long", message))

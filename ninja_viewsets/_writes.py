@@ -12,7 +12,7 @@ user code in the response, no query to render it), is atomic by itself (``_one_s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.db import router
 from django.db.models import Model, QuerySet
@@ -26,6 +26,7 @@ from ninja_viewsets._related import RelatedIds
 from ninja_viewsets._reloads import annotates
 from ninja_viewsets._schemas import is_derived
 from ninja_viewsets._values import _chain, _merge, check_strings, model_values
+from ninja_viewsets.generics import GenericAPIView
 
 __all__ = ["create_object", "created", "created_now", "update_object", "updated_now"]
 
@@ -39,7 +40,7 @@ async def create_object(
     then: Callable[[Any, Any], Any] | None = None,
 ) -> Any:
     """``perform_create()``; ``then(view, instance)`` (sync) ends the request in the same hop."""
-    model = view.get_queryset().model
+    model = _model_of(view)
     concrete, many = model_values(model, data)
     nesting = getattr(view, "nesting", None)
     if nesting is not None:  # the parent comes from the URL, never from the body
@@ -75,6 +76,15 @@ async def create_object(
                 await getattr(instance, name).aadd(*ids)
     view.saved_object = instance
     return instance
+
+
+def _model_of(view: Any) -> type[Model]:
+    """The model a create writes: ``queryset``'s, without building a queryset (a clone of its
+    query) when ``get_queryset()`` is the library's; else the one ``get_queryset()`` gives."""
+    queryset = view.queryset
+    if queryset is not None and type(view).get_queryset is GenericAPIView.get_queryset:
+        return cast(type[Model], queryset.model)
+    return cast(type[Model], view.get_queryset().model)
 
 
 def created(view: Any, instance: Any, body: Any) -> Any:

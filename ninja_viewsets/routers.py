@@ -337,7 +337,7 @@ class SimpleRouter(Router):
 
     def urls_for(self, request: HttpRequest | None = None) -> Iterator[tuple[str, str]]:
         """``(prefix, list URL)`` of every registered viewset that has a list route."""
-        from ninja_viewsets._reverse import reverse_in_api
+        from ninja_viewsets._reverse import absolute_uri, reverse_in_api
 
         for reg in self.registry:
             if not getattr(reg, "top", True):  # nested resources live under their parents
@@ -346,7 +346,7 @@ class SimpleRouter(Router):
                 url = reverse_in_api(f"{reg.basename}-list", request=request)
             except Exception:
                 continue
-            yield reg.prefix, request.build_absolute_uri(url) if request is not None else url
+            yield reg.prefix, absolute_uri(request, url) if request is not None else url
 
 
 class DefaultRouter(SimpleRouter):

@@ -27,7 +27,7 @@ from django.urls import NoReverseMatch
 from django.utils.functional import classproperty
 
 from ninja_viewsets import mixins
-from ninja_viewsets._reverse import reverse_in_api
+from ninja_viewsets._reverse import absolute_uri, reverse_in_api
 from ninja_viewsets.decorators import Action, is_action
 from ninja_viewsets.generics import _MT, NOT_GIVEN, GenericAPIView, _NotGiven
 from ninja_viewsets.views import APIView
@@ -182,7 +182,7 @@ class ViewSetMixin(APIView):
                 args = None
             kwargs = {**parents, **(kwargs or {})}
         url = reverse_in_api(name, args=args, kwargs=kwargs, request=request)
-        return request.build_absolute_uri(url) if request is not None else url
+        return absolute_uri(request, url) if request is not None else url
 
     def get_extra_action_url_map(self) -> dict[str, str]:
         """``{action name: URL}`` for the extra actions on the same level (list or detail)."""

@@ -4,6 +4,7 @@ exactly what ``reverse()`` gives; everything else through ``reverse()``."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.urls import (
     NoReverseMatch,
@@ -108,3 +109,64 @@ def test_the_script_prefix_is_part_of_the_template():
     finally:
         clear_script_prefix()
     assert reverse_in_api("thing-detail", kwargs={"pk": 6}) == "/api/things/6/"
+
+
+# -- absolute_uri: build_absolute_uri()'s string, the host validated once per headers --------
+
+LOCATIONS = [
+    "/api/books/7/",
+    "/api/books/?page=2&fields=id,title",
+    "/api/b%C3%BCcher/1/",  # quoted as reverse() quotes
+    "/api/bücher/1/",  # not quoted: iri_to_uri's
+    "/api/a b/",
+    "/api/./books/",
+    "/api/x/../books/",
+    "//evil.example/x",
+    "relative/path/",
+    "/api/books/#frag",
+    "/media/photo%20(1).png",
+]
+REQUESTS = [
+    {},
+    {"HTTP_HOST": "api.example.com"},
+    {"HTTP_HOST": "api.example.com:8443", "wsgi.url_scheme": "https"},
+    {"HTTP_HOST": "internal:8000", "HTTP_X_FORWARDED_HOST": "public.example.com"},
+    {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_HOST": "api.example.com"},
+]
+
+
+@pytest.mark.parametrize("location", LOCATIONS)
+@pytest.mark.parametrize("meta", REQUESTS)
+@pytest.mark.parametrize("forwarded", [False, True])
+def test_absolute_uri_is_build_absolute_uri(rf, settings, location, meta, forwarded):
+    settings.ALLOWED_HOSTS = ["testserver", ".example.com", "internal"]
+    settings.USE_X_FORWARDED_HOST = forwarded
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if forwarded else None
+    for _ in range(2):  # the second time from the remembered host
+        request = rf.get("/", **meta)
+        assert _reverse.absolute_uri(request, location) == request.build_absolute_uri(location)
+
+
+def test_absolute_uri_refuses_a_host_as_django_does_even_after_a_valid_one(rf, settings):
+    settings.ALLOWED_HOSTS = ["api.example.com"]
+    good = rf.get("/", HTTP_HOST="api.example.com")
+    assert _reverse.absolute_uri(good, "/x/") == "http://api.example.com/x/"
+    for _ in range(2):
+        with pytest.raises(DisallowedHost):
+            _reverse.absolute_uri(rf.get("/", HTTP_HOST="evil.example"), "/x/")
+
+
+def test_a_changed_setting_forgets_the_validated_hosts(rf, settings):
+    settings.ALLOWED_HOSTS = ["api.example.com"]
+    assert _reverse.absolute_uri(rf.get("/", HTTP_HOST="api.example.com"), "/x/")
+    settings.ALLOWED_HOSTS = ["other.example.com"]  # setting_changed: validated again
+    with pytest.raises(DisallowedHost):
+        _reverse.absolute_uri(rf.get("/", HTTP_HOST="api.example.com"), "/x/")
+
+
+def test_the_validated_hosts_stay_bounded(rf, settings):
+    settings.ALLOWED_HOSTS = ["*"]  # any host validates: a client could send millions
+    for i in range(_reverse._MAX_HOSTS * 2):
+        request = rf.get("/", HTTP_HOST=f"h{i}.example")
+        assert _reverse.absolute_uri(request, "/x/") == f"http://h{i}.example/x/"
+    assert len(_reverse._hosts) <= _reverse._MAX_HOSTS
