@@ -40,7 +40,7 @@ async def create_object(
     then: Callable[[Any, Any], Any] | None = None,
 ) -> Any:
     """``perform_create()``; ``then(view, instance)`` (sync) ends the request in the same hop."""
-    model = _model_of(view)
+    model: Any = _model_of(view)
     concrete, many = model_values(model, data)
     nesting = getattr(view, "nesting", None)
     if nesting is not None:  # the parent comes from the URL, never from the body
