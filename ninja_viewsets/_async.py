@@ -6,6 +6,7 @@ import asyncio
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from typing import Any
 
 from asgiref.sync import async_to_sync, sync_to_async
@@ -15,9 +16,19 @@ __all__ = ["RequestTransaction", "aatomic", "acall", "awaitable_or_result", "is_
 
 
 def is_async(func: Callable[..., Any]) -> bool:
-    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
-        getattr(func, "__func__", None)
-    )
+    """Whether calling ``func`` gives a coroutine (a bound method: its function's answer)."""
+    target = getattr(func, "__func__", func)
+    try:
+        return _is_async(target) or (target is not func and _is_async(func))
+    except TypeError:  # unhashable: asked each time
+        return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(target)
+
+
+@lru_cache(maxsize=4096)
+def _is_async(func: Callable[..., Any]) -> bool:
+    # per function, once: inspect unwraps partials and reads code flags on every call (an
+    # action, a hook, a permission... is asked about on every request)
+    return inspect.iscoroutinefunction(func)
 
 
 async def acall(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
@@ -29,12 +40,24 @@ async def acall(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
     """
     if is_async(func):
         return await func(*args, **kwargs)
-    if inspect.isasyncgenfunction(getattr(func, "__func__", func)):  # a stream: not awaited
+    if _is_async_generator(getattr(func, "__func__", func)):  # a stream: not awaited
         return func(*args, **kwargs)
     result = await sync_to_async(func)(*args, **kwargs)
     if inspect.isawaitable(result):  # a sync function returning a coroutine
         result = await result
     return result
+
+
+def _is_async_generator(func: Callable[..., Any]) -> bool:
+    try:
+        return _async_generator(func)
+    except TypeError:  # unhashable
+        return inspect.isasyncgenfunction(func)
+
+
+@lru_cache(maxsize=4096)
+def _async_generator(func: Callable[..., Any]) -> bool:
+    return inspect.isasyncgenfunction(func)
 
 
 def awaitable_or_result(func: Callable[..., Awaitable[Any]], /, *args: Any, **kwargs: Any) -> Any:

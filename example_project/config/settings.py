@@ -21,13 +21,16 @@ INSTALLED_APPS = [
     "ninja",
     "library",
 ]
+# Django's stock middleware, run in the event loop where it does no I/O (Django's own classes
+# take a thread hop each, a dozen per request under ASGI): docs/deployment.md#middleware
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "ninja_viewsets.middleware.SecurityMiddleware",
+    "ninja_viewsets.middleware.SessionMiddleware",
+    "ninja_viewsets.middleware.CommonMiddleware",
+    "ninja_viewsets.middleware.CsrfViewMiddleware",
+    "ninja_viewsets.middleware.AuthenticationMiddleware",
+    "ninja_viewsets.middleware.MessageMiddleware",
+    "ninja_viewsets.middleware.XFrameOptionsMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
 ]
 ROOT_URLCONF = "config.urls"
