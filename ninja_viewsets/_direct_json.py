@@ -10,13 +10,15 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable
+from contextvars import ContextVar
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.db.models import Manager, QuerySet
 from ninja import Schema
 from pydantic import BaseModel
 
+from ninja_viewsets._fields import FileURL, file_url, is_file_url
 from ninja_viewsets._ninja import (
     LEAF_SCHEMAS,
     list_schema,
@@ -67,6 +69,10 @@ def _optional(annotation: Any) -> tuple[Any, bool]:
 def _plain(annotation: Any, seen: frozenset[Any] = frozenset()) -> tuple[Convert, Any] | None:
     """(converter to plain data, its serialization schema) for ``annotation``, or ``None``."""
     inner, optional = _optional(annotation)
+    if is_file_url(inner):  # a stored file: its URL, absolute for the request rendered
+        return _file_leaf(optional), nullable_schema(
+            LEAF_SCHEMAS[str]
+        ) if optional else LEAF_SCHEMAS[str]
     key_type = related_key_type(inner)
     if key_type is not None:  # a related object, written as its key
         if key_type not in LEAF_SCHEMAS or key_type is float or optional:
@@ -111,6 +117,22 @@ def _leaf(kind: type, optional: bool) -> Convert:
     return leaf
 
 
+# the request the direct path renders for (a FileURL's absolute URL)
+_rendering: ContextVar[Any] = ContextVar("ninja_viewsets_rendering", default=None)
+
+
+def _file_leaf(optional: bool) -> Convert:
+    """``FileURL``'s validator, without the validation: the same URL for the same request."""
+
+    def file_leaf(value: Any) -> Any:
+        url = file_url(value, _rendering.get())
+        if url is None and not optional:  # validation refuses it: Ninja says how
+            raise _Fallback
+        return url
+
+    return file_leaf
+
+
 def _key_leaf(kind: type) -> Convert:
     def key(value: Any) -> Any:
         value = getattr(value, "pk", value)
@@ -148,15 +170,19 @@ def _schema(cls: type[BaseModel], seen: frozenset[Any]) -> tuple[Convert, Any] |
         source = info.validation_alias  # read from another attribute, written as `name`
         if source is not None and (not isinstance(source, str) or "." in source):
             return None
+        annotation = info.annotation
+        if info.metadata and is_file_url(Annotated[(annotation, *info.metadata)]):
+            annotation = FileURL  # `cover: FileURL`: pydantic splits the Annotated
+        elif info.metadata:
+            return None
         if (
             info.alias is not None
             or info.serialization_alias is not None
-            or info.metadata
             or info.discriminator is not None
             or info.exclude
         ):
             return None
-        found = _plain(info.annotation, seen)
+        found = _plain(annotation, seen)
         if found is None:
             return None
         fields.append((name, source or name, found[0]))
@@ -177,7 +203,7 @@ def _schema(cls: type[BaseModel], seen: frozenset[Any]) -> tuple[Convert, Any] |
     return convert, record_schema(schemas)
 
 
-def _direct_json(operation: Any, plan: _Plan, body: Any) -> bytes | None:
+def _direct_json(operation: Any, plan: _Plan, body: Any, request: Any = None) -> bytes | None:
     """``body`` as JSON by the plain path, or ``None`` (then it is validated)."""
     if plan.direct is None or (
         operation.by_alias
@@ -187,8 +213,11 @@ def _direct_json(operation: Any, plan: _Plan, body: Any) -> bytes | None:
     ):
         return None
     convert, serializer = plan.direct
+    token = _rendering.set(request)
     try:
         plain = convert(body)
     except Exception:  # _Fallback, or e.g. a relation not loaded: validation reports it as Ninja
         return None
+    finally:
+        _rendering.reset(token)
     return serializer.to_json(plain)

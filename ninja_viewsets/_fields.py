@@ -35,7 +35,7 @@ from pydantic_core import PydanticCustomError, PydanticUndefined
 from ninja_viewsets._ninja import get_schema_field
 from ninja_viewsets._reverse import absolute_uri
 
-__all__ = ["FileURL", "file_fields", "writable_fields"]
+__all__ = ["FileURL", "file_fields", "file_url", "is_file_url", "writable_fields"]
 
 
 # -- which fields ---------------------------------------------------------------------------
@@ -207,24 +207,34 @@ def _file_url(value: Any, info: ValidationInfo) -> Any:
     """A stored file as its URL, absolute when the request is known (as DRF answers).
 
     Ninja reads a ``FieldFile`` as its ``url`` already (``None`` when empty)."""
+    return file_url(value, (info.context or {}).get("request"))
+
+
+def file_url(value: Any, request: Any) -> str | None:
+    """``value`` (a ``FieldFile``, or the URL Ninja read from it) as the file's URL, absolute
+    for ``request``; ``None`` when no file is stored."""
     if not isinstance(value, str):
         if not value or not getattr(value, "name", None):  # an empty FieldFile
             return None
         value = value.url
     if not value:
         return None
-    request = (info.context or {}).get("request")
     if isinstance(request, HttpRequest):
         return absolute_uri(request, value)
     if request is not None and hasattr(request, "build_absolute_uri"):
-        return request.build_absolute_uri(value)
-    return value
+        return str(request.build_absolute_uri(value))
+    return str(value)
 
 
 FileURL = Annotated[str, BeforeValidator(_file_url)]
 """A ``FileField`` / ``ImageField`` in a response: the file's URL, absolute as DRF answers it
 (``cover: FileURL | None``: ``None`` when no file is stored)."""
 _FILE_URL = FileURL
+
+
+def is_file_url(annotation: Any) -> bool:
+    """Whether ``annotation`` is :data:`FileURL` (pydantic keeps it whole inside a union)."""
+    return bool(annotation == _FILE_URL)
 
 
 # -- one field, input and output -------------------------------------------------------------

@@ -198,7 +198,7 @@ def render(
             if sparse is None
             else _ninja_json(request, response_model, status, body, response)
         )
-    content = _direct_json(operation, plan, body)
+    content = _direct_json(operation, plan, body, request)
     if content is not None:
         response.status_code = status
         response.content = content

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -346,3 +347,53 @@ def test_image_fields_without_pillow_fail_at_registration(monkeypatch):
     with pytest.raises(ImproperlyConfigured, match=r"Attachment.image is an ImageField.*images"):
         _check_upload(Attachment._meta.get_field("image"))
     _check_upload(Attachment._meta.get_field("document"))  # a FileField needs no Pillow
+
+
+# -- the one-pass renderer writes file URLs itself ----------------------------------------------
+
+
+def test_file_urls_take_the_direct_path_with_the_same_json(client, attachment, monkeypatch):
+    """``FileURL`` (required or optional) is written by the renderer's direct path, for the
+    request's host, byte for byte what Ninja's validated rendering gives."""
+    from ninja_viewsets import renderers
+    from ninja_viewsets._direct_json import _plain
+
+    assert _plain(AttachmentOut) is not None
+    bare = Attachment(title="No image")
+    bare.document.save("bare.txt", text("bare.txt", b"x"), save=False)
+    bare.save()
+    urls = [
+        "/api/explicit/",
+        f"/api/explicit/{attachment.pk}/",
+        f"/api/explicit/{bare.pk}/",
+        f"/api/attachments/{attachment.pk}/",
+    ]
+    direct = {url: client.get(url) for url in urls}
+    with monkeypatch.context() as patched:
+        patched.setattr(renderers, "_direct_json", lambda *args: None)  # Ninja's rendering
+        validated = {url: client.get(url) for url in urls}
+    for url in urls:
+        assert direct[url].status_code == validated[url].status_code == 200
+        assert direct[url].content == validated[url].content, url
+    assert direct[urls[1]].json()["document"].startswith("http://testserver/media/documents/")
+    assert direct[urls[2]].json()["image"] is None
+    empty = Attachment.objects.create(title="Empty", document="")  # a required file, none stored
+    with client_raises_or(client) as get:
+        direct_empty = get(f"/api/explicit/{empty.pk}/")
+        monkeypatch.setattr(renderers, "_direct_json", lambda *args: None)
+        validated_empty = get(f"/api/explicit/{empty.pk}/")
+    assert direct_empty == validated_empty  # the same refusal, whichever path
+
+
+@contextmanager
+def client_raises_or(client):
+    """``get(url)``: the response, or the exception the test client re-raises."""
+
+    def get(url):
+        try:
+            r = client.get(url)
+            return (r.status_code, r.content)
+        except Exception as exc:  # a response that fails its own schema: Ninja's error
+            return type(exc)
+
+    yield get
