@@ -202,8 +202,7 @@ def render(results: dict, summary: dict) -> str:
         f"ninja-viewsets {vers['ninja-viewsets']}, pydantic {vers['pydantic']}, "
         f"DRF {vers['djangorestframework']}, adrf {vers['adrf']}, "
         f"django-ninja-extra {vers['django-ninja-extra']}, uvicorn {vers['uvicorn']} "
-        f"(httptools {vers.get('httptools', '?')}, uvloop {vers.get('uvloop', '?')}: "
-        "`uvicorn[standard]`, as deployed), "
+        f"({'httptools, uvloop' if vers.get('httptools', '?') != '?' else 'h11, asyncio'}), "
         f"asgiref {vers['asgiref']}"
     )
     w(
