@@ -165,11 +165,11 @@ def absolute_uri(request: HttpRequest, location: str) -> str:
 def _djangos_own(request: HttpRequest) -> bool:
     """Whether ``request`` builds absolute URIs and finds its host as Django's requests do
     (Ninja's ``TestClient`` sets its own ``build_absolute_uri`` on the request)."""
-    cls = type(request)
+    cls = type(request)  # Ninja 1.5's TestClient: a Mock with HttpRequest's spec
     return (
-        cls.build_absolute_uri is HttpRequest.build_absolute_uri
-        and cls.get_host is HttpRequest.get_host
-        and "build_absolute_uri" not in request.__dict__
+        getattr(cls, "build_absolute_uri", None) is HttpRequest.build_absolute_uri
+        and getattr(cls, "get_host", None) is HttpRequest.get_host
+        and "build_absolute_uri" not in vars(request)
     )
 
 
