@@ -170,3 +170,18 @@ def test_the_validated_hosts_stay_bounded(rf, settings):
         request = rf.get("/", HTTP_HOST=f"h{i}.example")
         assert _reverse.absolute_uri(request, "/x/") == f"http://h{i}.example/x/"
     assert len(_reverse._hosts) <= _reverse._MAX_HOSTS
+
+
+def test_a_request_that_is_not_djangos_builds_its_own_absolute_uri(rf):
+    """Ninja's TestClient hands viewsets a ``Mock(spec=HttpRequest)`` (1.5) or an
+    ``HttpRequest`` with its own ``build_absolute_uri`` (1.6+): theirs is used."""
+    from unittest.mock import Mock
+
+    from django.http import HttpRequest
+
+    mocked = Mock(spec=HttpRequest)
+    mocked.build_absolute_uri = lambda location: f"http://mock{location}"
+    assert _reverse.absolute_uri(mocked, "/x/") == "http://mock/x/"
+    own = rf.get("/")
+    own.build_absolute_uri = lambda location: f"http://own{location}"
+    assert _reverse.absolute_uri(own, "/x/") == "http://own/x/"
