@@ -758,6 +758,26 @@ def main() -> None:
     if sys.argv[1:] == ["sparse"]:  # this phase alone (a quick check; not in results.json)
         print(json.dumps(phase_sparse(), indent=1))
         return
+    if sys.argv[1:2] == ["load"]:  # `driver.py load [scenario ...]`: ninja-viewsets and the
+        # reference alone on those scenarios, their per-round ratios (a quick check)
+        global STACKS, SCENARIOS
+        STACKS = ["nv", "ref"]
+        SCENARIOS = sys.argv[2:] or SCENARIOS
+        runs, _ = phase_load()
+        for scenario in SCENARIOS:
+            ratios = [
+                n["rps"] / r["rps"]
+                for n, r in zip(runs["nv"][scenario], runs["ref"][scenario], strict=True)
+            ]
+            cpu = [
+                n["cpu_ms_per_request"] / r["cpu_ms_per_request"]
+                for n, r in zip(runs["nv"][scenario], runs["ref"][scenario], strict=True)
+            ]
+            log(
+                f"{scenario:13} nv/ref median {statistics.median(ratios):.3f} "
+                f"({' '.join(f'{x:.2f}' for x in ratios)}); CPU {statistics.median(cpu):.3f}"
+            )
+        return
     started = time.monotonic()
     results: dict = {"environment": environment()}
     log(

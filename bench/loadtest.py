@@ -235,7 +235,13 @@ def run_mode(mode: str, db_url: str, tmp: Path, first: int, last: int, tag0: int
             )
             rows.append(result)
             time.sleep(1)  # let the server drain before the next level
-    tracebacks = (tmp / f"uvicorn-{mode}.log").read_text().count("Traceback")
+    server_log = (tmp / f"uvicorn-{mode}.log").read_text()
+    tracebacks = server_log.count("Traceback")
+    if tracebacks or any(int(code) >= 500 for row in rows for code in row["status"]):
+        kept = BENCH / "out" / f"loadtest-uvicorn-{mode}.log"  # the temporary directory goes
+        kept.parent.mkdir(exist_ok=True)
+        kept.write_text(server_log)
+        log(f"{mode}: 5xx answers or tracebacks; the server's log: {kept}")
     for row in rows:
         row["server_tracebacks"] = tracebacks
     return rows

@@ -78,17 +78,33 @@ async def aatomic(using: str | None = None) -> AsyncIterator[None]:
 
     The async ORM runs every query of a request in the same thread (Django's ASGI handler gives
     each request one thread-sensitive context), so entering and leaving ``atomic`` in that
-    thread makes the queries in between one transaction: all or nothing.
+    thread makes the queries in between one transaction: all or nothing. A request cancelled
+    while it enters (the client went away) still leaves the block, in that thread.
     """
     atomic = transaction.atomic(using=using)
-    await sync_to_async(atomic.__enter__)()
+    entered = False
+
+    def enter() -> None:
+        nonlocal entered
+        atomic.__enter__()
+        entered = True
+
+    def leave(exc: BaseException | None) -> None:
+        if entered:  # (in the thread, after enter(): its calls run in order)
+            atomic.__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
+
+    try:
+        await sync_to_async(enter)()
+    except BaseException as exc:  # cancelled: enter() may still run, or have run
+        await sync_to_async(leave)(exc)
+        raise
     try:
         yield
     except BaseException as exc:
-        await sync_to_async(atomic.__exit__)(type(exc), exc, exc.__traceback__)
+        await sync_to_async(leave)(exc)
         raise
     else:
-        await sync_to_async(atomic.__exit__)(None, None, None)
+        await sync_to_async(leave)(None)
 
 
 class RequestTransaction:
@@ -107,11 +123,12 @@ class RequestTransaction:
     the rendering of the response and the commit, one hop.
     """
 
-    __slots__ = ("_atomic", "using")
+    __slots__ = ("_atomic", "_submitted", "using")
 
     def __init__(self, using: str | None) -> None:
         self.using = using
         self._atomic: Any = None
+        self._submitted = False  # a begin was handed to the ORM thread (it may still run)
 
     @property
     def begun(self) -> bool:
@@ -126,6 +143,7 @@ class RequestTransaction:
     async def begin(self) -> None:
         """Begin now (before user code that may write through the async ORM)."""
         if self._atomic is None:
+            self._submitted = True
             await sync_to_async(self._begin)()
 
     async def run(self, func: Callable[..., Any], /, *args: Any) -> Any:
@@ -136,6 +154,7 @@ class RequestTransaction:
             self._begin()
             return func(*args)
 
+        self._submitted = True
         return await sync_to_async(call)()
 
     async def run_alone(self, func: Callable[..., Any], /, *args: Any) -> Any:
@@ -160,6 +179,7 @@ class RequestTransaction:
         """:meth:`run_to_end` for code already in the ORM thread."""
         self._begin()
         atomic, self._atomic = self._atomic, None
+        self._submitted = False  # ended here: nothing left for end()
         try:
             result = func(*args)
         except BaseException as exc:
@@ -171,12 +191,18 @@ class RequestTransaction:
         return result
 
     async def end(self, exc: BaseException | None = None, *, rollback: bool = False) -> None:
-        """Commit, or roll back on ``exc`` or ``rollback`` (a response that is an error)."""
-        atomic, self._atomic = self._atomic, None
-        if atomic is None:
-            return
+        """Commit, or roll back on ``exc`` or ``rollback`` (a response that is an error).
+
+        Read in the ORM thread: a begin that a cancelled request (the client went away) left
+        running there has begun the transaction by then, and is ended too."""
+        if self._atomic is None and not self._submitted:
+            return  # never begun: no hop
+        self._submitted = False
 
         def finish() -> None:
+            atomic, self._atomic = self._atomic, None
+            if atomic is None:
+                return
             if exc is not None:
                 atomic.__exit__(type(exc), exc, exc.__traceback__)
                 return

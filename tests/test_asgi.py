@@ -1,5 +1,7 @@
 """``ninja_viewsets.asgi.AdmissionQueue``: at most ``limit`` requests run at once, first come
 first served; a slot is taken when the body has arrived and given back when the response starts.
+``RequestThreads``: each request's thread-sensitive work on a thread of its own, kept for later
+requests (Django's handler starts new ones per request).
 
 Driven at the ASGI interface (the middleware's own protocol), as uvicorn calls it; the example
 project serves through it under ``make serve-prod`` and ``make loadtest``.
@@ -8,12 +10,19 @@ project serves through it under ``make serve-prod`` and ``make loadtest``.
 from __future__ import annotations
 
 import asyncio
+import gc
+import json
 import os
+import threading
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIHandler
+from django.db import connections
+from django.urls import path
 
-from ninja_viewsets.asgi import AdmissionQueue
+from ninja_viewsets.asgi import AdmissionQueue, RequestThreads
 
 
 class Recorder:
@@ -224,3 +233,172 @@ def test_the_asgi_module_imports_in_a_fresh_process(module, cwd, settings_module
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "AdmissionQueue"
+
+
+# -- RequestThreads: each request's sync work on a thread kept for later requests -----------------
+
+
+def _thread_name(request: Any) -> Any:
+    """A sync Django view: the thread its request's sync work runs on."""
+    from django.http import JsonResponse
+
+    gate = getattr(_thread_name, "gate", None)
+    if gate is not None and request.GET.get("wait"):
+        _thread_name.started.release()  # type: ignore[attr-defined]
+        assert gate.wait(10)
+    return JsonResponse({"thread": threading.current_thread().name})
+
+
+def _leave_a_transaction_open(request: Any) -> Any:
+    """What a request cancelled between a transaction's begin and its end leaves behind."""
+    from django.db import transaction
+    from django.http import JsonResponse
+
+    transaction.atomic().__enter__()
+    return JsonResponse({"thread": threading.current_thread().name})
+
+
+def _query(request: Any) -> Any:
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"thread": threading.current_thread().name})
+
+
+urlpatterns = [
+    path("thread/", _thread_name),
+    path("leak/", _leave_a_transaction_open),
+    path("query/", _query),
+]
+
+
+async def django_get(app: Any, query: str = "", route: str = "/thread/") -> dict[str, Any]:
+    """GET ``route`` through ``app`` at the ASGI interface; its JSON body."""
+    sent: list[dict[str, Any]] = []
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": route, "raw_path": route.encode(),
+        "query_string": query.encode(), "root_path": "", "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 1), "server": ("testserver", 80),
+    }  # fmt: skip
+    received = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal received
+        if received:
+            await asyncio.sleep(3600)  # no disconnect while the request runs
+        received = True
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    assert sent[0]["status"] == 200, sent
+    return json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+
+
+@pytest.mark.urls(__name__)
+async def test_requests_one_after_another_run_on_one_kept_thread_where_django_starts_new_ones():
+    django_app = ASGIHandler()
+    plain = [(await django_get(django_app))["thread"] for _ in range(3)]
+    assert len(set(plain)) == 3  # Django: a new thread per request
+
+    threads = RequestThreads(django_app)
+    kept = [(await django_get(threads))["thread"] for _ in range(3)]
+    assert len(set(kept)) == 1 and kept[0].startswith("request-thread-")
+    assert kept[0] != threading.current_thread().name
+    assert len(threads._idle) == 1
+
+
+@pytest.mark.urls(__name__)
+async def test_requests_running_at_once_each_have_a_thread_of_their_own(monkeypatch):
+    gate = threading.Event()
+    monkeypatch.setattr(_thread_name, "gate", gate, raising=False)
+    monkeypatch.setattr(_thread_name, "started", threading.Semaphore(0), raising=False)
+    threads = RequestThreads(ASGIHandler(), size=2)
+    running = [asyncio.ensure_future(django_get(threads, "wait=1")) for _ in range(3)]
+    for _ in range(3):  # all three views are in their threads at once
+        await asyncio.to_thread(_thread_name.started.acquire, True, 10)  # type: ignore[attr-defined]
+    gate.set()
+    names = [answer["thread"] for answer in await asyncio.gather(*running)]
+    assert len(set(names)) == 3
+    assert len(threads._idle) == 2  # size=2: the third thread was let go
+    then = [(await django_get(threads))["thread"] for _ in range(2)]
+    assert set(then) <= set(names)
+
+
+async def test_a_thread_still_busy_when_its_request_ends_is_not_used_again():
+    """A client that disconnects abandons the sync call its request was waiting for; that
+    call still runs in the request's thread, so the next request must get another one."""
+    release = threading.Event()
+    seen: list[str] = []
+    running = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def work(block: bool) -> None:
+        seen.append(threading.current_thread().name)
+        loop.call_soon_threadsafe(running.set)
+        if block:
+            assert release.wait(10)
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await sync_to_async(work)(scope["path"] == "/block")
+
+    threads = RequestThreads(app)
+    abandoned = asyncio.ensure_future(threads({"type": "http", "path": "/block"}, None, None))
+    await running.wait()
+    abandoned.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await abandoned
+    assert threads._idle == []  # busy: not kept
+    await threads({"type": "http", "path": "/next"}, None, None)
+    assert seen[1] != seen[0]
+    release.set()
+    for _ in range(200):  # the abandoned thread ends once its call returns
+        if not any(t.name == seen[0] and t.is_alive() for t in threading.enumerate()):
+            break
+        await asyncio.sleep(0.01)
+    assert not any(t.name == seen[0] and t.is_alive() for t in threading.enumerate())
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.django_db(transaction=True)
+# SQLite's in-memory test database: Django never closes its connections (threads' included)
+@pytest.mark.filterwarnings("ignore:unclosed database:ResourceWarning")
+async def test_a_thread_whose_request_ended_inside_a_transaction_is_not_used_again():
+    """Found by the load test: a request cancelled between its transaction's begin and end
+    (wrk closing its connections) left the thread's connection in ``atomic``; Django then
+    refuses that connection for good, and every later request on the kept thread was a 500
+    ("Cannot open a new connection in an atomic block")."""
+    threads = RequestThreads(ASGIHandler())
+    first = await django_get(threads, route="/query/")
+    leaked = await django_get(threads, route="/leak/")
+    assert leaked["thread"] == first["thread"]  # kept until then
+    after = await django_get(threads, route="/query/")  # 200 (django_get checks)
+    assert after["thread"] != leaked["thread"]
+    assert threads._idle[-1]._last is not None and not threads._idle[-1].tainted
+    for kept in threads._idle:  # their connections, garbage here rather than in a later test
+        kept.submit(connections.close_all).result()
+        kept.shutdown(wait=True)
+    for thread in threading.enumerate():
+        if thread.name.startswith(leaked["thread"]):
+            thread.join(10)
+    gc.collect()
+
+
+async def test_lifespan_and_old_asgiref_pass_through(monkeypatch):
+    calls: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        calls.append(scope["type"])
+
+    threads = RequestThreads(app)
+    await threads({"type": "lifespan"}, None, None)
+    monkeypatch.setattr("ninja_viewsets.asgi._EXECUTOR_CONTEXTS", False)
+    await threads({"type": "http"}, None, None)
+    assert calls == ["lifespan", "http"] and threads._idle == []
+    with pytest.raises(ValueError, match="at least 1 idle thread"):
+        RequestThreads(app, size=0)

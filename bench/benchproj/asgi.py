@@ -4,6 +4,10 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchproj.settings")
 django_application = get_asgi_application()
+if os.environ.get("BENCH_REQUEST_THREADS", "1") != "0":
+    from ninja_viewsets.asgi import RequestThreads
+
+    django_application = RequestThreads(django_application)
 
 
 async def application(scope, receive, send):

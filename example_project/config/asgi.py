@@ -18,7 +18,7 @@ from django.http.response import HttpResponseBase
 # Django first: it sets up the apps, which importing ninja_viewsets needs (its models)
 django_application = get_asgi_application()
 
-from ninja_viewsets.asgi import AdmissionQueue  # noqa: E402
+from ninja_viewsets.asgi import AdmissionQueue, RequestThreads  # noqa: E402
 
 
 class StaticFiles(ASGIStaticFilesHandler):
@@ -36,7 +36,9 @@ class StaticFiles(ASGIStaticFilesHandler):
             return await sync_to_async(response_for_exception, thread_sensitive=False)(request, exc)
 
 
-application = StaticFiles(django_application)
+# each request's ORM and other sync work on a thread kept from earlier requests, where Django
+# starts two new threads per request (docs/deployment.md: "Request threads")
+application = StaticFiles(RequestThreads(django_application))
 
 
 # At most WEB_MAX_CONCURRENCY requests run at once in each worker, the others queue in arrival

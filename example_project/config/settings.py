@@ -81,5 +81,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,  # uvicorn's own lines ("Uvicorn running on", access log)
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"ninja_viewsets": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {
+        "ninja_viewsets": {"handlers": ["console"], "level": "WARNING"},
+        # Django's 500s with their traceback (by default they only go to ADMINS by email)
+        "django.request": {"handlers": ["console"], "level": "ERROR"},
+    },
 }
