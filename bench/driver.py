@@ -573,6 +573,7 @@ def environment() -> dict:
             "pinned": f"server on CPU {sorted(SERVER_CPUS)}, wrk on CPU {sorted(LOAD_CPUS)}"
             if PINNED
             else "no",
+            "request_threads": os.environ.get("BENCH_REQUEST_THREADS", "1") != "0",
         },
         "versions": {
             name: v(name)

@@ -213,7 +213,13 @@ def render(results: dict, summary: dict) -> str:
         f"every other round backwards, ninja-viewsets and the reference always back to "
         f"back), "
         f"after a {cfg['warmup_s']} s warm-up of each; one uvicorn process (1 worker, "
-        f"`--no-access-log`) on 127.0.0.1 serving the five stacks. Median of the rounds; "
+        f"`--no-access-log`) on 127.0.0.1 serving the five stacks, "
+        + (
+            "Django's ASGI handler behind `ninja_viewsets.asgi.RequestThreads` (every stack)"
+            if cfg.get("request_threads")
+            else "Django's ASGI handler (a new thread per request)"
+        )
+        + f". Median of the rounds; "
         f"p50/p99 from `wrk --latency` (median of rounds). CPU pinning: "
         f"{cfg.get('pinned', 'no')}."
     )

@@ -4,7 +4,7 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchproj.settings")
 django_application = get_asgi_application()
-if os.environ.get("BENCH_REQUEST_THREADS", "1") != "0":
+if os.environ.get("BENCH_REQUEST_THREADS", "1") != "0":  # every stack alike (README.md)
     from ninja_viewsets.asgi import RequestThreads
 
     django_application = RequestThreads(django_application)
