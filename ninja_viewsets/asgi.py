@@ -47,7 +47,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# asgiref >= 3.10: ThreadSensitiveContext(executor=...) runs a block's calls on that executor
+# asgiref >= 3.13: ThreadSensitiveContext(executor=...) runs a block's calls on that executor
 _EXECUTOR_CONTEXTS = "executor" in inspect.signature(ThreadSensitiveContext).parameters
 
 
@@ -129,7 +129,10 @@ class _RequestThread(ThreadPoolExecutor):
         """Nothing it was given runs or waits (its one worker runs them in order), and its
         connections are out of any transaction."""
         last = self._last
-        return (last is None or last.done()) and not self.tainted
+        if last is not None and not last.done():
+            return False
+        self._last = None  # (its result: nothing to keep alive while the thread waits)
+        return not self.tainted
 
 
 def _check_connections(**kwargs: Any) -> None:
@@ -162,7 +165,7 @@ class RequestThreads:
     only where ``CONN_MAX_AGE`` says so (a pooled connection goes back to the pool when each
     request ends). A task a request starts and leaves running must not make thread-sensitive
     ``sync_to_async`` calls after the request has ended (asgiref raises ``RuntimeError``). With
-    an asgiref older than 3.10 (no ``executor=``), requests pass through unchanged.
+    an asgiref older than 3.13 (no ``executor=``), requests pass through unchanged.
     """
 
     def __init__(self, app: ASGIApp, size: int = 64) -> None:
@@ -171,7 +174,7 @@ class RequestThreads:
         self.app = app
         self.size = size
         self._idle: list[_RequestThread] = []  # the most recently used last
-        request_finished.connect(_check_connections, dispatch_uid=_check_connections)
+        request_finished.connect(_check_connections, dispatch_uid="ninja_viewsets.asgi")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not _EXECUTOR_CONTEXTS:

@@ -379,7 +379,7 @@ async def test_a_thread_whose_request_ended_inside_a_transaction_is_not_used_aga
     assert leaked["thread"] == first["thread"]  # kept until then
     after = await django_get(threads, route="/query/")  # 200 (django_get checks)
     assert after["thread"] != leaked["thread"]
-    assert threads._idle[-1]._last is not None and not threads._idle[-1].tainted
+    assert [kept.tainted for kept in threads._idle] == [False]
     for kept in threads._idle:  # their connections, garbage here rather than in a later test
         kept.submit(connections.close_all).result()
         kept.shutdown(wait=True)
