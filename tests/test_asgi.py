@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
 import os
 import threading
 from typing import Any
@@ -275,29 +274,14 @@ urlpatterns = [
 
 
 async def django_get(app: Any, query: str = "", route: str = "/thread/") -> dict[str, Any]:
-    """GET ``route`` through ``app`` at the ASGI interface; its JSON body."""
-    sent: list[dict[str, Any]] = []
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": route, "raw_path": route.encode(),
-        "query_string": query.encode(), "root_path": "", "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 1), "server": ("testserver", 80),
-    }  # fmt: skip
-    received = False
+    """GET ``route`` through ``app`` at the ASGI interface (httpx's transport); its JSON."""
+    import httpx
 
-    async def receive() -> dict[str, Any]:
-        nonlocal received
-        if received:
-            await asyncio.sleep(3600)  # no disconnect while the request runs
-        received = True
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
-    assert sent[0]["status"] == 200, sent
-    return json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get(route, params=httpx.QueryParams(query))
+    assert response.status_code == 200, response.text
+    return dict(response.json())
 
 
 @pytest.mark.urls(__name__)
