@@ -52,6 +52,7 @@ from django.core.cache.backends.db import DatabaseCache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from ninja_viewsets._async import aatomic
+from ninja_viewsets._caches import AsyncCache
 from ninja_viewsets.conf import DEFAULTS
 from ninja_viewsets.renderers import render
 from ninja_viewsets.throttling import client_ip
@@ -97,6 +98,7 @@ class IdempotencyMixin(_Base):
             return _error(400, "Idempotency-Key must be 1 to 255 printable ASCII characters.",
                           "invalid_idempotency_key")  # fmt: skip
         cache = self.get_idempotency_cache()
+        store = AsyncCache(cache)  # LocMemCache: no thread hop
         record_key = await _record_key(request, key)
         fingerprint = _fingerprint(request)
         wait = float(_setting("IDEMPOTENCY_WAIT"))
@@ -109,23 +111,23 @@ class IdempotencyMixin(_Base):
                     # same key to commit (or roll back) and is committed with the writes.
                     pending = {"fp": fingerprint, "state": "pending"}
                     claim_timeout = None if transactional else wait * 3
-                    if await cache.aadd(record_key, pending, timeout=claim_timeout):
+                    if await store.add(record_key, pending, ttl=claim_timeout):
                         result = await super().run(request, spec, params)
                         response = render(request, result, self.response)
                         if not isinstance(response, HttpResponse):
                             # rendered later by Ninja (another renderer) or streamed: it cannot
                             # be replayed, so no record is kept; the writes stand
-                            await cache.adelete(record_key)
+                            await store.delete(record_key)
                             return response
                         if response.status_code >= 400:
                             raise _Discard(response)  # the claim (and the writes) roll back
-                        await cache.aset(record_key, _stored(fingerprint, response),
-                                         timeout=int(_setting("IDEMPOTENCY_TTL")))  # fmt: skip
+                        await store.set(record_key, _stored(fingerprint, response),
+                                        ttl=int(_setting("IDEMPOTENCY_TTL")))  # fmt: skip
                         return response
-                    record = await cache.aget(record_key)
+                    record = await store.get(record_key)
             except _Discard as discard:
                 if not transactional:
-                    await cache.adelete(record_key)
+                    await store.delete(record_key)
                 return discard.response
             if record is None and time.monotonic() <= deadline:
                 continue  # the first request failed (nothing kept) or expired: run it

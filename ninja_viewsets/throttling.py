@@ -24,6 +24,7 @@ A rate of N per period means what it says: never more than N admitted requests i
   taken ticket slot makes the throttle read all N and take any free one: exact. For larger
   rates only the ticket's slot is tried (constant cost): a request may then be refused while
   fewer than N were admitted, but only when more than N were attempted in the period.
+  LocMemCache and DummyCache are called on the event loop, without a thread hop (``_caches``).
 
 When the cache is down, throttles fail open (the request passes, a warning is logged at most
 every 10 s) or, with ``NINJA_VIEWSETS["THROTTLE_FAIL_OPEN"] = False``, closed (429). They are
@@ -46,14 +47,13 @@ import uuid
 import weakref
 from typing import TYPE_CHECKING, Any
 
-import django
-from asgiref.sync import sync_to_async
 from django.conf import settings as django_settings
 from django.core.cache import BaseCache, caches
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from ninja.throttling import SimpleRateThrottle as NinjaSimpleRateThrottle
 
+from ninja_viewsets._caches import AsyncCache
 from ninja_viewsets._ninja import default_throttle_rates
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import APIException
@@ -72,9 +72,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger("ninja_viewsets")
-
-# Django 6 made BaseCache.aincr defer to the backend's atomic incr()
-_NATIVE_ATOMIC_AINCR = django.VERSION >= (6, 0)
 
 _NINJA_DEFAULT_RATES = default_throttle_rates()
 
@@ -175,15 +172,6 @@ class SimpleRateThrottle(BaseThrottle, NinjaSimpleRateThrottle):
         return self._wait
 
 
-async def _atomic_incr(cache: BaseCache, key: str) -> int:
-    """``cache.aincr`` where it is atomic; Django < 6 falls back to a racy get + set in async
-    code, so the backend's own (atomic: Redis INCR, locked locmem) ``incr`` runs in a thread."""
-    racy = type(cache).aincr is BaseCache.aincr and type(cache).incr is not BaseCache.incr
-    if racy and not _NATIVE_ATOMIC_AINCR:
-        return int(await sync_to_async(cache.incr, thread_sensitive=False)(key))
-    return int(await cache.aincr(key))
-
-
 # -- client identity --------------------------------------------------------------------------
 
 
@@ -276,24 +264,25 @@ async def _slots_allow(cache: BaseCache, key: str, limit: int, duration: int) ->
     now = time.time()
     # memcached counts expiry in whole seconds: a key could go up to 1 s early
     timeout = duration + (1 if "memcached" in type(cache).__module__ else 0)
+    store = AsyncCache(cache)  # LocMemCache: no thread hop
     ticket_key = f"{key}:ticket"
     ticket = 0
-    if not await cache.aadd(ticket_key, 0, timeout=10 * duration):
+    if not await store.add(ticket_key, 0, ttl=10 * duration):
         try:
-            ticket = await _atomic_incr(cache, ticket_key)
+            ticket = await store.incr(ticket_key)
         except ValueError:  # expired in between: start over
             ticket = 0
     first = f"{key}:{ticket % limit}"
-    if await cache.aadd(first, now, timeout=timeout):
+    if await store.add(first, now, ttl=timeout):
         return None
     if limit > SLOT_SCAN_LIMIT:
-        held = await cache.aget(first)
+        held = await store.get(first)
         taken = {first: held} if held is not None else {}
     else:
         slots = [f"{key}:{i}" for i in range(limit)]
-        taken = await cache.aget_many(slots)
+        taken = await store.get_many(slots)
         for slot in slots:
-            if slot not in taken and await cache.aadd(slot, now, timeout=timeout):
+            if slot not in taken and await store.add(slot, now, ttl=timeout):
                 return None
     if not taken:  # every slot expired meanwhile but others took them: try again soon
         return 1.0

@@ -9,6 +9,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from asgiref.sync import SyncToAsync
+from django.core.cache import BaseCache
 from django.core.management import call_command
 
 from tests.production import manage, postgres_url, private_database, settings_env
@@ -135,6 +137,62 @@ def test_invalid_keys_are_400(client, records, author):
         assert r.status_code == 400, (bad, r)
         assert r.json()["code"] == "invalid_idempotency_key"
     assert Book.objects.count() <= 1
+
+
+# -- thread hops: none for an in-process record cache, its async API for any other ---------
+
+
+@pytest.fixture
+def cache_hops(monkeypatch) -> list[str]:
+    """The cache methods that requests ran in a thread (``sync_to_async``), by name."""
+    hops: list[str] = []
+    original = SyncToAsync.__call__
+
+    async def recording(self, *args, **kwargs):
+        if isinstance(getattr(self.func, "__self__", None), BaseCache):
+            hops.append(self.func.__name__)
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__call__", recording)
+    return hops
+
+
+@pytest.fixture
+def locmem_records(settings, db):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "idempotency": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": uuid.uuid4().hex,
+        },
+    }
+
+
+def test_records_in_locmem_cost_no_thread_hop(client, locmem_records, author, cache_hops):
+    """Claimed, kept, replayed, refused for another body, rolled back: the LocMemCache is
+    called on the event loop, never in a thread."""
+    headers = key()
+    body = {"title": "Dune", "author_id": author.pk}
+    first = client.post("/api/books/", json=body, headers=headers)
+    again = client.post("/api/books/", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    other = client.post("/api/books/", json={**body, "title": "Emma"}, headers=headers)
+    assert other.status_code == 422
+    Tag.objects.create(name="dup")
+    refused = client.post("/api/books/tag/", json={**body, "title": "dup"}, headers=key())
+    assert refused.status_code == 409  # not kept: its claim deleted
+    assert cache_hops == []
+    assert Book.objects.count() == 1
+
+
+def test_records_in_a_database_go_through_its_async_api(client, records, author, cache_hops):
+    headers = key()
+    body = {"title": "Dune", "author_id": author.pk}
+    assert client.post("/api/books/", json=body, headers=headers).status_code == 201
+    assert cache_hops == ["add", "set"]  # the claim, the record: each off the event loop
+    assert client.post("/api/books/", json=body, headers=headers).status_code == 201
+    assert cache_hops == ["add", "set", "add", "get"]
 
 
 # -- across workers, concurrently, on PostgreSQL ------------------------------------------

@@ -1,4 +1,5 @@
-"""Async throttles: limits, Retry-After, scopes, per action, order, and across 2 workers."""
+"""Async throttles: limits, Retry-After, scopes, per action, order, thread hops per cache, and
+across 2 workers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import time
 import uuid
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.urls import path
 from ninja import NinjaAPI
 
@@ -155,6 +158,103 @@ def test_missing_scope_rate_names_the_fix(settings, client, caplog):
         isinstance(e, ImproperlyConfigured) and "NINJA_DEFAULT_THROTTLE_RATES" in str(e)
         for e in errors
     )
+
+
+# -- thread hops: none for an in-process cache, the cache's async API for any other ---------
+
+
+class Configured(LocMemCache):
+    """A LocMemCache that only configures: still Django's own in-process operations."""
+
+    pickle_protocol = 4
+
+
+class Audited(LocMemCache):
+    """A LocMemCache whose ``add`` the library cannot vouch for (it could write through)."""
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return super().add(key, value, timeout, version)
+
+
+class Elsewhere(BaseCache):
+    """A cache in another process, as the throttle sees it: LocMemCache's storage behind
+    ``BaseCache``'s async methods (a thread hop per call), and no LocMemCache."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+        self._store = LocMemCache(location, {})
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._store.add(key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._store.get(key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._store.set(key, value, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._store.delete(key, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._store.incr(key, delta, version)
+
+    def clear(self):
+        self._store.clear()
+
+
+def _hops(count_hops, client, url: str) -> tuple[int, int]:
+    with count_hops() as n:
+        status = client.get(url).status_code
+    return status, n[0]
+
+
+def _use_cache(settings, backend: str | None, tmp_path) -> None:
+    if backend is not None:
+        location = str(tmp_path) if "filebased" in backend else uuid.uuid4().hex
+        settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": location}}
+
+
+@pytest.mark.parametrize(
+    ("backend", "statuses"),
+    [
+        (None, [200, 200, 200, 429]),  # the default cache: LocMemCache
+        ("tests.test_throttling.Configured", [200, 200, 200, 429]),
+        ("django.core.cache.backends.dummy.DummyCache", [200, 200, 200, 200]),  # keeps nothing
+    ],
+)
+def test_an_in_process_cache_costs_no_thread_hop(
+    settings, tmp_path, client, count_hops, backend, statuses
+):
+    """Admitted (the ticket made, then taken) or refused (every slot read), a throttled request
+    hops as often as an answer without throttles: the cache is called on the event loop."""
+    _use_cache(settings, backend, tmp_path)
+    _, unthrottled = _hops(count_hops, client, "/api/things/free/")
+    # refused before any throttle: Django logs a 4xx answer in a thread of its own
+    _, unthrottled_4xx = _hops(count_hops, client, "/api/private/")
+    hops = [_hops(count_hops, client, "/api/things/") for _ in range(4)]
+    expected = [unthrottled if status == 200 else unthrottled_4xx for status in statuses]
+    assert hops == list(zip(statuses, expected, strict=True))
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "tests.test_throttling.Elsewhere",
+        "tests.test_throttling.Audited",
+        "django.core.cache.backends.filebased.FileBasedCache",
+    ],
+)
+def test_any_other_cache_is_called_through_its_async_api(
+    settings, tmp_path, client, count_hops, backend
+):
+    """A cache that may wait (another process, a file, an override we cannot vouch for) stays
+    off the event loop: each call hops; the throttle is as exact."""
+    _use_cache(settings, backend, tmp_path)
+    _, unthrottled = _hops(count_hops, client, "/api/things/free/")
+    hops = [_hops(count_hops, client, "/api/things/") for _ in range(4)]
+    assert [status for status, _ in hops] == [200, 200, 200, 429]
+    assert all(n >= unthrottled + 2 for _, n in hops), (unthrottled, hops)
 
 
 # -- across processes: 2 uvicorn workers sharing Redis -------------------------------------
