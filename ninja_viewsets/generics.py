@@ -20,7 +20,13 @@ import inspect
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
+from asgiref.sync import sync_to_async
+from django.core.exceptions import (
+    EmptyResultSet,
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    ValidationError,
+)
 from django.db import connections
 from django.db.models import Model, QuerySet
 from pydantic import BaseModel
@@ -29,6 +35,7 @@ from ninja_viewsets._async import awaitable_or_result, is_async
 from ninja_viewsets._etags import ETagMixin
 from ninja_viewsets._loading import plan_queryset
 from ninja_viewsets._lookups import lookup_type
+from ninja_viewsets._object_queries import get_object as get_compiled_object
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, get_plan
 from ninja_viewsets._reloads import ReloadMixin
 from ninja_viewsets._schemas import derived_input as _derived_input
@@ -314,6 +321,26 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
             and type(self).get_object is GenericAPIView.get_object
         )
 
+    def _compiles_lookup(self, narrow: bool) -> QuerySet[Any] | None:
+        """The class's ``queryset`` when :meth:`get_object`'s query may come from SQL compiled
+        once (``_object_queries``): the library's ``get_queryset()``, no filter backend with
+        anything to do on a detail lookup (the operation's plan says so), the whole row, no
+        ``select_for_update()``. Else ``None``: the query is built per request."""
+        plan = self.request_plan
+        queryset = self.queryset
+        if (
+            narrow
+            or self.lock_object
+            or queryset is None
+            or plan is None
+            or plan.backends != ()
+            # the library's, on the instance too (nested routes scope it per request there)
+            or getattr(self.get_queryset, "__func__", None) is not GenericAPIView.get_queryset
+            or getattr(self.filter_queryset, "__func__", None) is not GenericAPIView.filter_queryset
+        ):
+            return None
+        return queryset
+
     if TYPE_CHECKING:  # awaited in async code (the usual case), as typed here
 
         async def get_object(self) -> _MT: ...
@@ -335,9 +362,13 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
         loads = self.object_plan
         if narrow and loads is EMPTY_PLAN:  # a detail action of yours: its response's plan
             loads = self.response_plan
-        queryset = plan_queryset(
-            await self.afilter_queryset(self.get_queryset()), loads, columns=narrow
-        )
+        compiled = self._compiles_lookup(narrow)
+        if compiled is None:
+            queryset = plan_queryset(
+                await self.afilter_queryset(self.get_queryset()), loads, columns=narrow
+            )
+        else:
+            queryset = compiled
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
         if lookup_url_kwarg not in self.kwargs:
             raise ImproperlyConfigured(
@@ -351,8 +382,19 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
             of = ("self",) if features.has_select_for_update_of else ()
             queryset = queryset.select_for_update(of=of)
         try:
-            obj: _MT = await queryset.aget(**{self.lookup_field: value})
-        except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
+            if compiled is None:
+                obj: _MT = await queryset.aget(**{self.lookup_field: value})
+            else:  # the query's SQL compiled once (_object_queries), the same rows
+                alias = compiled.db  # the router's choice, asked per request as get() does
+                obj = await sync_to_async(get_compiled_object)(
+                    (type(self), compiled),
+                    loads,
+                    lambda: plan_queryset(compiled.all(), loads),
+                    self.lookup_field,
+                    value,
+                    alias,
+                )
+        except (ObjectDoesNotExist, ValueError, TypeError, ValidationError, EmptyResultSet):
             raise NotFound(
                 f"No {queryset.model._meta.object_name} matches the given query."
             ) from None

@@ -1,0 +1,210 @@
+"""Private: the SQL of ``get_object()``'s query, compiled once and reused with each lookup value.
+
+    template = ObjectQuery.build(queryset, "pk", alias)   # in the ORM thread, once
+    obj = template.get(value, alias)                       # in the ORM thread, per request
+
+A detail lookup builds the same query on every request: the viewset's queryset, its query plan
+(``select_related`` / ``only``), ``filter(pk=value)``, no ordering, ``LIMIT 21``. Building it
+(``filter()``, clones) and compiling it to SQL cost about as much as the rest of a retrieve in
+the library together. Only the lookup's value changes, so the query is built and compiled
+once, with a sentinel value, and each request compiles just the lookup (``Exact(Col, value)``:
+the value checked and converted by the field as Django does, ``EmptyResultSet`` for an integer
+out of the column's range) and splices its parameters into the SQL's. The rows are read by
+Django's own ``ModelIterable`` (``from_db``, ``select_related`` populators, fetch modes), and
+``prefetch_related`` runs as ``QuerySet`` runs it: only the SQL string is remembered.
+
+This is the one module that reaches into Django's query compiler (``SQLCompiler.as_sql`` /
+``compile``, ``Query.where``): whatever it cannot vouch for (a lookup that is not one
+``exact`` condition, a custom ``QuerySet`` that overrides how rows are fetched, a sentinel
+that shows up twice in the parameters, a compiled lookup whose SQL differs from the
+template's) gives ``None`` from :meth:`ObjectQuery.build` or :data:`UNSUPPORTED` from
+:meth:`ObjectQuery.get`, and the caller runs Django's ``QuerySet.get()`` instead.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connections
+from django.db.models import Model, QuerySet
+from django.db.models.lookups import Exact
+from django.db.models.sql.compiler import SQLCompiler
+
+__all__ = ["UNSUPPORTED", "ObjectQuery", "get_object"]
+
+UNSUPPORTED: Any = object()  # get(): this value cannot use the template; run QuerySet.get()
+
+# fetching rows: what a QuerySet subclass must leave as Django's for the template to stand in
+_FETCHING = ("get", "filter", "order_by", "_filter_or_exclude", "_fetch_all", "_clone", "_chain")
+
+_INTEGERS = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "SmallAutoField",
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+    }
+)
+_STRINGS = frozenset({"CharField", "SlugField", "TextField", "EmailField", "URLField"})
+# values no query of a user's is likely to hold; found exactly once in the parameters, or no
+# template (a field of another type: no template either)
+_SENTINELS: dict[str, Any] = {
+    **dict.fromkeys(_INTEGERS, 31_847),  # in every integer column's range, SmallAutoField's too
+    **dict.fromkeys(_STRINGS, "ninja-viewsets:\x1fsentinel"),
+    "UUIDField": uuid.UUID("6e696e6a-6176-6965-7773-657473656e74"),
+}
+_VALUE_TYPES = (int, str, uuid.UUID)  # what a URL's path parameter gives; others: no template
+
+_MAX_GET_RESULTS = 21  # QuerySet.get()'s LIMIT (django.db.models.query.MAX_GET_RESULTS)
+
+
+class ObjectQuery:
+    """``queryset.get(<lookup>=value)`` with the SQL compiled once (see the module doc)."""
+
+    __slots__ = ("_compiler", "_i", "_lookup", "_params", "_piece", "_queryset", "_sql")
+
+    def __init__(
+        self,
+        queryset: QuerySet[Any],
+        compiler: SQLCompiler,
+        sql: str,
+        params: tuple[Any, ...],
+        lookup: Exact,
+        piece: str,
+        index: int,
+    ) -> None:
+        self._queryset = queryset
+        self._compiler = compiler
+        self._sql = sql
+        self._params = params
+        self._lookup = lookup
+        self._piece = piece
+        self._i = index
+
+    @classmethod
+    def build(cls, queryset: QuerySet[Any], lookup_field: str, alias: str) -> ObjectQuery | None:
+        """The template of ``queryset.get(**{lookup_field: value})`` on database ``alias``, or
+        ``None`` when the query is not one this module can stand in for. Sync: it compiles SQL
+        (the ORM thread)."""
+        qs_class = type(queryset)
+        if any(getattr(qs_class, name) is not getattr(QuerySet, name) for name in _FETCHING):
+            return None
+        if queryset.query.combinator or queryset.query.select_for_update:
+            return None
+        sentinel = _sentinel(queryset.model, lookup_field)
+        if sentinel is None:
+            return None
+        template = queryset.using(alias).filter(**{lookup_field: sentinel})
+        if template.query.can_filter() and not template.query.distinct_fields:
+            template = template.order_by()
+        template.query.set_limits(high=_MAX_GET_RESULTS)
+        node = template.query.where.children[-1] if template.query.where.children else None
+        if not isinstance(node, Exact) or template.query.where.negated:
+            return None  # (IntegerFieldExact and the like are Exact's, with their checks)
+        compiler = template.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        piece, piece_params = compiler.compile(node)
+        if not sql or len(piece_params) != 1 or sql.count(piece) != 1:
+            return None
+        (prepared,) = piece_params
+        hits = [i for i, p in enumerate(params) if type(p) is type(prepared) and p == prepared]
+        if len(hits) != 1:
+            return None
+        return cls(template, compiler, sql, tuple(params), node, piece, hits[0])
+
+    def get(self, value: Any, alias: str) -> Any:
+        """The one object whose lookup field is ``value`` (``DoesNotExist``,
+        ``MultipleObjectsReturned``, ``ValueError`` / ``TypeError`` / ``ValidationError`` for a
+        malformed value, as ``QuerySet.get()``), or :data:`UNSUPPORTED`. Sync (the ORM thread).
+        """
+        if type(value) not in _VALUE_TYPES:
+            return UNSUPPORTED
+        template: Any = self._queryset
+        lookup = type(self._lookup)(self._lookup.lhs, value)  # the field checks the value
+        query = _copy(template.query)
+        compiler: Any = _copy(self._compiler)
+        compiler.query = query
+        compiler.connection = connections[alias]  # this thread's
+        compiler.using = alias
+        piece, params = compiler.compile(lookup)  # EmptyResultSet: out of the column's range
+        if piece != self._piece or len(params) != 1:
+            return UNSUPPORTED
+        i = self._i
+        all_params = (*self._params[:i], *params, *self._params[i + 1 :])
+        sql = self._sql
+        compiler.as_sql = lambda *args, **kwargs: (sql, all_params)
+        query.get_compiler = lambda *args, **kwargs: compiler
+        queryset: Any = _copy(template)
+        queryset.query = query
+        queryset._result_cache = None
+        queryset._prefetch_done = False
+        queryset._prefetch_related_lookups = tuple(template._prefetch_related_lookups)
+        queryset._fetch_all()
+        rows = queryset._result_cache
+        if len(rows) == 1:
+            return rows[0]
+        model = template.model
+        if not rows:
+            raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+        more = f"more than {len(rows) - 1}" if len(rows) >= _MAX_GET_RESULTS else len(rows)
+        raise model.MultipleObjectsReturned(
+            f"get() returned more than one {model._meta.object_name} -- it returned {more}!"
+        )
+
+
+def _sentinel(model: type[Model], lookup_field: str) -> Any:
+    """A value of the lookup field's type that the template is compiled with, or ``None``."""
+    if "__" in lookup_field:
+        return None
+    try:
+        field = model._meta.pk if lookup_field == "pk" else model._meta.get_field(lookup_field)
+    except Exception:  # FieldDoesNotExist: QuerySet.get() says so
+        return None
+    if field is None or field.is_relation or not getattr(field, "concrete", False):
+        return None
+    return _SENTINELS.get(field.get_internal_type())
+
+
+def _copy(obj: Any) -> Any:
+    """A shallow copy: the same class, a copy of its attributes (``copy.copy`` would evaluate a
+    ``QuerySet``: its ``__getstate__`` fetches the rows)."""
+    new = object.__new__(type(obj))
+    new.__dict__ = obj.__dict__.copy()
+    return new
+
+
+_templates: dict[tuple[Any, ...], tuple[Any, ObjectQuery | None]] = {}
+_MAX_TEMPLATES = 1024  # viewsets x operation plans x databases; past it, start over
+
+
+def get_object(
+    key: tuple[Any, ...],
+    plan: Any,
+    build: Callable[[], QuerySet[Any]],
+    lookup_field: str,
+    value: Any,
+    alias: str,
+) -> Any:
+    """``build().get(**{lookup_field: value})``, through the template kept for ``key`` (the
+    viewset, its queryset, the database) and ``plan`` (the operation's query plan, by
+    identity) when there is one. Sync: the ORM thread."""
+    full_key = (*key, id(plan), lookup_field, alias)
+    kept = _templates.get(full_key)
+    if kept is None or kept[0] is not plan:
+        template = ObjectQuery.build(build(), lookup_field, alias)
+        if len(_templates) >= _MAX_TEMPLATES:
+            _templates.clear()
+        _templates[full_key] = kept = (plan, template)
+    template = kept[1]
+    if template is not None:
+        obj = template.get(value, alias)
+        if obj is not UNSUPPORTED:
+            return obj
+    return build().get(**{lookup_field: value})

@@ -1,0 +1,254 @@
+"""ninja_viewsets._object_queries: ``get_object()``'s SQL compiled once, the same answers.
+
+Every test goes through the HTTP stack; the compiler is counted where it matters: a detail
+request after the first compiles no SQL for its lookup, and gives what ``QuerySet.get()``
+gives (404 for a missing, filtered-out or out-of-range value; the joins and prefetches of the
+query plan; a custom ``QuerySet``'s own ``get()``)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from django.db.models import QuerySet
+from django.db.models.sql.compiler import SQLCompiler
+from django.urls import path
+from ninja import NinjaAPI, Schema
+
+from ninja_viewsets import DefaultRouter, ModelViewSet, ReadOnlyModelViewSet
+from ninja_viewsets._object_queries import ObjectQuery
+from tests.testapp.models import Author, Book, Document, Tag
+
+
+class AuthorOut(Schema):
+    id: int
+    name: str
+
+
+class TagOut(Schema):
+    name: str
+
+
+class BookOut(Schema):
+    id: int
+    title: str
+    year: int
+
+
+class BookIn(Schema):
+    title: str
+    year: int
+    author_id: int
+
+
+class NestedBookOut(BookOut):
+    author: AuthorOut
+    tags: list[TagOut]
+
+
+class DocumentOut(Schema):
+    uid: uuid.UUID
+    slug: str
+
+
+class Books(ModelViewSet):
+    queryset = Book.objects.all()
+    output_schema = BookOut
+    input_schema = BookIn
+
+
+class RecentBooks(ReadOnlyModelViewSet):
+    queryset = Book.objects.filter(year__gte=2000).order_by("-year")  # a parameter before ours
+    output_schema = BookOut
+
+
+class NestedBooks(ReadOnlyModelViewSet):
+    queryset = Book.objects.all()
+    output_schema = NestedBookOut  # the plan joins the author and prefetches the tags
+
+
+class DocumentsBySlug(ReadOnlyModelViewSet):
+    queryset = Document.objects.all()
+    output_schema = DocumentOut
+    lookup_field = "slug"
+
+
+class DocumentsByUid(DocumentsBySlug):
+    lookup_field = "uid"
+
+
+class BooksByYear(ReadOnlyModelViewSet):
+    queryset = Book.objects.all()
+    output_schema = BookOut
+    lookup_field = "year"  # not unique
+
+
+got: list[Any] = []
+
+
+class CountingQuerySet(QuerySet):
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        got.append(kwargs)
+        return super().get(*args, **kwargs)
+
+
+class CustomGetBooks(ReadOnlyModelViewSet):
+    queryset = CountingQuerySet(Book).all()
+    output_schema = BookOut
+
+
+router = DefaultRouter()
+router.register("books", Books)
+router.register("recent", RecentBooks, basename="recent")
+router.register("nested", NestedBooks, basename="nested")
+router.register("by-slug", DocumentsBySlug, basename="by-slug")
+router.register("by-uid", DocumentsByUid, basename="by-uid")
+router.register("by-year", BooksByYear, basename="by-year")
+router.register("custom-get", CustomGetBooks, basename="custom-get")
+api = NinjaAPI(urls_namespace="object-queries")
+api.add_router("/", router)
+urlpatterns = [path("api/", api.urls)]
+pytestmark = pytest.mark.urls(__name__)
+
+
+@contextmanager
+def compiled() -> Iterator[list[str]]:
+    """The SQL Django's compiler builds inside the block."""
+    sqls: list[str] = []
+    original = SQLCompiler.as_sql
+
+    def as_sql(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
+        sql, params = original(self, *args, **kwargs)
+        sqls.append(sql)
+        return sql, params
+
+    SQLCompiler.as_sql = as_sql  # type: ignore[method-assign]
+    try:
+        yield sqls
+    finally:
+        SQLCompiler.as_sql = original  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def books(db: None) -> list[Book]:
+    author = Author.objects.create(name="Le Guin")
+    old = Book.objects.create(title="Old", year=1990, author=author)
+    new = Book.objects.create(title="New", year=2001, author=author)
+    new.tags.set([Tag.objects.create(name="sf"), Tag.objects.create(name="classic")])
+    return [old, new]
+
+
+def test_a_retrieve_after_the_first_compiles_no_sql(client, books, django_assert_num_queries):
+    old, new = books
+    assert client.get(f"/api/books/{old.pk}/").status_code == 200  # the template is built
+    with compiled() as sqls, django_assert_num_queries(1):
+        r = client.get(f"/api/books/{new.pk}/")
+    assert r.status_code == 200, r
+    assert r.json() == {"id": new.pk, "title": "New", "year": 2001}
+    assert sqls == []
+    # the same SQL as Django's: the lookup's value is the only thing that changes
+    with compiled():
+        assert client.get(f"/api/books/{old.pk}/").json()["title"] == "Old"
+
+
+def test_update_and_destroy_find_their_object_the_same_way(client, books):
+    old, new = books
+    client.get(f"/api/books/{old.pk}/")
+    with compiled() as sqls:
+        r = client.patch(f"/api/books/{new.pk}/", json={"year": 2002})
+    assert r.status_code == 200, r
+    assert r.json()["year"] == 2002
+    assert not any(sql.startswith("SELECT") for sql in sqls), sqls  # only the UPDATE's
+    assert client.delete(f"/api/books/{old.pk}/").status_code == 204
+    assert not Book.objects.filter(pk=old.pk).exists()
+    assert client.get(f"/api/books/{old.pk}/").status_code == 404
+
+
+def test_missing_and_out_of_range_values_are_404(client, books):
+    client.get(f"/api/books/{books[0].pk}/")
+    assert client.get("/api/books/987654/").status_code == 404
+    # past a bigint: Django answers "no rows" without asking the database (EmptyResultSet)
+    r = client.get(f"/api/books/{2**63}/")
+    assert r.status_code == 404, r
+    assert r.json()["detail"] == "No Book matches the given query."
+
+
+def test_the_querysets_own_filter_still_applies(client, books):
+    old, new = books
+    assert client.get(f"/api/recent/{new.pk}/").status_code == 200
+    with compiled() as sqls:
+        assert client.get(f"/api/recent/{old.pk}/").status_code == 404  # year 1990: filtered out
+        assert client.get(f"/api/recent/{new.pk}/").json()["year"] == 2001
+    assert sqls == []
+
+
+def test_the_plan_joins_and_prefetches_as_before(client, books, django_assert_num_queries):
+    old, new = books
+    client.get(f"/api/nested/{old.pk}/")
+    with django_assert_num_queries(2):  # the book with its author, then its tags
+        r = client.get(f"/api/nested/{new.pk}/")
+    assert r.status_code == 200, r
+    body = r.json()
+    assert body["author"] == {"id": new.author_id, "name": "Le Guin"}
+    assert sorted(t["name"] for t in body["tags"]) == ["classic", "sf"]
+    assert client.get(f"/api/nested/{old.pk}/").json()["tags"] == []
+
+
+def test_string_and_uuid_lookups(client, db):
+    first = Document.objects.create(slug="intro")
+    second = Document.objects.create(slug="guide")
+    assert client.get("/api/by-slug/intro/").json()["uid"] == str(first.uid)
+    with compiled() as sqls:
+        assert client.get("/api/by-slug/guide/").json()["uid"] == str(second.uid)
+        assert client.get("/api/by-slug/nope/").status_code == 404
+        assert client.get(f"/api/by-uid/{first.uid}/").json()["slug"] == "intro"  # builds one
+        assert client.get(f"/api/by-uid/{second.uid}/").json()["slug"] == "guide"
+        assert client.get(f"/api/by-uid/{uuid.uuid4()}/").status_code == 404
+    assert len(sqls) == 1, sqls  # only the uid template's
+
+
+def test_several_matches_raise_as_queryset_get_does(client, books, caplog):
+    Book.objects.create(title="Twin", year=2001, author=books[0].author)
+    assert client.get("/api/by-year/1990/").json()["title"] == "Old"
+    # a lookup field that is not unique: QuerySet.get()'s error, a server error as with DRF
+    assert client.get("/api/by-year/2001/").status_code == 500
+    (error,) = [r for r in caplog.records if r.exc_info]
+    assert isinstance(error.exc_info[1], Book.MultipleObjectsReturned)
+    assert str(error.exc_info[1]) == "get() returned more than one Book -- it returned 2!"
+
+
+def test_a_querysets_own_get_is_called(client, books):
+    got.clear()
+    assert client.get(f"/api/custom-get/{books[1].pk}/").json()["title"] == "New"
+    assert client.get(f"/api/custom-get/{books[0].pk}/").json()["title"] == "Old"
+    assert got == [{"pk": books[1].pk}, {"pk": books[0].pk}]
+
+
+def test_a_new_class_queryset_takes_effect(client, books, monkeypatch):
+    old, new = books
+    assert client.get(f"/api/books/{new.pk}/").status_code == 200
+    monkeypatch.setattr(Books, "queryset", Book.objects.filter(year__lt=2000))
+    assert client.get(f"/api/books/{new.pk}/").status_code == 404
+    assert client.get(f"/api/books/{old.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("queryset", "lookup_field"),
+    [
+        (Book.objects.all(), "author"),  # a relation: RelatedExact, model instances
+        (Book.objects.all(), "title__iexact"),  # not one exact condition
+        (Book.objects.all(), "author__name"),  # a path through a relation
+        (Book.objects.all(), "created"),  # a type without a sentinel
+        (Book.objects.select_for_update(), "pk"),
+        (Book.objects.exclude(year=1), "pk"),  # fine: the lookup is the last condition
+    ],
+)
+def test_what_the_template_refuses(db, queryset, lookup_field):
+    template = ObjectQuery.build(queryset, lookup_field, "default")
+    if lookup_field == "pk" and not queryset.query.select_for_update:
+        assert template is not None
+    else:
+        assert template is None
