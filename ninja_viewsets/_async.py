@@ -119,8 +119,8 @@ class RequestTransaction:
     Every step runs in Django's thread-sensitive ORM thread, the one the async ORM uses for the
     whole request, so the queries in between belong to the transaction.
 
-    The library's own actions end it in the hop of their write (:meth:`run_to_end`): the write,
-    the rendering of the response and the commit, one hop.
+    The library's own actions end it in the hop of their write (:meth:`run_now`,
+    :meth:`to_end_now`): the write, the rendering of the response and the commit, one hop.
     """
 
     __slots__ = ("_atomic", "_submitted", "using")
@@ -157,26 +157,19 @@ class RequestTransaction:
         self._submitted = True
         return await sync_to_async(call)()
 
-    async def run_alone(self, func: Callable[..., Any], /, *args: Any) -> Any:
-        """``func(*args)`` (sync: the request's one write statement, then its response) in one
-        hop, with no BEGIN / COMMIT: one statement is atomic by itself. Only for a write that
-        nothing after it can undo (see ``RequestPlan.lone_write``); the transaction stays
-        unbegun, and :meth:`end` has nothing to do."""
+    async def run_now(self, func: Callable[..., Any], /, *args: Any) -> Any:
+        """``func(*args)`` (sync: the library's write, then its response) in one hop, the
+        transaction left to ``func``: a lone statement needs none (atomic by itself: see
+        ``RequestPlan.lone_write``), anything else ends it there with :meth:`to_end_now` (the
+        write, the response and the COMMIT, one hop). User code keeps :meth:`begin` /
+        :meth:`end`, its transaction semantics unchanged."""
         return await sync_to_async(func)(*args)
 
-    async def run_to_end(self, func: Callable[..., Any], /, *args: Any) -> Any:
-        """``func(*args)`` (sync: the request's last write, then its response) and the end of
-        the transaction in one hop: committed when ``func`` returns a response that is not an
-        error, rolled back on a 4xx/5xx or an exception. :meth:`end` has nothing left to do.
-
-        For the library's own actions: after their write nothing but the response is left, so
-        the commit needs no hop of its own (user code keeps :meth:`begin` / :meth:`end`, its
-        transaction semantics unchanged).
-        """
-        return await sync_to_async(self.to_end_now)(func, *args)
-
     def to_end_now(self, func: Callable[..., Any], /, *args: Any) -> Any:
-        """:meth:`run_to_end` for code already in the ORM thread."""
+        """``func(*args)`` (sync: the request's last write, then its response; in the ORM
+        thread) and the end of the transaction: committed when ``func`` returns a response
+        that is not an error, rolled back on a 4xx/5xx or an exception. :meth:`end` has
+        nothing left to do."""
         self._begin()
         atomic, self._atomic = self._atomic, None
         self._submitted = False  # ended here: nothing left for end()

@@ -28,7 +28,7 @@ from ninja_viewsets._schemas import is_derived
 from ninja_viewsets._values import _chain, _merge, check_strings, model_values
 from ninja_viewsets.generics import GenericAPIView
 
-__all__ = ["create_object", "created", "created_now", "update_object", "updated_now"]
+__all__ = ["create_object", "created", "created_now", "update_now", "update_object", "updated_now"]
 
 _MISSING = object()
 
@@ -113,15 +113,59 @@ async def update_object(
     """``perform_update()``; ``then(view, instance)`` (sync) ends the request in the same hop
     when there is something to write."""
     model = type(instance)
+    write = _update(view, instance, data, values)
+    if write is None:
+        return instance
+    related, concrete, many, save = write
+    transaction = view.write_transaction
+    if transaction is not None:  # the request's transaction begins with this hop
+        return await _write(view, transaction, related, concrete, many, save, then, model, instance)
+    await related.check(view, concrete)
+    for attr, value in concrete.items():
+        setattr(instance, attr, value)
+    if not many:  # one UPDATE: atomic by itself
+        await instance.asave(update_fields=list(concrete))
+    else:
+        async with aatomic(using=router.db_for_write(model)):
+            if concrete:
+                await instance.asave(update_fields=list(concrete))
+            for name, value in many.items():
+                await getattr(instance, name).aset(value)
+    return instance
+
+
+def update_now(view: Any, data: BaseModel, then: Callable[[Any, Any], Any]) -> Callable[[Any], Any]:
+    """What :func:`update_object` does with ``then``, for the hop that fetched the object
+    (``get_object(then=...)``, sync: the read, the UPDATE, the response and the COMMIT in one
+    hop; the request's transaction must not have begun)."""
+
+    def update(instance: Any) -> Any:
+        write = _update(view, instance, data, {})
+        if write is None:
+            return instance
+        related, concrete, many, save = write
+        transaction = view.write_transaction
+        return _write_now(
+            view, transaction, related, concrete, many, save, then, type(instance), instance
+        )
+
+    return update
+
+
+def _update(
+    view: Any, instance: Any, data: BaseModel, values: dict[str, Any]
+) -> tuple[RelatedIds, dict[str, Any], dict[str, Any], Callable[[], Any]] | None:
+    """The values ``data`` writes on ``instance`` (checked), and the sync write of them
+    (``save``); ``None``: nothing to write."""
+    model = type(instance)
     concrete, many = model_values(model, data, partial=view.partial or _model_rules(data))
     related = RelatedIds.of(model, data, concrete, many)
     if values:
         _merge(model, concrete, many, values)
     check_strings(view, model, concrete)
     fields = list(concrete)
-    transaction = view.write_transaction
     if not fields and not many:
-        return instance
+        return None
 
     def save() -> Any:
         for attr, value in concrete.items():
@@ -132,20 +176,7 @@ async def update_object(
             getattr(instance, name).set(value)
         return instance
 
-    if transaction is not None:  # the request's transaction begins with this hop
-        return await _write(view, transaction, related, concrete, many, save, then, model, instance)
-    await related.check(view, concrete)
-    for attr, value in concrete.items():
-        setattr(instance, attr, value)
-    if not many:  # one UPDATE: atomic by itself
-        await instance.asave(update_fields=fields)
-    else:
-        async with aatomic(using=router.db_for_write(model)):
-            if fields:
-                await instance.asave(update_fields=fields)
-            for name, value in many.items():
-                await getattr(instance, name).aset(value)
-    return instance
+    return related, concrete, many, save
 
 
 def _model_rules(data: BaseModel) -> bool:
@@ -174,24 +205,42 @@ async def _write(
 ) -> Any:
     """``save()`` (sync: the INSERT of a new row, ``instance`` ``None``, or the UPDATE of
     ``instance``) in the request's transaction, after the related-ids check, in one hop;
-    ``then(view, saved)`` ends the request in that hop: alone (no BEGIN / COMMIT) when the
+    ``then(view, saved)`` ends the request in that hop (:func:`_write_now`)."""
+    if then is None:
+
+        def write() -> Any:
+            related.check_now(view, concrete)
+            return save()
+
+        return await transaction.run(write)
+    args = (view, transaction, related, concrete, many, save, then, model, instance)
+    return await transaction.run_now(_write_now, *args)
+
+
+def _write_now(
+    view: Any,
+    transaction: RequestTransaction,
+    related: RelatedIds,
+    concrete: dict[str, Any],
+    many: dict[str, Any],
+    save: Callable[[], Any],
+    then: Callable[[Any, Any], Any],
+    model: type[Model],
+    instance: Model | None,
+) -> Any:
+    """:func:`_write` with ``then``, in the ORM thread: alone (no BEGIN / COMMIT) when the
     statement is alone and nothing reads after it, else committing the transaction."""
 
     def write() -> Any:
         related.check_now(view, concrete)
         return save()
 
-    def alone(end: Callable[[Any, Any], Any]) -> Any:
+    if not many and _one_statement(view, model, creates=instance is None):
         related.check_now(view, concrete)  # it reads: no transaction needed for it
         if _reads_after(view, model, concrete, instance):
-            return transaction.to_end_now(_chain, view, save, end)
-        return _chain(view, save, end)
-
-    if then is None:
-        return await transaction.run(write)
-    if not many and _one_statement(view, model, creates=instance is None):
-        return await transaction.run_alone(alone, then)
-    return await transaction.run_to_end(_chain, view, write, then)
+            return transaction.to_end_now(_chain, view, save, then)
+        return _chain(view, save, then)
+    return transaction.to_end_now(_chain, view, write, then)
 
 
 def _one_statement(view: Any, model: type[Model], *, creates: bool) -> bool:

@@ -17,7 +17,7 @@ Schemas are resolved per action when the router registers the viewset (OpenAPI i
 from __future__ import annotations
 
 import inspect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from asgiref.sync import sync_to_async
@@ -357,7 +357,20 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
             """
             return awaitable_or_result(self._get_object)
 
-    async def _get_object(self) -> _MT:
+    def fetches_with_write(self) -> bool:
+        """Whether a write of the library's may run in the thread hop that fetches its object
+        (``get_object()`` then the DELETE or UPDATE, one hop): the library's ``get_object()``,
+        and no object permission that can refuse between the two."""
+        plan = self.request_plan
+        return (
+            plan is not None
+            and plan.object_permissions == ()
+            and getattr(self.get_object, "__func__", None) is GenericAPIView.get_object
+        )
+
+    async def _get_object(self, then: Callable[[Any], Any] | None = None) -> Any:
+        """The object; with ``then`` (sync, only where :meth:`fetches_with_write`), what
+        ``then(obj)`` returns, run in the hop that fetched it."""
         narrow = self.narrows_object()
         loads = self.object_plan
         if narrow and loads is EMPTY_PLAN:  # a detail action of yours: its response's plan
@@ -381,12 +394,12 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
             features = connections[queryset.db].features
             of = ("self",) if features.has_select_for_update_of else ()
             queryset = queryset.select_for_update(of=of)
-        try:
-            if compiled is None:
-                obj: _MT = await queryset.aget(**{self.lookup_field: value})
-            else:  # the query's SQL compiled once (_object_queries), the same rows
-                alias = compiled.db  # the router's choice, asked per request as get() does
-                obj = await sync_to_async(get_compiled_object)(
+        lookup = {self.lookup_field: value}
+        if compiled is not None:  # the query's SQL compiled once (_object_queries), same rows
+            alias = compiled.db  # the router's choice, asked per request as get() does
+
+            def fetch() -> Any:
+                return get_compiled_object(
                     (type(self), compiled),
                     loads,
                     lambda: plan_queryset(compiled.all(), loads),
@@ -394,14 +407,38 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
                     value,
                     alias,
                 )
-        except (ObjectDoesNotExist, ValueError, TypeError, ValidationError, EmptyResultSet):
-            raise NotFound(
-                f"No {queryset.model._meta.object_name} matches the given query."
-            ) from None
+
+            obj = await sync_to_async(_fetch_then)(fetch, then)
+        elif then is not None:
+            obj = await sync_to_async(_fetch_then)(lambda: queryset.get(**lookup), then)
+        else:
+            try:
+                obj = await queryset.aget(**lookup)  # the queryset's own aget()
+            except _LOOKUP_ERRORS:
+                obj = _NOT_FOUND
+        if obj is _NOT_FOUND:
+            raise NotFound(f"No {queryset.model._meta.object_name} matches the given query.")
+        if then is not None:
+            return obj  # then()'s result
         plan = self.request_plan
         if plan is None or plan.object_permissions != ():  # () : none of them can say no
             await self.check_object_permissions(self.request, obj)
         return obj
+
+
+# a lookup value that names no row, or cannot name one (malformed, out of the column's range)
+_LOOKUP_ERRORS = (ObjectDoesNotExist, ValueError, TypeError, ValidationError, EmptyResultSet)
+_NOT_FOUND: Any = object()
+
+
+def _fetch_then(fetch: Callable[[], Any], then: Callable[[Any], Any] | None) -> Any:
+    """``fetch()``, or :data:`_NOT_FOUND`; then ``then(obj)`` when given (sync: the ORM thread;
+    an error of ``then``'s is its own, never a 404)."""
+    try:
+        obj = fetch()
+    except _LOOKUP_ERRORS:
+        return _NOT_FOUND
+    return obj if then is None else then(obj)
 
 
 def _guard_class_queryset(cls: type, queryset: QuerySet[Any]) -> None:

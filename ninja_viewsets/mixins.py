@@ -37,6 +37,7 @@ from ninja_viewsets._writes import (
     create_object,
     created,
     created_now,
+    update_now,
     update_object,
     updated_now,
 )
@@ -165,9 +166,13 @@ class UpdateModelMixin(_Host):
             await transaction.begin()  # write_guard()'s lock nests in it
         overridden = type(self).perform_update is not UpdateModelMixin.perform_update
         if not overridden and self.answers_in_one_hop() and _reloads(self):
-            instance = await self.get_object()
-            # one hop: the UPDATE, the response and the COMMIT (nothing to write: no hop)
-            saved = await update_object(self, instance, payload, {}, then=updated_now)
+            if self.fetches_with_write() and _checks_no_preconditions(self):
+                # one hop: the read, the UPDATE, the response and the COMMIT
+                saved = await self._get_object(then=update_now(self, payload, updated_now))
+            else:
+                instance = await self.get_object()
+                # one hop: the UPDATE, the response and the COMMIT (nothing to write: no hop)
+                saved = await update_object(self, instance, payload, {}, then=updated_now)
             if isinstance(saved, HttpResponseBase):
                 return saved
             return await self.reload_relations(saved, stale=False)
@@ -209,6 +214,15 @@ class DestroyModelMixin(_Host):
 
     async def destroy(self, request: HttpRequest, **kwargs: Any) -> Any:
         transaction = self.write_transaction
+        if (
+            type(self).perform_destroy is DestroyModelMixin.perform_destroy
+            and (transaction is None or not transaction.begun)
+            and self.fetches_with_write()
+            and _checks_no_preconditions(self)
+        ):
+            # one hop: the read and the DELETE (atomic by itself: Django's collector), as below
+            await self._get_object(then=_delete)
+            return respond(204, None)
         if transaction is not None and self.optimistic_concurrency:
             await transaction.begin()  # write_guard()'s lock nests in it
         async with self.write_guard():
@@ -240,12 +254,25 @@ class DestroyModelMixin(_Host):
             return awaitable_or_result(_destroy, self, instance)
 
 
+def _delete(instance: Any) -> None:
+    instance.delete()
+
+
 async def _destroy(view: Any, instance: Any) -> None:
     transaction = view.write_transaction
     if transaction is not None:
         await transaction.run(instance.delete)
     else:
         await instance.adelete()
+
+
+def _checks_no_preconditions(view: Any) -> bool:
+    """No ``If-Match`` check between reading the object and writing it (no ETags, the
+    library's ``check_preconditions``): the two may share a thread hop."""
+    return (
+        not view.optimistic_concurrency
+        and type(view).check_preconditions is GenericAPIView.check_preconditions
+    )
 
 
 def _reloads(view: Any) -> bool:

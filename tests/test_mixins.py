@@ -459,6 +459,43 @@ def test_destroy_204_empty_body(client, book):
     assert not Book.objects.filter(pk=book.pk).exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the 500 rolls back; the test reads after it
+def test_an_error_of_the_delete_is_not_a_404(client, book):
+    """The read and the DELETE share a thread hop: a ValueError of the DELETE's (here a
+    ``pre_delete`` receiver's) is its own error, not "no such object"."""
+    from django.db.models.signals import pre_delete
+
+    def refuse(sender, instance, **kwargs):
+        raise ValueError("kept")
+
+    pre_delete.connect(refuse, sender=Book)
+    try:
+        r = client.delete(f"/api/books/{book.pk}/")
+    finally:
+        pre_delete.disconnect(refuse, sender=Book)
+    assert r.status_code == 500, r
+    assert Book.objects.filter(pk=book.pk).exists()
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_an_update_checks_in_drfs_order_in_its_one_hop(client, book, method):
+    """The read, the checks of the values and the UPDATE share a thread hop, in DRF's order:
+    no such object (404) before a value its column cannot store (422); then the 422 at its
+    field, nothing written."""
+    body = {"title": "x" * 201, "author_id": book.author_id}
+    r = getattr(client, method)(f"/api/books/{book.pk + 1000}/", json=body)
+    assert r.status_code == 404, r
+    r = getattr(client, method)(f"/api/books/{book.pk}/", json=body)
+    assert r.status_code == 422, r
+    assert r.json()["detail"][0]["loc"][-1] == "title"
+    r = getattr(client, method)(
+        f"/api/books/{book.pk}/", json={**body, "title": "ok", "author_id": 10**6}
+    )
+    assert r.status_code == 422, r
+    book.refresh_from_db()
+    assert book.title == "Dune"
+
+
 # -- 404s ---------------------------------------------------------------------------------
 
 

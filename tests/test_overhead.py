@@ -173,8 +173,10 @@ pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db(transaction=True
 
 
 def test_the_standard_actions_hop_as_often_as_hand_written_ninja(client, count_hops):
-    """Retrieve, create, partial update, destroy: the viewset (its write and response in one
-    transaction) takes the thread hops of the bare async ORM calls."""
+    """Retrieve, create: the viewset (its write and response in one transaction) takes the
+    thread hops of the bare async ORM calls; partial update and destroy one fewer (the read and
+    the UPDATE or DELETE in one hop, where the reference awaits aget() then asave() or
+    adelete())."""
     counts: dict[str, list[int]] = {}
     for prefix in ("api", "ref"):
         with count_hops() as created:
@@ -190,13 +192,16 @@ def test_the_standard_actions_hop_as_often_as_hand_written_ninja(client, count_h
             assert client.delete(f"/{prefix}/authors/{pk}/").status_code == 204
         assert not Author.objects.filter(pk=pk).exists()
         counts[prefix] = [created[0], retrieved[0], updated[0], destroyed[0]]
-    assert counts["api"] == counts["ref"], counts
+    api_counts, ref_counts = counts["api"], counts["ref"]
+    assert api_counts[:2] == ref_counts[:2], counts
+    assert api_counts[2:] == [ref_counts[2] - 1, ref_counts[3] - 1], counts
     assert all(n >= 1 for n in counts["ref"]), counts
 
 
 def test_a_nested_relation_is_read_again_in_the_write_hop(client, count_hops):
     """Create and update answer the author nested: loaded in the write's own hop (the
-    reference reads it in one more), the same JSON."""
+    reference reads it in one more), the same JSON; the update's read of the book shares that
+    hop too."""
     first, second = Author.objects.create(name="first"), Author.objects.create(name="second")
     counts: dict[str, list[int]] = {}
     for prefix in ("api", "ref"):
@@ -213,8 +218,8 @@ def test_a_nested_relation_is_read_again_in_the_write_hop(client, count_hops):
         assert r.json()["author"] == {"id": second.pk, "name": "second"}, r
         counts[prefix] = [created[0], renamed[0], moved[0]]
     assert counts["api"][0] == counts["ref"][0] - 1, counts
-    assert counts["api"][1] == counts["ref"][1], counts
-    assert counts["api"][2] == counts["ref"][2] - 1, counts
+    assert counts["api"][1] == counts["ref"][1] - 1, counts
+    assert counts["api"][2] == counts["ref"][2] - 2, counts
 
 
 def test_permissions_that_can_only_say_yes_are_never_built(client):
