@@ -357,19 +357,21 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
             """
             return awaitable_or_result(self._get_object)
 
-    def fetches_with_write(self) -> bool:
+    def _fetches_with_write(self) -> bool:
         """Whether a write of the library's may run in the thread hop that fetches its object
         (``get_object()`` then the DELETE or UPDATE, one hop): the library's ``get_object()``,
-        and no object permission that can refuse between the two."""
+        no object permission that can refuse between the two, no row lock (it takes the
+        request's transaction, begun before the read)."""
         plan = self.request_plan
         return (
             plan is not None
             and plan.object_permissions == ()
+            and not self.lock_object
             and getattr(self.get_object, "__func__", None) is GenericAPIView.get_object
         )
 
     async def _get_object(self, then: Callable[[Any], Any] | None = None) -> Any:
-        """The object; with ``then`` (sync, only where :meth:`fetches_with_write`), what
+        """The object; with ``then`` (sync, only where :meth:`_fetches_with_write`), what
         ``then(obj)`` returns, run in the hop that fetched it."""
         narrow = self.narrows_object()
         loads = self.object_plan

@@ -166,7 +166,7 @@ class UpdateModelMixin(_Host):
             await transaction.begin()  # write_guard()'s lock nests in it
         overridden = type(self).perform_update is not UpdateModelMixin.perform_update
         if not overridden and self.answers_in_one_hop() and _reloads(self):
-            if self.fetches_with_write() and _checks_no_preconditions(self):
+            if self._fetches_with_write() and _checks_no_preconditions(self):
                 # one hop: the read, the UPDATE, the response and the COMMIT
                 saved = await self._get_object(then=update_now(self, payload, updated_now))
             else:
@@ -217,7 +217,7 @@ class DestroyModelMixin(_Host):
         if (
             type(self).perform_destroy is DestroyModelMixin.perform_destroy
             and (transaction is None or not transaction.begun)
-            and self.fetches_with_write()
+            and self._fetches_with_write()
             and _checks_no_preconditions(self)
         ):
             # one hop: the read and the DELETE (atomic by itself: Django's collector), as below
