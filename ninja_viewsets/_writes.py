@@ -12,6 +12,7 @@ user code in the response, no query to render it), is atomic by itself (``_one_s
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, cast
 
 from django.db import router
@@ -207,12 +208,7 @@ async def _write(
     ``instance``) in the request's transaction, after the related-ids check, in one hop;
     ``then(view, saved)`` ends the request in that hop (:func:`_write_now`)."""
     if then is None:
-
-        def write() -> Any:
-            related.check_now(view, concrete)
-            return save()
-
-        return await transaction.run(write)
+        return await transaction.run(_checked, view, related, concrete, save)
     args = (view, transaction, related, concrete, many, save, then, model, instance)
     return await transaction.run_now(_write_now, *args)
 
@@ -230,17 +226,21 @@ def _write_now(
 ) -> Any:
     """:func:`_write` with ``then``, in the ORM thread: alone (no BEGIN / COMMIT) when the
     statement is alone and nothing reads after it, else committing the transaction."""
-
-    def write() -> Any:
-        related.check_now(view, concrete)
-        return save()
-
     if not many and _one_statement(view, model, creates=instance is None):
         related.check_now(view, concrete)  # it reads: no transaction needed for it
         if _reads_after(view, model, concrete, instance):
             return transaction.to_end_now(_chain, view, save, then)
         return _chain(view, save, then)
+    write = partial(_checked, view, related, concrete, save)
     return transaction.to_end_now(_chain, view, write, then)
+
+
+def _checked(
+    view: Any, related: RelatedIds, concrete: dict[str, Any], save: Callable[[], Any]
+) -> Any:
+    """``save()`` after the related-ids check (sync: in the write's hop, inside its transaction)."""
+    related.check_now(view, concrete)
+    return save()
 
 
 def _one_statement(view: Any, model: type[Model], *, creates: bool) -> bool:
