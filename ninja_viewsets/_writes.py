@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from ninja_viewsets._async import RequestTransaction, aatomic
 from ninja_viewsets._compat import respond
+from ninja_viewsets._inserts import create_now
 from ninja_viewsets._related import RelatedIds
 from ninja_viewsets._reloads import annotates
 from ninja_viewsets._schemas import is_derived
@@ -59,7 +60,7 @@ async def create_object(
     transaction = view.write_transaction
 
     def save() -> Any:
-        instance = manager.create(**concrete)
+        instance = create_now(manager, concrete)
         for name, ids in many.items():  # a new row: add() writes them without reading first
             getattr(instance, name).add(*ids)
         view.saved_object = instance

@@ -45,6 +45,23 @@ class Document(models.Model):
     body = models.TextField(blank=True, default="")
 
 
+class Stamp(models.Model):
+    """A column the database fills (``db_default``): its INSERT is Django's to compile."""
+
+    text = models.CharField(max_length=100)
+    number = models.IntegerField(db_default=7)
+
+
+class Shout(models.Model):
+    """A ``save()`` of the user's: called on every create."""
+
+    text = models.CharField(max_length=100)
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.text = self.text.upper()
+        super().save(*args, **kwargs)
+
+
 # -- DRF conformance (tests/drf/): the models of DRF's own tests, same names and fields -------
 
 
