@@ -32,7 +32,7 @@ from django.db.models import Model, QuerySet
 from django.db.models.lookups import Exact
 from django.db.models.sql.compiler import SQLCompiler
 
-__all__ = ["UNSUPPORTED", "ObjectQuery", "get_object"]
+__all__ = ["UNSUPPORTED", "KeptPages", "ObjectQuery", "PageQuery", "get_object"]
 
 UNSUPPORTED: Any = object()  # get(): this value cannot use the template; run QuerySet.get()
 
@@ -208,3 +208,150 @@ def get_object(
         if obj is not UNSUPPORTED:
             return obj
     return build().get(**{lookup_field: value})
+
+
+# -- a list's page ------------------------------------------------------------------------------
+
+# the page's LIMIT / OFFSET a template is compiled with: numbers no query of a user's holds
+_PAGE_LOW, _PAGE_HIGH = 31_847, 31_847 + 59
+
+
+class PageQuery:
+    """A list's two queries with their SQL kept: the ``COUNT`` as Django ran it once, the page's
+    ``SELECT`` compiled once with sentinel limits (only its ``LIMIT`` / ``OFFSET`` change)."""
+
+    __slots__ = ("_base", "_compiler", "_count_params", "_count_sql", "_params", "_queryset")
+
+    def __init__(
+        self,
+        queryset: QuerySet[Any],
+        compiler: SQLCompiler,
+        base: str,
+        params: tuple[Any, ...],
+        count_sql: str,
+        count_params: tuple[Any, ...],
+    ) -> None:
+        self._queryset = queryset
+        self._compiler = compiler
+        self._base = base
+        self._params = params
+        self._count_sql = count_sql
+        self._count_params = count_params
+
+    @classmethod
+    def build(cls, queryset: QuerySet[Any], alias: str) -> tuple[PageQuery | None, int]:
+        """The template of ``queryset``'s pages on ``alias`` (or ``None``) and its count, which
+        building it ran. Sync: it queries and compiles SQL (the ORM thread)."""
+        connection = connections[alias]
+        ran: list[tuple[str, Any, bool]] = []
+
+        def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            ran.append((sql, params, many))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(capture):
+            count = queryset.using(alias).count()
+        qs_class = type(queryset)
+        query = queryset.query
+        if (
+            len(ran) != 1
+            or ran[0][2]
+            or type(count) is not int
+            or connection.vendor not in ("postgresql", "sqlite")
+            or any(getattr(qs_class, name) is not getattr(QuerySet, name) for name in _PAGING)
+            or query.combinator
+            or query.select_for_update
+            or query.is_sliced
+        ):
+            return None, count
+        template = queryset.using(alias)
+        template.query.set_limits(_PAGE_LOW, _PAGE_HIGH)
+        compiler = template.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        suffix = " " + connection.ops.limit_offset_sql(_PAGE_LOW, _PAGE_HIGH)
+        if not sql.endswith(suffix) or sql.count(str(_PAGE_LOW)) != 1:
+            return None, count
+        count_sql, count_params = ran[0][0], tuple(ran[0][1] or ())
+        page = cls(template, compiler, sql[: -len(suffix)], tuple(params), count_sql, count_params)
+        return page, count
+
+    def count(self, alias: str) -> int:
+        """``queryset.count()`` (sync: the ORM thread)."""
+        with connections[alias].cursor() as cursor:
+            cursor.execute(self._count_sql, self._count_params)
+            row = cursor.fetchone()
+        return int(row[0])
+
+    def page(self, low: int, high: int, alias: str) -> list[Any]:
+        """``list(queryset[low:high])``, its rows read by Django (sync: the ORM thread)."""
+        template: Any = self._queryset
+        query = _copy(template.query)
+        query.low_mark, query.high_mark = low, high
+        compiler: Any = _copy(self._compiler)
+        compiler.query = query
+        compiler.connection = connection = connections[alias]  # this thread's
+        compiler.using = alias
+        sql = f"{self._base} {connection.ops.limit_offset_sql(low, high)}"
+        params = self._params
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        query.get_compiler = lambda *args, **kwargs: compiler
+        queryset: Any = _copy(template)
+        queryset.query = query
+        queryset._result_cache = None
+        queryset._prefetch_done = False
+        queryset._prefetch_related_lookups = tuple(template._prefetch_related_lookups)
+        queryset._fetch_all()
+        return list(queryset._result_cache)
+
+
+# fetching a page: what a QuerySet subclass must leave as Django's
+_PAGING = ("count", "all", "__getitem__", "using", "_fetch_all", "_clone", "_chain", "iterator")
+
+_pages: dict[tuple[Any, ...], tuple[Any, PageQuery | None]] = {}
+
+
+class KeptPages:
+    """What a page-number or limit/offset paginator of Ninja's or the library's asks of a
+    queryset (``all().count()``, ``[low:high]``), answered by the :class:`PageQuery` kept for
+    ``key`` (the viewset, its queryset) and ``plan`` (by identity) on ``alias``; by ``build()``'s
+    queryset where there is none. Sync methods: the ORM thread."""
+
+    __slots__ = ("_alias", "_build", "_count", "_key", "_plan")
+
+    def __init__(
+        self, key: tuple[Any, ...], plan: Any, build: Callable[[], QuerySet[Any]], alias: str
+    ) -> None:
+        self._key = (*key, id(plan), alias)
+        self._plan = plan
+        self._build = build
+        self._alias = alias
+        self._count: int | None = None
+
+    def all(self) -> KeptPages:
+        return self
+
+    def count(self) -> int:
+        kept = _pages.get(self._key)
+        if kept is None or kept[0] is not self._plan:
+            template, count = PageQuery.build(self._build(), self._alias)
+            if len(_pages) >= _MAX_TEMPLATES:
+                _pages.clear()
+            _pages[self._key] = (self._plan, template)
+            return count
+        template = kept[1]
+        return template.count(self._alias) if template is not None else self._build().count()
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        kept = _pages.get(self._key)
+        low, high = window.start or 0, window.stop
+        if (
+            kept is not None
+            and kept[0] is self._plan
+            and kept[1] is not None
+            and type(low) is int
+            and type(high) is int
+            and 0 <= low < high
+            and window.step is None
+        ):
+            return kept[1].page(low, high, self._alias)
+        return list(self._build()[window])

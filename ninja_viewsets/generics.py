@@ -35,6 +35,7 @@ from ninja_viewsets._async import awaitable_or_result, is_async
 from ninja_viewsets._etags import ETagMixin
 from ninja_viewsets._loading import plan_queryset
 from ninja_viewsets._lookups import lookup_type
+from ninja_viewsets._object_queries import KeptPages
 from ninja_viewsets._object_queries import get_object as get_compiled_object
 from ninja_viewsets._planning import EMPTY_PLAN, QueryPlan, get_plan
 from ninja_viewsets._reloads import ReloadMixin
@@ -43,7 +44,7 @@ from ninja_viewsets._schemas import derived_output as _derived_output
 from ninja_viewsets._schemas import patch_schema_for
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NotFound
-from ninja_viewsets.pagination import apaginate
+from ninja_viewsets.pagination import apaginate, counts_with_count, pages_in_one_hop
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -340,6 +341,31 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
         ):
             return None
         return queryset
+
+    def _kept_pages(self) -> KeptPages | None:
+        """A list's queryset for its paginator, with the SQL of its COUNT and of its page kept
+        (``_object_queries.PageQuery``), where :meth:`_compiles_lookup` would keep a detail
+        lookup's and the paginator is the library's or Ninja's page-number or limit/offset one,
+        called through the library's ``paginate_queryset()``; else ``None``."""
+        paginator = self.paginator
+        if (
+            paginator is None
+            or getattr(self, "sparse", None) is not None
+            or type(self).paginate_queryset is not GenericAPIView.paginate_queryset
+            or not pages_in_one_hop(paginator)
+            or not counts_with_count(paginator)
+        ):
+            return None
+        queryset = self._compiles_lookup(narrow=False)
+        if queryset is None:
+            return None
+        plan = self.response_plan
+        return KeptPages(
+            (type(self), queryset),
+            plan,
+            lambda: plan_queryset(queryset.all(), plan, columns=True),
+            queryset.db,
+        )
 
     if TYPE_CHECKING:  # awaited in async code (the usual case), as typed here
 

@@ -76,6 +76,9 @@ class ListModelMixin(_Host):
     export_chunk_size: int | None = None  # rows per fetch of a streamed list; None: setting
 
     async def list(self, request: HttpRequest, **kwargs: Any) -> Any:
+        kept = self._kept_pages()
+        if kept is not None and not streams_list(self, request):  # SQL kept: _object_queries
+            return await self.paginate_queryset(kept)  # type: ignore[arg-type]
         queryset = await self.afilter_queryset(self.get_queryset())
         queryset = plan_queryset(queryset, self.response_plan, columns=True)
         if streams_list(self, request):  # a streamed export: see ninja_viewsets.renderers

@@ -313,14 +313,26 @@ async def apaginate(
     422 first.
     """
     check_position(pagination, paginator)
-    cls = type(paginator)
-    if (cls.paginate_queryset, cls.apaginate_queryset) in _ONE_HOP_METHODS or ninja_page_methods(
-        cls
-    ):
+    if pages_in_one_hop(paginator):
         return await acall(_page_now, paginator, queryset, pagination, request)
     return await paginator.apaginate_queryset(
         queryset, pagination=pagination, request=request, view=view
     )
+
+
+def pages_in_one_hop(paginator: Any) -> bool:
+    """Whether ``paginator`` pages with the page-number or limit/offset code of the library or
+    of Ninja (its sync version: the COUNT, then the page, in one thread hop)."""
+    cls = type(paginator)
+    pair = (cls.paginate_queryset, getattr(cls, "apaginate_queryset", None))
+    return pair in _ONE_HOP_METHODS or ninja_page_methods(cls)
+
+
+def counts_with_count(paginator: Any) -> bool:
+    """Whether ``paginator`` (:func:`pages_in_one_hop`) asks the queryset only for
+    ``all().count()`` and ``[low:high]``: Ninja's own ``_items_count()``."""
+    counts = getattr(type(paginator), "_items_count", None)
+    return counts is not None and counts is getattr(PaginationBase, "_items_count", None)
 
 
 def _page_now(

@@ -1,4 +1,5 @@
-"""ninja_viewsets._object_queries: ``get_object()``'s SQL compiled once, the same answers.
+"""ninja_viewsets._object_queries: ``get_object()``'s and a list page's SQL compiled once, the
+same answers.
 
 Every test goes through the HTTP stack; the compiler is counted where it matters: a detail
 request after the first compiles no SQL for its lookup, and gives what ``QuerySet.get()``
@@ -20,6 +21,7 @@ from ninja import NinjaAPI, Schema
 
 from ninja_viewsets import DefaultRouter, ModelViewSet, ReadOnlyModelViewSet
 from ninja_viewsets._object_queries import ObjectQuery
+from ninja_viewsets.pagination import LimitOffsetPagination, PageNumberPagination
 from tests.testapp.models import Author, Book, Document, Tag
 
 
@@ -100,8 +102,36 @@ class CustomGetBooks(ReadOnlyModelViewSet):
     output_schema = BookOut
 
 
+class PagedBooks(ModelViewSet):
+    queryset = Book.objects.order_by("-year", "id")
+    output_schema = BookOut
+    input_schema = BookIn
+    pagination_class = PageNumberPagination
+
+
+class PagedRecent(PagedBooks):
+    queryset = Book.objects.filter(year__gte=2000).order_by("id")  # a parameter of its own
+
+
+class OffsetBooks(PagedBooks):
+    pagination_class = LimitOffsetPagination
+
+
+class PagedNested(PagedBooks):
+    output_schema = NestedBookOut  # the page joins the author and prefetches the tags
+
+
+class SearchedBooks(PagedBooks):
+    search_fields = ["title"]  # a filter backend with work on the list: built per request
+
+
 router = DefaultRouter()
 router.register("books", Books)
+router.register("paged", PagedBooks, basename="paged")
+router.register("paged-recent", PagedRecent, basename="paged-recent")
+router.register("offset", OffsetBooks, basename="offset")
+router.register("paged-nested", PagedNested, basename="paged-nested")
+router.register("searched", SearchedBooks, basename="searched")
 router.register("recent", RecentBooks, basename="recent")
 router.register("nested", NestedBooks, basename="nested")
 router.register("by-slug", DocumentsBySlug, basename="by-slug")
@@ -252,3 +282,93 @@ def test_what_the_template_refuses(db, queryset, lookup_field):
         assert template is not None
     else:
         assert template is None
+
+
+# -- a list's page --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shelf(db: None) -> list[Book]:
+    """Seven books: years 2006 down to 2000 (the page order: -year, id)."""
+    author = Author.objects.create(name="Le Guin")
+    return [
+        Book.objects.create(title=f"B{year}", year=year, author=author)
+        for year in range(2000, 2007)
+    ]
+
+
+def titles(r: Any) -> list[str]:
+    assert r.status_code == 200, r.content
+    return [item["title"] for item in r.json()["items"]]
+
+
+def test_a_page_after_the_first_compiles_no_sql(client, shelf, django_assert_num_queries):
+    assert titles(client.get("/api/paged/?page_size=3")) == ["B2006", "B2005", "B2004"]
+    with compiled() as sqls, django_assert_num_queries(2):  # the COUNT, the page
+        r = client.get("/api/paged/?page=2&page_size=3")
+    assert sqls == []
+    assert r.json()["count"] == 7
+    assert titles(r) == ["B2003", "B2002", "B2001"]
+    with compiled() as sqls:  # other limits, the first page (no OFFSET), the last one
+        assert titles(client.get("/api/paged/?page=3&page_size=3")) == ["B2000"]
+        assert titles(client.get("/api/paged/?page_size=2")) == ["B2006", "B2005"]
+        assert titles(client.get("/api/paged/?page=last&page_size=5")) == ["B2001", "B2000"]
+        assert titles(client.get("/api/paged/?page=9&page_size=5")) == []
+    assert sqls == []
+    Book.objects.filter(year=2006).delete()  # the rows are read again: only SQL is kept
+    with compiled() as sqls:
+        r = client.get("/api/paged/?page_size=2")
+    assert titles(r) == ["B2005", "B2004"]
+    assert r.json()["count"] == 6
+    assert sqls == []
+
+
+def test_a_querysets_own_filter_and_limit_offset(client, shelf):
+    old = Book.objects.create(title="Old", year=1990, author=shelf[0].author)
+    assert client.get("/api/paged-recent/").json()["count"] == 7
+    with compiled() as sqls:
+        r = client.get("/api/paged-recent/?page_size=2&page=4")
+        assert titles(r) == ["B2006"]
+        assert r.json()["count"] == 7
+        assert old.title not in titles(client.get("/api/paged-recent/?page_size=50"))
+    assert sqls == []
+    assert titles(client.get("/api/offset/?limit=2&offset=1")) == ["B2005", "B2004"]
+    with compiled() as sqls:
+        assert titles(client.get("/api/offset/?limit=3&offset=6")) == ["B2000", "Old"]
+        assert titles(client.get("/api/offset/?limit=3")) == ["B2006", "B2005", "B2004"]
+        assert titles(client.get("/api/offset/?limit=3&offset=99")) == []
+    assert sqls == []
+
+
+def test_a_page_joins_and_prefetches_as_before(client, shelf, django_assert_num_queries):
+    shelf[-1].tags.set([Tag.objects.create(name="sf")])
+    client.get("/api/paged-nested/")
+    with django_assert_num_queries(3):  # the COUNT, the page with its authors, the tags
+        r = client.get("/api/paged-nested/?page_size=2")
+    first, second = r.json()["items"]
+    assert first["author"] == {"id": shelf[0].author_id, "name": "Le Guin"}
+    assert [t["name"] for t in first["tags"]] == ["sf"]
+    assert second["tags"] == []
+
+
+def test_a_list_with_filtering_is_built_per_request(client, shelf):
+    client.get("/api/searched/")
+    with compiled() as sqls:
+        r = client.get("/api/searched/?search=B2003")
+    assert titles(r) == ["B2003"]
+    assert r.json()["count"] == 1
+    assert sqls  # the search's queries, compiled for this request
+    with compiled() as sqls:
+        assert client.get("/api/searched/").json()["count"] == 7
+    assert sqls  # the same viewset without a search term: the backend still runs
+
+
+def test_an_empty_window_reads_nothing(shelf):
+    from ninja_viewsets._object_queries import KeptPages
+
+    queryset = Book.objects.order_by("id")
+    pages = KeptPages(("test",), object(), lambda: queryset.all(), "default")
+    assert pages.all().count() == 7
+    assert pages[2:2] == []
+    assert [b.title for b in pages[5:9]] == ["B2005", "B2006"]
+    assert [b.title for b in pages[0:1]] == ["B2000"]
