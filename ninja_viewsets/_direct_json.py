@@ -13,6 +13,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated, Any
+from weakref import WeakSet
 
 from django.db.models import Manager, QuerySet
 from ninja import Schema
@@ -151,7 +152,31 @@ def _list_of(convert: Convert, schema: Any) -> tuple[Convert, Any]:
             return [convert(v) for v in value]
         raise _Fallback
 
+    _LISTS.add(items)
     return items, list_schema(schema)
+
+
+# the converters of lists (their attribute may be a to-many relation); kept while their schema is
+_LISTS: WeakSet[Convert] = WeakSet()
+
+
+def _prefetched_or(key: str) -> Callable[[Any], Any]:
+    """``obj.<key>``; for a to-many relation ``prefetch_related()`` loaded, its prefetched rows
+    without the related manager Django's descriptor builds on every access (its ``all()``
+    returns those very rows). The prefetch cache holds a relation under its query name, which
+    is ``key`` for a forward many-to-many and most reverse relations; for the others the
+    descriptor runs, as before."""
+    get = attrgetter(key)
+
+    def prefetched(obj: Any) -> Any:
+        cache = getattr(obj, "_prefetched_objects_cache", None)
+        if cache is not None:
+            rows = cache.get(key)
+            if rows is not None:
+                return rows
+        return get(obj)
+
+    return prefetched
 
 
 def _schema(cls: type[BaseModel], seen: frozenset[Any]) -> tuple[Convert, Any] | None:
@@ -187,7 +212,10 @@ def _schema(cls: type[BaseModel], seen: frozenset[Any]) -> tuple[Convert, Any] |
             return None
         fields.append((name, source or name, found[0]))
         schemas[name] = found[1]
-    getters = [(name, key, attrgetter(key), conv) for name, key, conv in fields]
+    getters = [
+        (name, key, _prefetched_or(key) if conv in _LISTS else attrgetter(key), conv)
+        for name, key, conv in fields
+    ]
 
     def convert(value: Any) -> Any:
         if isinstance(value, dict):  # a paginator's page, or a dict an action built

@@ -12,13 +12,25 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db.models.fields.related_descriptors import ReverseManyToOneDescriptor
 from django.urls import path
 from ninja import Field, NinjaAPI, Schema
 from pydantic import field_validator
 
-from ninja_viewsets import SimpleRouter, ViewSet, action
+from ninja_viewsets import ModelViewSet, SimpleRouter, ViewSet, action
 from ninja_viewsets._direct_json import _Fallback, _plain
 from ninja_viewsets._related_keys import related_keys
+from ninja_viewsets.pagination import PageNumberPagination
+from tests.testapp.models import Author, Book, Tag
+
+
+class TagName(Schema):
+    name: str
+
+
+class BookTags(Schema):
+    id: int
+    tags: list[TagName]
 
 
 class Leaf(Schema):
@@ -98,8 +110,15 @@ class Items(ViewSet):
         return {"key": 4}
 
 
+class BooksWithTags(ModelViewSet):
+    queryset = Book.objects.order_by("id")
+    output_schema = BookTags  # the plan prefetches the tags
+    pagination_class = PageNumberPagination
+
+
 router = SimpleRouter()
 router.register("items", Items, basename="items")
+router.register("books", BooksWithTags, basename="books-tags")
 api = NinjaAPI(urls_namespace="direct-json")
 api.add_router("/", router)
 urlpatterns = [path("api/", api.urls)]
@@ -121,3 +140,34 @@ def test_each_path_answers_what_ninja_answers(client, url, body, settings):
     assert r.json() == body
     settings.NINJA_VIEWSETS = {"JSON_RENDERING": False}  # Ninja renders everything
     assert json.loads(client.get(url).content) == body
+
+
+# -- to-many relations: the prefetched rows, without a related manager per object ------------
+
+
+def test_a_prefetched_relation_is_read_from_the_prefetch(client, monkeypatch):
+    author = Author.objects.create(name="A")
+    sf, classic = Tag.objects.create(name="sf"), Tag.objects.create(name="classic")
+    books = [Book.objects.create(title=str(i), author=author) for i in range(4)]
+    books[0].tags.set([sf, classic])
+    books[2].tags.set([classic])
+    managers = 0
+    original = ReverseManyToOneDescriptor.__get__
+
+    def counted(self, instance, cls=None):  # type: ignore[no-untyped-def]
+        nonlocal managers
+        if instance is not None:
+            managers += 1
+        return original(self, instance, cls)
+
+    monkeypatch.setattr(ReverseManyToOneDescriptor, "__get__", counted)
+    r = client.get("/api/books/")
+    assert r.status_code == 200, r.content
+    assert [sorted(t["name"] for t in b["tags"]) for b in r.json()["items"]] == [
+        ["classic", "sf"],
+        [],
+        ["classic"],
+        [],
+    ]
+    # Django's prefetch: a related manager per book, one to find the prefetcher; rendering: none
+    assert managers == len(books) + 1
