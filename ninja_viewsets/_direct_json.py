@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from weakref import WeakSet
 
 from django.db.models import Manager, QuerySet
+from django.db.models.fields.related_descriptors import ReverseManyToOneDescriptor
 from ninja import Schema
 from pydantic import BaseModel
 
@@ -172,7 +173,9 @@ def _prefetched_or(key: str) -> Callable[[Any], Any]:
         cache = getattr(obj, "_prefetched_objects_cache", None)
         if cache is not None:
             rows = cache.get(key)
-            if rows is not None:
+            if rows is not None and isinstance(
+                getattr(type(obj), key, None), ReverseManyToOneDescriptor
+            ):  # the relation's own descriptor (many-to-many: a subclass), not a property
                 return rows
         return get(obj)
 

@@ -13,12 +13,18 @@ out of the column's range) and splices its parameters into the SQL's. The rows a
 Django's own ``ModelIterable`` (``from_db``, ``select_related`` populators, fetch modes), and
 ``prefetch_related`` runs as ``QuerySet`` runs it: only the SQL string is remembered.
 
-This is the one module that reaches into Django's query compiler (``SQLCompiler.as_sql`` /
-``compile``, ``Query.where``): whatever it cannot vouch for (a lookup that is not one
-``exact`` condition, a custom ``QuerySet`` that overrides how rows are fetched, a sentinel
-that shows up twice in the parameters, a compiled lookup whose SQL differs from the
-template's) gives ``None`` from :meth:`ObjectQuery.build` or :data:`UNSUPPORTED` from
-:meth:`ObjectQuery.get`, and the caller runs Django's ``QuerySet.get()`` instead.
+A list's page is kept the same way (:class:`PageQuery`, through :class:`KeptPages`, the
+queryset a page-number or limit/offset paginator is handed): the ``COUNT``'s SQL as Django ran it
+the first time, and the page's ``SELECT`` compiled once with sentinel limits, of which each
+request changes only the ``LIMIT`` / ``OFFSET`` at its end.
+
+With ``_inserts`` (a create's ``INSERT``), this is where the library reaches into Django's
+query compiler (``SQLCompiler.as_sql`` / ``compile``, ``Query.where``): whatever it cannot vouch
+for (a lookup that is not one ``exact`` condition, a custom ``QuerySet`` that overrides how
+rows are fetched, a sentinel that shows up twice in the parameters, a compiled lookup whose SQL
+differs from the template's; a page whose ``COUNT`` was not one statement or whose SQL does not
+end in its limits) gives ``None`` from :meth:`ObjectQuery.build` / :meth:`PageQuery.build` or
+:data:`UNSUPPORTED` from :meth:`ObjectQuery.get`, and Django's ``QuerySet`` runs instead.
 """
 
 from __future__ import annotations

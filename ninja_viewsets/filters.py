@@ -30,7 +30,7 @@ from django.core.signals import setting_changed
 from django.db.models import Model, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.dispatch import receiver
-from ninja import Query
+from ninja import FilterSchema, Query
 from pydantic import BaseModel
 
 from ninja_viewsets._django_filter import DjangoFilterBackend
@@ -333,4 +333,29 @@ def inert_for(backend_class: Any, view: Any) -> bool:
             and getattr(view, "ordering", None) is None
             and not backend_class()._accepts_param(view)
         )
+    return False
+
+
+def idle_for(backend_class: Any, view: Any, request: HttpRequest) -> bool:
+    """Whether ``backend_class`` (one :func:`inert_for` keeps) leaves this list request's
+    queryset exactly as it leaves any other request without its query parameters, so that the
+    list's SQL may be kept (``_object_queries.KeptPages``): one of the library's own classes
+    (not a subclass), with a filter schema whose expression is empty for this request (every
+    value ``None``; Ninja's own ``filter()``), no search terms, no ``?ordering=`` (the viewset's
+    default ordering is the same for every request)."""
+    if backend_class is FilterSchemaBackend:
+        filters = (getattr(view, "params", None) or {}).get(FILTERS_PARAM)
+        if filters is None:
+            return True
+        schema = type(filters)
+        return (
+            isinstance(filters, FilterSchema)
+            and schema.filter is FilterSchema.filter
+            and schema.get_filter_expression is FilterSchema.get_filter_expression
+            and not filters.get_filter_expression()
+        )
+    if backend_class is SearchFilter:
+        return not SearchFilter().get_search_terms(request)
+    if backend_class is OrderingFilter:
+        return OrderingFilter().get_ordering_param() not in request.GET
     return False

@@ -44,6 +44,7 @@ from ninja_viewsets._schemas import derived_output as _derived_output
 from ninja_viewsets._schemas import patch_schema_for
 from ninja_viewsets.conf import get_setting
 from ninja_viewsets.exceptions import NotFound
+from ninja_viewsets.filters import idle_for
 from ninja_viewsets.pagination import apaginate, counts_with_count, pages_in_one_hop
 
 if TYPE_CHECKING:
@@ -344,9 +345,11 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
 
     def _kept_pages(self) -> KeptPages | None:
         """A list's queryset for its paginator, with the SQL of its COUNT and of its page kept
-        (``_object_queries.PageQuery``), where :meth:`_compiles_lookup` would keep a detail
-        lookup's and the paginator is the library's or Ninja's page-number or limit/offset one,
-        called through the library's ``paginate_queryset()``; else ``None``."""
+        (``_object_queries.PageQuery``): the library's ``get_queryset()``, ``filter_queryset()``
+        and ``paginate_queryset()``, the library's or Ninja's page-number or limit/offset
+        paginator, the schema's own fields (no ``?fields=``), and filter backends with nothing
+        to do in this request (``filters.idle_for``: no filter value, search term or
+        ``?ordering=``); else ``None``."""
         paginator = self.paginator
         if (
             paginator is None
@@ -356,16 +359,29 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
             or not counts_with_count(paginator)
         ):
             return None
-        queryset = self._compiles_lookup(narrow=False)
-        if queryset is None:
+        operation = self.request_plan
+        queryset = self.queryset
+        if (
+            queryset is None
+            or operation is None
+            or getattr(self.get_queryset, "__func__", None) is not GenericAPIView.get_queryset
+            or getattr(self.filter_queryset, "__func__", None) is not GenericAPIView.filter_queryset
+            or operation.backends is None  # backends of the user's choosing per request
+            or not all(idle_for(b, self, self.request) for b in operation.backends)
+        ):
             return None
         plan = self.response_plan
-        return KeptPages(
-            (type(self), queryset),
-            plan,
-            lambda: plan_queryset(queryset.all(), plan, columns=True),
-            queryset.db,
-        )
+        if operation.backends:  # idle: the same default ordering for every such request
+
+            def build() -> QuerySet[Any]:
+                return plan_queryset(self.filter_queryset(self.get_queryset()), plan, columns=True)
+
+        else:
+
+            def build() -> QuerySet[Any]:
+                return plan_queryset(queryset.all(), plan, columns=True)
+
+        return KeptPages((type(self), queryset), plan, build, queryset.db)
 
     if TYPE_CHECKING:  # awaited in async code (the usual case), as typed here
 

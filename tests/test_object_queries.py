@@ -14,13 +14,14 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 from django.urls import path
-from ninja import NinjaAPI, Schema
+from ninja import FilterSchema, NinjaAPI, Schema
 
 from ninja_viewsets import DefaultRouter, ModelViewSet, ReadOnlyModelViewSet
 from ninja_viewsets._object_queries import ObjectQuery
+from ninja_viewsets.filters import FilterSchemaBackend, OrderingFilter
 from ninja_viewsets.pagination import LimitOffsetPagination, PageNumberPagination
 from tests.testapp.models import Author, Book, Document, Tag
 
@@ -122,7 +123,29 @@ class PagedNested(PagedBooks):
 
 
 class SearchedBooks(PagedBooks):
-    search_fields = ["title"]  # a filter backend with work on the list: built per request
+    search_fields = ["title"]  # a filter backend: built per request when it has a term
+
+
+class YearFilter(FilterSchema):
+    year_min: int | None = None
+
+    def filter_year_min(self, value: int | None) -> Q:
+        return Q(year__gte=value)
+
+
+class FilteredBooks(PagedBooks):
+    filter_schema = YearFilter
+    ordering_fields = ["year"]
+    ordering = ["year"]
+
+
+class NewestFirst(OrderingFilter):
+    def get_default_ordering(self, view: Any) -> tuple[str, ...]:
+        return ("-year",)
+
+
+class OwnBackendBooks(FilteredBooks):
+    filter_backends = [FilterSchemaBackend, NewestFirst]  # not the library's own: per request
 
 
 router = DefaultRouter()
@@ -132,6 +155,8 @@ router.register("paged-recent", PagedRecent, basename="paged-recent")
 router.register("offset", OffsetBooks, basename="offset")
 router.register("paged-nested", PagedNested, basename="paged-nested")
 router.register("searched", SearchedBooks, basename="searched")
+router.register("filtered", FilteredBooks, basename="filtered")
+router.register("filtered-own", OwnBackendBooks, basename="filtered-own")
 router.register("recent", RecentBooks, basename="recent")
 router.register("nested", NestedBooks, basename="nested")
 router.register("by-slug", DocumentsBySlug, basename="by-slug")
@@ -358,9 +383,31 @@ def test_a_list_with_filtering_is_built_per_request(client, shelf):
     assert titles(r) == ["B2003"]
     assert r.json()["count"] == 1
     assert sqls  # the search's queries, compiled for this request
+    with compiled() as sqls:  # no search term: the backend has nothing to do, the SQL is kept
+        r = client.get("/api/searched/?page_size=2")
+    assert titles(r) == ["B2006", "B2005"]
+    assert r.json()["count"] == 7
+    assert sqls == []
+
+
+def test_filter_values_and_ordering_parameters_build_the_list(client, shelf):
+    client.get("/api/filtered/")
+    with compiled() as sqls:  # the default ordering (year), no filter value: kept
+        assert titles(client.get("/api/filtered/?page_size=3")) == ["B2000", "B2001", "B2002"]
+    assert sqls == []
     with compiled() as sqls:
-        assert client.get("/api/searched/").json()["count"] == 7
-    assert sqls  # the same viewset without a search term: the backend still runs
+        r = client.get("/api/filtered/?year_min=2005")
+        assert titles(r) == ["B2005", "B2006"]
+        assert r.json()["count"] == 2
+        assert titles(client.get("/api/filtered/?ordering=-year&page_size=1")) == ["B2006"]
+    assert len(sqls) == 4  # each built for its request (a COUNT and a page apiece)
+    client.get("/api/filtered-own/")
+    with compiled() as sqls:  # a backend class of the user's: its queryset built per request
+        assert titles(client.get("/api/filtered-own/?page_size=1")) == ["B2006"]
+    assert len(sqls) == 2
+    with compiled() as sqls:  # and the kept one is still the default list
+        assert titles(client.get("/api/filtered/?page_size=2&page=2")) == ["B2002", "B2003"]
+    assert sqls == []
 
 
 def test_an_empty_window_reads_nothing(shelf):
