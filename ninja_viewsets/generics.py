@@ -347,13 +347,14 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
         """A list's queryset for its paginator, with the SQL of its COUNT and of its page kept
         (``_object_queries.PageQuery``): the library's ``get_queryset()``, ``filter_queryset()``
         and ``paginate_queryset()``, the library's or Ninja's page-number or limit/offset
-        paginator, the schema's own fields (no ``?fields=``), and filter backends with nothing
+        paginator, a representation whose query plan is kept (the schema's own, or a
+        ``?fields=`` choice among the cached ones), and filter backends with nothing
         to do in this request (``filters.idle_for``: no filter value, search term or
         ``?ordering=``); else ``None``."""
         paginator = self.paginator
         if (
             paginator is None
-            or getattr(self, "sparse", None) is not None
+            or not getattr(getattr(self, "sparse", None), "cached", True)  # a one-off ?fields=
             or type(self).paginate_queryset is not GenericAPIView.paginate_queryset
             or not pages_in_one_hop(paginator)
             or not counts_with_count(paginator)

@@ -14,8 +14,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from ninja import FilterSchema, NinjaAPI, Schema
 
@@ -122,6 +124,10 @@ class PagedNested(PagedBooks):
     output_schema = NestedBookOut  # the page joins the author and prefetches the tags
 
 
+class SparseBooks(PagedBooks):
+    sparse_fields = True  # ?fields= chooses the columns: each choice its own kept SQL
+
+
 class SearchedBooks(PagedBooks):
     search_fields = ["title"]  # a filter backend: built per request when it has a term
 
@@ -155,6 +161,7 @@ router.register("paged-recent", PagedRecent, basename="paged-recent")
 router.register("offset", OffsetBooks, basename="offset")
 router.register("paged-nested", PagedNested, basename="paged-nested")
 router.register("searched", SearchedBooks, basename="searched")
+router.register("sparse", SparseBooks, basename="sparse")
 router.register("filtered", FilteredBooks, basename="filtered")
 router.register("filtered-own", OwnBackendBooks, basename="filtered-own")
 router.register("recent", RecentBooks, basename="recent")
@@ -388,6 +395,28 @@ def test_a_list_with_filtering_is_built_per_request(client, shelf):
     assert titles(r) == ["B2006", "B2005"]
     assert r.json()["count"] == 7
     assert sqls == []
+
+
+def test_each_representation_keeps_its_own_sql(client, shelf, django_assert_num_queries):
+    client.get("/api/sparse/")
+    client.get("/api/sparse/?fields=id,title")
+    with compiled() as sqls:
+        r = client.get("/api/sparse/?fields=id,title&page_size=2")
+        assert r.json()["items"] == [
+            {"id": shelf[6].pk, "title": "B2006"},
+            {"id": shelf[5].pk, "title": "B2005"},
+        ]
+        assert r.json()["count"] == 7
+        assert set(client.get("/api/sparse/?page_size=1").json()["items"][0]) == {
+            "id",
+            "title",
+            "year",
+        }
+    assert sqls == []
+    with CaptureQueriesContext(connection) as ran:
+        client.get("/api/sparse/?fields=title")  # its first request: its own SQL, built
+    (page,) = [q["sql"] for q in ran.captured_queries if "COUNT" not in q["sql"]]
+    assert '"year"' not in page.split(" FROM ")[0]  # only the chosen columns are read
 
 
 def test_filter_values_and_ordering_parameters_build_the_list(client, shelf):
