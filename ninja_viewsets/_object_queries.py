@@ -135,25 +135,13 @@ class ObjectQuery:
         template: Any = self._queryset
         lookup = type(self._lookup)(self._lookup.lhs, value)  # the field checks the value
         query = _copy(template.query)
-        compiler: Any = _copy(self._compiler)
-        compiler.query = query
-        compiler.connection = connections[alias]  # this thread's
-        compiler.using = alias
+        compiler = _compiler_for(self._compiler, query, alias)
         piece, params = compiler.compile(lookup)  # EmptyResultSet: out of the column's range
         if piece != self._piece or len(params) != 1:
             return UNSUPPORTED
         i = self._i
         all_params = (*self._params[:i], *params, *self._params[i + 1 :])
-        sql = self._sql
-        compiler.as_sql = lambda *args, **kwargs: (sql, all_params)
-        query.get_compiler = lambda *args, **kwargs: compiler
-        queryset: Any = _copy(template)
-        queryset.query = query
-        queryset._result_cache = None
-        queryset._prefetch_done = False
-        queryset._prefetch_related_lookups = tuple(template._prefetch_related_lookups)
-        queryset._fetch_all()
-        rows = queryset._result_cache
+        rows = _fetch(template, query, compiler, self._sql, all_params)
         if len(rows) == 1:
             return rows[0]
         model = template.model
@@ -176,6 +164,31 @@ def _sentinel(model: type[Model], lookup_field: str) -> Any:
     if field is None or field.is_relation or not getattr(field, "concrete", False):
         return None
     return _SENTINELS.get(field.get_internal_type())
+
+
+def _compiler_for(kept: SQLCompiler, query: Any, alias: str) -> Any:
+    """A copy of the ``kept`` compiler (its select, joins and converters, set up when it
+    compiled the template) for ``query`` on this thread's connection to ``alias``."""
+    compiler: Any = _copy(kept)
+    compiler.query = query
+    compiler.connection = connections[alias]  # this thread's
+    compiler.using = alias
+    return compiler
+
+
+def _fetch(template: Any, query: Any, compiler: Any, sql: str, params: tuple[Any, ...]) -> Any:
+    """The rows of a copy of the ``template`` queryset whose ``query`` runs ``sql`` with
+    ``params`` through ``compiler``, read by Django (``_fetch_all``: ``from_db``, the
+    ``select_related`` populators, ``prefetch_related``)."""
+    compiler.as_sql = lambda *args, **kwargs: (sql, params)
+    query.get_compiler = lambda *args, **kwargs: compiler
+    queryset: Any = _copy(template)
+    queryset.query = query
+    queryset._result_cache = None
+    queryset._prefetch_done = False
+    queryset._prefetch_related_lookups = tuple(template._prefetch_related_lookups)
+    queryset._fetch_all()
+    return queryset._result_cache
 
 
 def _copy(obj: Any) -> Any:
@@ -293,21 +306,9 @@ class PageQuery:
         template: Any = self._queryset
         query = _copy(template.query)
         query.low_mark, query.high_mark = low, high
-        compiler: Any = _copy(self._compiler)
-        compiler.query = query
-        compiler.connection = connection = connections[alias]  # this thread's
-        compiler.using = alias
-        sql = f"{self._base} {connection.ops.limit_offset_sql(low, high)}"
-        params = self._params
-        compiler.as_sql = lambda *args, **kwargs: (sql, params)
-        query.get_compiler = lambda *args, **kwargs: compiler
-        queryset: Any = _copy(template)
-        queryset.query = query
-        queryset._result_cache = None
-        queryset._prefetch_done = False
-        queryset._prefetch_related_lookups = tuple(template._prefetch_related_lookups)
-        queryset._fetch_all()
-        return list(queryset._result_cache)
+        compiler = _compiler_for(self._compiler, query, alias)
+        sql = f"{self._base} {compiler.connection.ops.limit_offset_sql(low, high)}"
+        return list(_fetch(template, query, compiler, sql, self._params))
 
 
 # fetching a page: what a QuerySet subclass must leave as Django's
