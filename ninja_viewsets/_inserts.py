@@ -30,7 +30,7 @@ from django.db.models import Manager, Model, QuerySet
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
 
-__all__ = ["create_now"]
+__all__ = ["create_now", "djangos_create"]
 
 _VENDORS = frozenset({"postgresql", "sqlite"})  # RETURNING read by cursor.fetchone()
 # Model methods of a save that must be Django's own for the kept SQL to stand in for it
@@ -56,21 +56,12 @@ def create_now(manager: Manager[Any], values: dict[str, Any]) -> Any:
     obj._prepare_related_fields_for_save(operation_name="save")
     if kept is None:
         kept = _keep(key, manager, obj)
-        if kept is None or kept is _NO:
-            obj.save(force_insert=True, using=using)  # the rest of create()
-            return obj
-    sql, fields, pk_attname = kept
-    if getattr(obj, pk_attname) is not None:  # an id given: Django's path
-        obj.save(force_insert=True, using=using)
-        return obj
     connection = connections[using]
-    params = []
-    for field in fields:
-        value = field.pre_save(obj, add=True)
-        if hasattr(value, "resolve_expression"):  # Now(), DatabaseDefault, ...: compiled
-            obj.save(force_insert=True, using=using)
-            return obj
-        params.append(field.get_db_prep_save(value, connection=connection))
+    params = None if kept is None or kept is _NO else _values(kept, obj, connection)
+    if params is None:
+        obj.save(force_insert=True, using=using)  # the rest of create()
+        return obj
+    sql, _fields, pk_attname = kept
     with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -80,11 +71,27 @@ def create_now(manager: Manager[Any], values: dict[str, Any]) -> Any:
     return obj
 
 
+def _values(kept: Any, obj: Model, connection: Any) -> list[Any] | None:
+    """The kept statement's parameters for ``obj``, as ``SQLInsertCompiler`` prepares them, or
+    ``None`` when this row is another statement (an id given, a value that is an expression:
+    ``Now()``, ``DatabaseDefault``...)."""
+    _sql, fields, pk_attname = kept
+    if getattr(obj, pk_attname) is not None:
+        return None
+    params = []
+    for field in fields:
+        value = field.pre_save(obj, add=True)
+        if hasattr(value, "resolve_expression"):
+            return None
+        params.append(field.get_db_prep_save(value, connection=connection))
+    return params
+
+
 def _keep(key: tuple[type[Model], type[Any], str], manager: Manager[Any], obj: Model) -> Any:
     """The kept SQL for ``key``, compiled by Django with ``obj``; ``_NO`` (remembered) when
     the model's save is more than that statement; ``None`` (not remembered) when ``obj``'s
     values cannot show it (an expression among them)."""
-    kept = _compile(key[0], key[2], obj) if _djangos_create(manager) else _NO
+    kept = _compile(key[0], key[2], obj) if djangos_create(manager) else _NO
     if kept is not None:
         if len(_inserts) >= _MAX:
             _inserts.clear()
@@ -92,7 +99,7 @@ def _keep(key: tuple[type[Model], type[Any], str], manager: Manager[Any], obj: M
     return kept
 
 
-def _djangos_create(manager: Manager[Any]) -> bool:
+def djangos_create(manager: Manager[Any]) -> bool:
     """Whether ``manager.create()`` is Django's ``QuerySet.create()`` writing through Django's
     ``_insert()`` (a manager or queryset class of the user's that overrides them: called)."""
     queryset_class = getattr(manager, "_queryset_class", None)

@@ -203,6 +203,15 @@ _templates: dict[tuple[Any, ...], tuple[Any, ObjectQuery | None]] = {}
 _MAX_TEMPLATES = 1024  # viewsets x operation plans x databases; past it, start over
 
 
+def _remember(memo: dict[Any, Any], key: Any, plan: Any, template: Any) -> tuple[Any, Any]:
+    """``memo[key] = (plan, template)``; a full memo starts over (its templates are rebuilt
+    by the next requests)."""
+    if len(memo) >= _MAX_TEMPLATES:
+        memo.clear()
+    memo[key] = kept = (plan, template)
+    return kept
+
+
 def get_object(
     key: tuple[Any, ...],
     plan: Any,
@@ -218,9 +227,7 @@ def get_object(
     kept = _templates.get(full_key)
     if kept is None or kept[0] is not plan:
         template = ObjectQuery.build(build(), lookup_field, alias)
-        if len(_templates) >= _MAX_TEMPLATES:
-            _templates.clear()
-        _templates[full_key] = kept = (plan, template)
+        kept = _remember(_templates, full_key, plan, template)
     template = kept[1]
     if template is not None:
         obj = template.get(value, alias)
@@ -323,7 +330,7 @@ class KeptPages:
     ``key`` (the viewset, its queryset) and ``plan`` (by identity) on ``alias``; by ``build()``'s
     queryset where there is none. Sync methods: the ORM thread."""
 
-    __slots__ = ("_alias", "_build", "_count", "_key", "_plan")
+    __slots__ = ("_alias", "_build", "_key", "_plan")
 
     def __init__(
         self, key: tuple[Any, ...], plan: Any, build: Callable[[], QuerySet[Any]], alias: str
@@ -332,7 +339,6 @@ class KeptPages:
         self._plan = plan
         self._build = build
         self._alias = alias
-        self._count: int | None = None
 
     def all(self) -> KeptPages:
         return self
@@ -341,9 +347,7 @@ class KeptPages:
         kept = _pages.get(self._key)
         if kept is None or kept[0] is not self._plan:
             template, count = PageQuery.build(self._build(), self._alias)
-            if len(_pages) >= _MAX_TEMPLATES:
-                _pages.clear()
-            _pages[self._key] = (self._plan, template)
+            _remember(_pages, self._key, self._plan, template)
             return count
         template = kept[1]
         return template.count(self._alias) if template is not None else self._build().count()

@@ -16,14 +16,14 @@ from functools import partial
 from typing import Any, cast
 
 from django.db import router
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 from ninja import ModelSchema
 from pydantic import BaseModel
 
 from ninja_viewsets._async import RequestTransaction, aatomic
 from ninja_viewsets._compat import respond
-from ninja_viewsets._inserts import create_now
+from ninja_viewsets._inserts import create_now, djangos_create
 from ninja_viewsets._related import RelatedIds
 from ninja_viewsets._reloads import annotates
 from ninja_viewsets._schemas import is_derived
@@ -258,17 +258,7 @@ def _one_statement(view: Any, model: type[Model], *, creates: bool) -> bool:
         return False
     if model._meta.parents or pre_save.has_listeners(model) or post_save.has_listeners(model):
         return False
-    if creates:
-        manager = model._default_manager
-        create = getattr(type(manager), "create", None)
-        queryset_class = getattr(manager, "_queryset_class", None)
-        if (
-            not str(getattr(create, "__module__", "")).startswith("django.db.models.")
-            or queryset_class is None
-            or queryset_class.create is not QuerySet.create
-        ):
-            return False
-    return True
+    return not creates or djangos_create(model._default_manager)
 
 
 def _reads_after(

@@ -329,19 +329,20 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
         anything to do on a detail lookup (the operation's plan says so), the whole row, no
         ``select_for_update()``. Else ``None``: the query is built per request."""
         plan = self.request_plan
-        queryset = self.queryset
+        if narrow or self.lock_object or plan is None or plan.backends != ():
+            return None
+        return self._queryset_as_is()
+
+    def _queryset_as_is(self) -> QuerySet[Any] | None:
+        """The class's ``queryset`` when the library's ``get_queryset()`` and
+        ``filter_queryset()`` run (on the instance too: nested routes scope the queryset per
+        request there), so that each request starts from it as it is; else ``None``."""
         if (
-            narrow
-            or self.lock_object
-            or queryset is None
-            or plan is None
-            or plan.backends != ()
-            # the library's, on the instance too (nested routes scope it per request there)
-            or getattr(self.get_queryset, "__func__", None) is not GenericAPIView.get_queryset
+            getattr(self.get_queryset, "__func__", None) is not GenericAPIView.get_queryset
             or getattr(self.filter_queryset, "__func__", None) is not GenericAPIView.filter_queryset
         ):
             return None
-        return queryset
+        return self.queryset
 
     def _kept_pages(self) -> KeptPages | None:
         """A list's queryset for its paginator, with the SQL of its COUNT and of its page kept
@@ -361,26 +362,18 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
         ):
             return None
         operation = self.request_plan
-        queryset = self.queryset
+        queryset = self._queryset_as_is()
         if (
             queryset is None
             or operation is None
-            or getattr(self.get_queryset, "__func__", None) is not GenericAPIView.get_queryset
-            or getattr(self.filter_queryset, "__func__", None) is not GenericAPIView.filter_queryset
             or operation.backends is None  # backends of the user's choosing per request
             or not all(idle_for(b, self, self.request) for b in operation.backends)
         ):
             return None
         plan = self.response_plan
-        if operation.backends:  # idle: the same default ordering for every such request
 
-            def build() -> QuerySet[Any]:
-                return plan_queryset(self.filter_queryset(self.get_queryset()), plan, columns=True)
-
-        else:
-
-            def build() -> QuerySet[Any]:
-                return plan_queryset(queryset.all(), plan, columns=True)
+        def build() -> QuerySet[Any]:  # idle backends: the same for every such request
+            return plan_queryset(self.filter_queryset(self.get_queryset()), plan, columns=True)
 
         return KeptPages((type(self), queryset), plan, build, queryset.db)
 
