@@ -280,6 +280,15 @@ def test_limit_holds_in_total_across_two_uvicorn_workers():
     env.pop("DJANGO_SETTINGS_MODULE", None)
     with uvicorn("tests.throttle_server:application", env, workers=2) as base:
         url = f"{base}/api/ping/"
+        seen: set[str] = set()  # both workers up (an unthrottled path), before any burst
+        deadline = time.monotonic() + 30
+        while len(seen) < 2 and time.monotonic() < deadline:
+            with httpx.Client(limits=httpx.Limits(max_keepalive_connections=0)) as probe:
+                for _ in range(8):
+                    seen.add(probe.get(f"{base}/api/").headers.get("X-Worker-Pid", ""))
+            seen.discard("")
+            if len(seen) < 2:
+                time.sleep(0.2)
         if time.time() % 60 > 40:  # keep the bursts inside one fixed window
             time.sleep(61 - time.time() % 60)
 
