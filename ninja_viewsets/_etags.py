@@ -109,6 +109,7 @@ class ETagMixin:
         if not self.optimistic_concurrency:
             return
         header = self.request.headers.get("If-Match")
-        etag = self.get_etag(instance)
-        if header is not None and not _etag_matches(header, etag, representations=True):
+        if header is not None and not _etag_matches(
+            header, self.get_etag(instance), representations=True
+        ):
             raise PreconditionFailed()

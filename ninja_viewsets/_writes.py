@@ -191,6 +191,8 @@ def _model_rules(data: BaseModel) -> bool:
 
 def updated_now(view: Any, instance: Any) -> Any:
     """The 200 of ``instance``, rendered (sync: in the hop of its UPDATE)."""
+    if view.optimistic_concurrency:
+        view.set_etag(instance)
     return view.render_now(view.reload_relations_now(instance))
 
 

@@ -118,6 +118,16 @@ class CreateModelMixin(_Host):
                 instance = self.saved_object
             if instance is None:
                 raise _returned_none(self, "perform_create", "Model.objects.acreate(...)")
+            transaction = self.write_transaction
+            if (
+                transaction is not None
+                and self.renders_now()
+                and type(self).refetch is GenericAPIView.refetch
+            ):
+                # one hop after your hook: the reload, the 201 and the COMMIT
+                return await transaction.run_now(
+                    transaction.to_end_now, created_now, self, instance
+                )
         return created(self, instance, await self.refetch(instance))
 
     def get_success_headers(self, instance: Any) -> dict[str, str]:
@@ -165,7 +175,7 @@ class UpdateModelMixin(_Host):
     async def update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         self.partial = bool(kwargs.pop("partial", False))
         transaction = self.write_transaction
-        if transaction is not None and self.optimistic_concurrency:
+        if transaction is not None and _locks_to_check(self):
             await transaction.begin()  # write_guard()'s lock nests in it
         overridden = type(self).perform_update is not UpdateModelMixin.perform_update
         if not overridden and self.answers_in_one_hop() and _reloads(self):
@@ -174,6 +184,7 @@ class UpdateModelMixin(_Host):
                 saved = await self._get_object(then=update_now(self, payload, updated_now))
             else:
                 instance = await self.get_object()
+                self.check_preconditions(instance)
                 # one hop: the UPDATE, the response and the COMMIT (nothing to write: no hop)
                 saved = await update_object(self, instance, payload, {}, then=updated_now)
             if isinstance(saved, HttpResponseBase):
@@ -226,7 +237,7 @@ class DestroyModelMixin(_Host):
             # one hop: the read and the DELETE (atomic by itself: Django's collector), as below
             await self._get_object(then=_delete)
             return respond(204, None)
-        if transaction is not None and self.optimistic_concurrency:
+        if transaction is not None and _locks_to_check(self):
             await transaction.begin()  # write_guard()'s lock nests in it
         async with self.write_guard():
             instance = await self.get_object()
@@ -270,12 +281,18 @@ async def _destroy(view: Any, instance: Any) -> None:
 
 
 def _checks_no_preconditions(view: Any) -> bool:
-    """No ``If-Match`` check between reading the object and writing it (no ETags, the
-    library's ``check_preconditions``): the two may share a thread hop."""
-    return (
-        not view.optimistic_concurrency
-        and type(view).check_preconditions is GenericAPIView.check_preconditions
-    )
+    """No ``If-Match`` check between reading the object and writing it (the library's
+    ``check_preconditions``, and no ETags or no ``If-Match`` header in this request): the two
+    may share a thread hop."""
+    return type(
+        view
+    ).check_preconditions is GenericAPIView.check_preconditions and not _locks_to_check(view)
+
+
+def _locks_to_check(view: Any) -> bool:
+    """This write checks an ``If-Match`` against the object, locked in the request's
+    transaction (``write_guard()``), so the transaction begins before the read."""
+    return bool(view.optimistic_concurrency) and "If-Match" in view.request.headers
 
 
 def _reloads(view: Any) -> bool:

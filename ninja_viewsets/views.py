@@ -229,13 +229,13 @@ class APIView(ExceptionHandling, PolicyChecks):
         begun (no user code ran in it, no ``If-Match`` lock) and the response is JSON.
         Otherwise the write is a hop, and committing another."""
         transaction = self.write_transaction
+        return transaction is not None and not transaction.begun and self.renders_now()
+
+    def renders_now(self) -> bool:
+        """Whether the response may be rendered in the ORM thread, with the write it answers
+        (:meth:`render_now`): it is JSON."""
         renderer = self.accepted_renderer
-        return (
-            transaction is not None
-            and not transaction.begun
-            and renderer is not None
-            and renderer.json
-        )
+        return renderer is not None and renderer.json
 
     def render_now(self, result: Any) -> HttpResponseBase:
         """``result`` rendered as :meth:`respond` renders what an action returns (sync: in the

@@ -16,6 +16,7 @@ from ninja import NinjaAPI, PatchDict, Router, Schema
 
 from ninja_viewsets import DefaultRouter, ModelViewSet
 from ninja_viewsets._compat import respond
+from ninja_viewsets.exceptions import PreconditionFailed
 from ninja_viewsets.filters import BaseFilterBackend, OrderingFilter, SearchFilter
 from ninja_viewsets.permissions import AllowAny, BasePermission, IsAuthenticated
 from tests.testapp.models import Author, Book
@@ -51,6 +52,45 @@ class BookViewSet(ModelViewSet):
     queryset = Book.objects.order_by("id")
     input_schema = BookIn
     output_schema = BookOut
+
+
+class TaggedAuthorViewSet(AuthorViewSet):
+    """ETags on: a write without ``If-Match`` checks nothing, so it hops as one without."""
+
+    optimistic_concurrency = True
+
+
+class TagOut(Schema):
+    id: int
+    name: str
+
+
+class TaggedBookOut(BookOut):
+    tags: list[TagOut]  # prefetched: the reload after a write reads the database
+
+
+class StampedBookViewSet(BookViewSet):
+    """DRF's ``serializer.save(year=...)`` habit: a hook of the user's around the library's
+    write, then the library's reload, 201 and COMMIT (one hop)."""
+
+    output_schema = TaggedBookOut
+    refuse_headers = False
+
+    async def perform_create(self, data: Any) -> None:
+        await super().perform_create(data, year=1999)
+
+    def get_success_headers(self, instance: Any) -> dict[str, str]:
+        if self.refuse_headers:  # after the INSERT, inside the transaction: undone
+            raise PreconditionFailed("refused after the write")
+        return super().get_success_headers(instance)
+
+
+class RequiresIfMatch(AuthorViewSet):
+    """A precondition of the user's (no ETags): checked between the read and the write."""
+
+    def check_preconditions(self, instance: Any) -> None:
+        if "If-Match" not in self.request.headers:
+            raise PreconditionFailed("Send If-Match.")
 
 
 CREATED: list[str] = []
@@ -162,6 +202,9 @@ router = DefaultRouter()
 router.register("authors", AuthorViewSet)
 router.register("books", BookViewSet)
 router.register("counted", CountedViewSet, basename="counted")
+router.register("tagged", TaggedAuthorViewSet, basename="tagged")
+router.register("stamped", StampedBookViewSet, basename="stamped")
+router.register("requires-if-match", RequiresIfMatch, basename="requires-if-match")
 router.register("per-action", PerActionViewSet, basename="per-action")
 router.register("filtered", FilteredViewSet, basename="filtered")
 api = NinjaAPI(urls_namespace="overhead")
@@ -220,6 +263,76 @@ def test_a_nested_relation_is_read_again_in_the_write_hop(client, count_hops):
     assert counts["api"][0] == counts["ref"][0] - 1, counts
     assert counts["api"][1] == counts["ref"][1] - 1, counts
     assert counts["api"][2] == counts["ref"][2] - 2, counts
+
+
+def test_etags_cost_a_write_without_if_match_no_hop(client, count_hops):
+    """With ETags on, a PATCH or DELETE that sends no ``If-Match`` has nothing to check under a
+    lock: the read and the write share one hop, as without ETags; the PATCH still answers the
+    new version's ETag, the one a GET then gives. With ``If-Match`` the lock and the check
+    stay (a stale tag: 412, nothing written)."""
+    counts: dict[str, list[int]] = {}
+    for prefix in ("authors", "tagged"):
+        pk = Author.objects.create(name=f"{prefix}-a").pk
+        with count_hops() as updated:
+            r = client.patch(f"/api/{prefix}/{pk}/", {"name": f"{prefix}-b"})
+        assert r.status_code == 200 and r.json()["name"] == f"{prefix}-b", r
+        if prefix == "tagged":
+            assert r.headers["ETag"] == client.get(f"/api/{prefix}/{pk}/").headers["ETag"]
+        with count_hops() as destroyed:
+            assert client.delete(f"/api/{prefix}/{pk}/").status_code == 204
+        counts[prefix] = [updated[0], destroyed[0]]
+    assert counts["tagged"] == counts["authors"], counts
+    pk = Author.objects.create(name="kept").pk
+    etag = client.get(f"/api/tagged/{pk}/").headers["ETag"]
+    r = client.patch(f"/api/tagged/{pk}/", {"name": "x"}, headers={"If-Match": '"stale"'})
+    assert r.status_code == 412, r
+    r = client.delete(f"/api/tagged/{pk}/", headers={"If-Match": '"stale"'})
+    assert r.status_code == 412, r
+    assert Author.objects.get(pk=pk).name == "kept"
+    r = client.patch(f"/api/tagged/{pk}/", {"name": "y"}, headers={"If-Match": etag})
+    assert r.status_code == 200 and r.headers["ETag"] != etag, r
+
+
+def test_a_users_check_preconditions_runs_before_the_write(client):
+    author = Author.objects.create(name="kept")
+    r = client.patch(f"/api/requires-if-match/{author.pk}/", {"name": "changed"})
+    assert r.status_code == 412 and r.json()["detail"] == "Send If-Match.", r
+    assert client.delete(f"/api/requires-if-match/{author.pk}/").status_code == 412
+    assert Author.objects.get(pk=author.pk).name == "kept"
+    r = client.patch(
+        f"/api/requires-if-match/{author.pk}/", {"name": "changed"}, headers={"If-Match": "*"}
+    )
+    assert r.status_code == 200 and r.json()["name"] == "changed", r
+
+
+def test_after_a_users_perform_create_the_reload_and_commit_share_a_hop(
+    client, count_hops, monkeypatch
+):
+    """The hook's own ``super().perform_create(data, year=...)`` hop, then one for the reload
+    of the new row, its 201 and the COMMIT: one fewer than a reload, then a COMMIT. An error
+    after the INSERT (here in ``get_success_headers()``) still undoes it."""
+    author = Author.objects.create(name="writer")
+    with count_hops() as plain:  # the library's own create: one hop (no reload: it has the author)
+        r = client.post("/api/books/", {"title": "plain", "author_id": author.pk})
+    assert r.status_code == 201, r
+    with count_hops() as hooked:
+        r = client.post("/api/stamped/", {"title": "stamped", "author_id": author.pk})
+    assert r.status_code == 201, r
+    body = r.json()
+    assert body == {
+        "id": body["id"],
+        "title": "stamped",
+        "author": {"id": author.pk, "name": "writer"},
+        "tags": [],
+    }
+    assert r.headers["Location"].endswith(f"/api/stamped/{body['id']}/")
+    assert Book.objects.get(pk=body["id"]).year == 1999
+    # the hook's: BEGIN, its write, then the reload (tags), the 201 and the COMMIT in one
+    assert hooked[0] - plain[0] == 2, (plain[0], hooked[0])
+    monkeypatch.setattr(StampedBookViewSet, "refuse_headers", True)
+    r = client.post("/api/stamped/", {"title": "undone", "author_id": author.pk})
+    assert r.status_code == 412, r
+    assert not Book.objects.filter(title="undone").exists()
 
 
 def test_permissions_that_can_only_say_yes_are_never_built(client):

@@ -72,11 +72,8 @@ class BookViewSet(ModelViewSet):
             return super().get_permissions()
         return [IsAuthenticated(), IsOwnerOrReadOnly()]
 
-    async def perform_create(self, data):
-        book = await super().perform_create(data)
-        book.owner_id = self.request.user.pk
-        await book.asave(update_fields=["owner"])
-        return book
+    async def perform_create(self, data):  # DRF's serializer.save(owner=request.user)
+        await super().perform_create(data, owner=self.request.user)
 
     @action(detail=False, paginate=True)
     async def recent(self, request) -> list[schemas.BookOut]:
