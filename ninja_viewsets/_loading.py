@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from asgiref.sync import sync_to_async
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import QuerySet
 
+from ninja_viewsets._object_queries import prefetch
 from ninja_viewsets._planning import QueryPlan
 
 __all__ = ["load_relations", "load_relations_now", "plan_queryset"]
@@ -89,18 +91,19 @@ async def load_relations(objs: Iterable[Any], plan: QueryPlan) -> None:
     """
     instances, missing = _missing(objs, plan)
     if missing:
-        from django.db.models import aprefetch_related_objects
-
-        await aprefetch_related_objects(instances, *missing)
+        await sync_to_async(prefetch)(instances, missing, _database_of(instances))
 
 
 def load_relations_now(objs: Iterable[Any], plan: QueryPlan) -> None:
     """:func:`load_relations` for sync code in the ORM thread (a write's hop)."""
     instances, missing = _missing(objs, plan)
     if missing:
-        from django.db.models import prefetch_related_objects
+        prefetch(instances, missing, _database_of(instances))
 
-        prefetch_related_objects(instances, *missing)
+
+def _database_of(instances: list[Any]) -> str:
+    """Where the first of ``instances`` was read or saved (a prefetch reads there)."""
+    return instances[0]._state.db or DEFAULT_DB_ALIAS
 
 
 def _missing(objs: Iterable[Any], plan: QueryPlan) -> tuple[list[Any], list[str]]:

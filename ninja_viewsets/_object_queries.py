@@ -30,15 +30,26 @@ end in its limits) gives ``None`` from :meth:`ObjectQuery.build` / :meth:`PageQu
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models.fields.related_descriptors import ManyToManyDescriptor
 from django.db.models.lookups import Exact
+from django.db.models.query import prefetch_one_level
 from django.db.models.sql.compiler import SQLCompiler
 
-__all__ = ["UNSUPPORTED", "KeptPages", "ObjectQuery", "PageQuery", "get_object"]
+__all__ = [
+    "UNSUPPORTED",
+    "KeptPages",
+    "ObjectQuery",
+    "PageQuery",
+    "PlannedPrefetch",
+    "PrefetchQuery",
+    "get_object",
+    "prefetch",
+]
 
 UNSUPPORTED: Any = object()  # get(): this value cannot use the template; run QuerySet.get()
 
@@ -179,16 +190,27 @@ def _compiler_for(kept: SQLCompiler, query: Any, alias: str) -> Any:
 def _fetch(template: Any, query: Any, compiler: Any, sql: str, params: tuple[Any, ...]) -> Any:
     """The rows of a copy of the ``template`` queryset whose ``query`` runs ``sql`` with
     ``params`` through ``compiler``, read by Django (``_fetch_all``: ``from_db``, the
-    ``select_related`` populators, ``prefetch_related``)."""
+    ``select_related`` populators), then its ``prefetch_related`` lookups (:func:`prefetch`)."""
+    queryset = _running(template, query, compiler, sql, params)
+    queryset._fetch_all()
+    rows = queryset._result_cache
+    lookups = template._prefetch_related_lookups
+    if lookups and rows:
+        prefetch(rows, lookups, compiler.using)
+    return rows
+
+
+def _running(template: Any, query: Any, compiler: Any, sql: str, params: tuple[Any, ...]) -> Any:
+    """A copy of the ``template`` queryset, not evaluated and without its ``prefetch_related``
+    lookups, whose ``query`` runs ``sql`` with ``params`` through ``compiler``."""
     compiler.as_sql = lambda *args, **kwargs: (sql, params)
     query.get_compiler = lambda *args, **kwargs: compiler
     queryset: Any = _copy(template)
     queryset.query = query
     queryset._result_cache = None
     queryset._prefetch_done = False
-    queryset._prefetch_related_lookups = tuple(template._prefetch_related_lookups)
-    queryset._fetch_all()
-    return queryset._result_cache
+    queryset._prefetch_related_lookups = ()
+    return queryset
 
 
 def _copy(obj: Any) -> Any:
@@ -366,3 +388,158 @@ class KeptPages:
         ):
             return kept[1].page(low, high, self._alias)
         return list(self._build()[window])
+
+
+# -- a many-to-many list, prefetched -----------------------------------------------------------
+
+
+def prefetch(instances: list[Any], lookups: Sequence[Any], alias: str) -> None:
+    """``prefetch_related_objects(instances, *lookups)`` (sync: the ORM thread), a many-to-many
+    relation's query through its :class:`PrefetchQuery` when its lookup is a plain name or a
+    :class:`PlannedPrefetch`; the others by Django."""
+    rest: list[Any] = []
+    if all(isinstance(lookup, str) or type(lookup) is PlannedPrefetch for lookup in lookups):
+        for lookup in lookups:
+            if isinstance(lookup, str):
+                kept = "__" not in lookup and _prefetch_kept(instances, Prefetch(lookup), alias)
+            else:
+                kept = (
+                    "__" not in lookup.prefetch_through
+                    and lookup.to_attr is None
+                    and _prefetch_kept(instances, lookup, alias)
+                )
+            if not kept:
+                rest.append(lookup)
+    else:  # a Prefetch of the user's: Django's, all of them, as given
+        rest = list(lookups)
+    if rest:
+        prefetch_related_objects(instances, *rest)
+
+
+class PlannedPrefetch(Prefetch):
+    """A ``Prefetch`` the library's query plan made once and gives every request (its
+    queryset, ``only()`` the columns the schema reads, is the same object each time): its
+    query may be kept (:class:`PrefetchQuery`). A user's ``Prefetch`` is run by Django."""
+
+
+class PrefetchQuery:
+    """The prefetch of one many-to-many relation of a model (``prefetch_related("tags")``)
+    with its SQL kept, per number of objects it is run for.
+
+    Django builds the prefetch's queryset for every page (``filter(<relation>__in=objects)``,
+    the join table's column selected with ``extra()``) and compiles it: together several
+    times the cost of the query itself. Only the objects' keys change, so the query is built
+    and compiled the first time a page of ``n`` objects is prefetched, its parameters checked
+    to be exactly those keys, and a later page of ``n`` runs the same SQL with its own keys.
+    Django's ``prefetch_one_level()`` reads the rows and fills each object's prefetch cache,
+    as ``prefetch_related_objects()`` does (the cache holds each object's own filtered
+    ``QuerySet``: ``book.tags.all()``, ``.filter()`` on it, as before).
+    """
+
+    __slots__ = ("_by_count", "_match")
+
+    _MAX_COUNTS = 64  # page sizes seen; past it, start over
+
+    def __init__(self) -> None:
+        self._by_count: dict[int, tuple[Any, ...] | None] = {}
+        self._match: tuple[Any, ...] | None = None  # rel_obj_attr, instance_attr, cache name
+
+    def run(self, instances: list[Any], lookup: Prefetch, alias: str) -> bool:
+        """Prefetch ``lookup`` onto ``instances`` (``False``: not done, Django's to do)."""
+        match = self._match
+        if match is None:
+            return self._build(instances, lookup, alias)
+        rel_obj_attr, instance_attr, cache_name = match
+        keys = list(dict.fromkeys(instance_attr(obj) for obj in instances))
+        kept = self._by_count.get(len(keys), _MISSING)
+        if kept is _MISSING:
+            return self._build(instances, lookup, alias)
+        if kept is None:
+            return False
+        template, compiler, sql = kept
+        params = tuple(value for key in keys for value in key)
+        if None in params:
+            return False
+        query = _copy(template.query)
+        queryset = _running(template, query, _compiler_for(compiler, query, alias), sql, params)
+        _prefetch_one(instances, lookup, (queryset, rel_obj_attr, instance_attr, cache_name))
+        return True
+
+    def _build(self, instances: list[Any], lookup: Prefetch, alias: str) -> bool:
+        """Django's prefetch, run here so that its queryset is kept for the next pages of as
+        many objects (when its SQL's parameters are exactly their keys)."""
+        manager = getattr(instances[0], lookup.prefetch_through)
+        queryset, rel_obj_attr, instance_attr, single, cache_name, is_descriptor = (
+            manager.get_prefetch_querysets(instances, lookup.get_current_querysets(0))
+        )
+        keys = list(dict.fromkeys(instance_attr(obj) for obj in instances))
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        qs_class = type(queryset)
+        kept = (
+            not single
+            and not is_descriptor
+            and not queryset._prefetch_related_lookups
+            and queryset.db == alias
+            and not any(getattr(qs_class, n) is not getattr(QuerySet, n) for n in _FETCHING)
+            and list(params) == [value for key in keys for value in key]
+        )
+        if len(self._by_count) >= self._MAX_COUNTS:
+            self._by_count.clear()
+        self._by_count[len(keys)] = (queryset, compiler, sql) if kept else None
+        self._match = (rel_obj_attr, instance_attr, cache_name)
+        if not kept:
+            return False
+        queryset._db, queryset._hints = alias, {}  # (not the first object: kept alive)
+        query = _copy(queryset.query)
+        running = _running(queryset, query, _compiler_for(compiler, query, alias), sql,
+                           tuple(params))  # fmt: skip
+        _prefetch_one(instances, lookup, (running, rel_obj_attr, instance_attr, cache_name))
+        return True
+
+
+_MISSING: Any = object()
+_prefetch_queries: dict[tuple[Any, ...], PrefetchQuery] = {}
+
+
+def _prefetch_kept(instances: list[Any], lookup: Prefetch, alias: str) -> bool:
+    """:class:`PrefetchQuery` for a forward or reverse many-to-many relation (``lookup``, one
+    level) of fresh objects of one model; ``False`` for anything else (Django prefetches it)."""
+    name = lookup.prefetch_through
+    model = type(instances[0])
+    if not isinstance(getattr(model, name, None), ManyToManyDescriptor):
+        return False
+    for obj in instances:
+        if type(obj) is not model:
+            return False
+        cache = obj.__dict__.get("_prefetched_objects_cache")
+        if cache is None:
+            obj._prefetched_objects_cache = {}
+        elif name in cache:  # already there: Django skips it, so do we (it decides)
+            return False
+    key = (model, name, alias, lookup.queryset)  # (the plan's queryset: the same object)
+    kept = _prefetch_queries.get(key)
+    if kept is None:
+        if len(_prefetch_queries) >= _MAX_TEMPLATES:
+            _prefetch_queries.clear()
+        kept = _prefetch_queries[key] = PrefetchQuery()
+    return kept.run(instances, lookup, alias)
+
+
+class _Prefetcher:
+    """What ``prefetch_one_level()`` asks of a related manager, answered with a kept query."""
+
+    __slots__ = ("_answer",)
+
+    def __init__(self, answer: tuple[Any, ...]) -> None:
+        self._answer = answer
+
+    def get_prefetch_querysets(self, instances: Any, querysets: Any = None) -> tuple[Any, ...]:
+        queryset, rel_obj_attr, instance_attr, cache_name = self._answer
+        return queryset, rel_obj_attr, instance_attr, False, cache_name, False
+
+
+def _prefetch_one(instances: list[Any], lookup: Prefetch, answer: tuple[Any, ...]) -> None:
+    """Django's ``prefetch_one_level()`` (the rows read, each object's cache filled), its
+    query the kept one."""
+    prefetch_one_level(instances, _Prefetcher(answer), lookup, 0)

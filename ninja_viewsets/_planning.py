@@ -30,6 +30,7 @@ from django.db.models import Model, Prefetch, QuerySet
 from pydantic import BaseModel
 
 from ninja_viewsets._ninja import schema_resolvers
+from ninja_viewsets._object_queries import PlannedPrefetch
 from ninja_viewsets._related_keys import related_key_type
 
 __all__ = [
@@ -225,7 +226,7 @@ def _prefetches(node: _Node, prefix: str = "") -> list[Prefetch]:
         queryset = related._default_manager.all()
         if many_child is not None:
             queryset = _shape(queryset, many_child, back=fld)
-        result.append(Prefetch(f"{prefix}{name}", queryset=queryset))
+        result.append(PlannedPrefetch(f"{prefix}{name}", queryset=queryset))
     return result
 
 
@@ -277,7 +278,7 @@ def get_plan(model: type[Model], schema: Any) -> QueryPlan:
     dotted_select = [p for p, many in node.paths if not many]
     dotted_prefetch = [p for p, many in node.paths if many]
     prefetch_objects = _prefetches(node)
-    prefetch_objects += [Prefetch(p) for p in _deepest(dotted_prefetch)]
+    prefetch_objects += [PlannedPrefetch(p) for p in _deepest(dotted_prefetch)]
     return QueryPlan(
         select=_deepest([*select, *dotted_select]),
         prefetch=tuple(p.prefetch_to for p in prefetch_objects),

@@ -448,3 +448,92 @@ def test_an_empty_window_reads_nothing(shelf):
     assert pages[2:2] == []
     assert [b.title for b in pages[5:9]] == ["B2005", "B2006"]
     assert [b.title for b in pages[0:1]] == ["B2000"]
+
+
+# -- a many-to-many list, prefetched ------------------------------------------------------------
+
+
+def tag_names(item: dict[str, Any]) -> list[str]:
+    return sorted(t["name"] for t in item["tags"])
+
+
+def test_a_prefetch_after_the_first_compiles_no_sql(client, shelf, django_assert_num_queries):
+    """A page's tags: the prefetch's query built and compiled for the first page of two books,
+    run again with the next page's books; each book gets its own tags, read again each time."""
+    sf, classic = Tag.objects.create(name="sf"), Tag.objects.create(name="classic")
+    shelf[6].tags.set([sf, classic])
+    shelf[4].tags.set([sf])
+    client.get("/api/paged-nested/?page_size=2")
+    with compiled() as sqls, django_assert_num_queries(3):  # the COUNT, the page, the tags
+        r = client.get("/api/paged-nested/?page_size=2&page=2")
+    assert sqls == []
+    items = r.json()["items"]
+    assert [i["title"] for i in items] == ["B2004", "B2003"]
+    assert [tag_names(i) for i in items] == [["sf"], []]
+    shelf[3].tags.add(classic)  # rows are read again: only the SQL is kept
+    with compiled() as sqls:
+        items = client.get("/api/paged-nested/?page_size=2&page=2").json()["items"]
+        assert [tag_names(i) for i in items] == [["sf"], ["classic"]]
+        first = client.get("/api/paged-nested/?page_size=2").json()["items"]
+        assert [tag_names(i) for i in first] == [["classic", "sf"], []]
+    assert sqls == []
+    with compiled() as sqls:  # three books: another IN (...), compiled once for that size
+        client.get("/api/paged-nested/?page_size=3")
+    assert len(sqls) == 1 and " IN (" in sqls[0]
+    with compiled() as sqls:
+        items = client.get("/api/paged-nested/?page_size=3&page=2").json()["items"]
+    assert sqls == []
+    assert [tag_names(i) for i in items] == [["classic"], [], []]
+
+
+def test_a_detail_prefetch_compiles_no_sql(client, books, django_assert_num_queries):
+    old, new = books
+    client.get(f"/api/nested/{old.pk}/")
+    with compiled() as sqls, django_assert_num_queries(2):
+        body = client.get(f"/api/nested/{new.pk}/").json()
+    assert sqls == []
+    assert tag_names(body) == ["classic", "sf"]
+
+
+def test_a_kept_prefetch_fills_each_objects_own_cache(books):
+    """What Django's prefetch leaves on each object: ``book.tags.all()`` from the cache (no
+    query), and a queryset filtered by that book for anything chained on it."""
+    from django.db.models import prefetch_related_objects
+
+    from ninja_viewsets._object_queries import PlannedPrefetch, prefetch
+
+    lookup = PlannedPrefetch("tags", queryset=Tag.objects.all())
+    for _ in range(2):  # the first builds the kept query, the second runs it
+        old, new = Book.objects.filter(pk__in=[b.pk for b in books]).order_by("id")
+        prefetch([old, new], [lookup], "default")
+    theirs = list(Book.objects.filter(pk__in=[b.pk for b in books]).order_by("id"))
+    prefetch_related_objects(theirs, "tags")
+    for ours, django in zip([old, new], theirs, strict=True):
+        assert set(ours._prefetched_objects_cache) == set(django._prefetched_objects_cache)
+    with CaptureQueriesContext(connection) as ran:
+        assert sorted(t.name for t in new.tags.all()) == ["classic", "sf"]
+        assert list(old.tags.all()) == []
+    assert ran.captured_queries == []
+    assert [t.name for t in new.tags.filter(name="sf")] == ["sf"]  # queries, for this book
+    assert list(old.tags.filter(name="sf")) == []
+    tags = list(Tag.objects.order_by("name"))  # the reverse side: a many-to-many too
+    for _ in range(2):
+        tags = list(Tag.objects.order_by("name"))
+        prefetch(tags, ["books"], "default")
+    assert [[b.title for b in t.books.all()] for t in tags] == [["New"], ["New"]]
+
+
+def test_a_users_prefetch_is_djangos(books):
+    """A ``Prefetch`` of the user's (another queryset each time, ``to_attr``...) is run by
+    Django, built for each call."""
+    from django.db.models import Prefetch
+
+    from ninja_viewsets._object_queries import prefetch
+
+    for _ in range(2):
+        old, new = Book.objects.filter(pk__in=[b.pk for b in books]).order_by("id")
+        lookup = Prefetch("tags", queryset=Tag.objects.filter(name="sf"), to_attr="sf_tags")
+        with compiled() as sqls:
+            prefetch([old, new], [lookup], "default")
+        assert len(sqls) == 1
+        assert [t.name for t in new.sf_tags] == ["sf"] and old.sf_tags == []
