@@ -28,7 +28,10 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Manager, Model, QuerySet
+from django.db.models.manager import BaseManager
+from django.http import Http404
+from django.shortcuts import get_object_or_404 as _django_get_object_or_404
 from pydantic import BaseModel
 
 from ninja_viewsets._async import awaitable_or_result, is_async
@@ -50,7 +53,7 @@ from ninja_viewsets.pagination import apaginate, counts_with_count, pages_in_one
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-__all__ = ["GenericAPIView", "lookup_type"]
+__all__ = ["GenericAPIView", "aget_object_or_404", "get_object_or_404", "lookup_type"]
 
 # DRF's single-purpose generic views are viewset compositions (ninja_viewsets.viewsets, a layer
 # above this one); they are importable from here too, where DRF users look for them.
@@ -467,6 +470,42 @@ class GenericAPIView(ETagMixin, ReloadMixin, Generic[_MT]):
 # a lookup value that names no row, or cannot name one (malformed, out of the column's range)
 _LOOKUP_ERRORS = (ObjectDoesNotExist, ValueError, TypeError, ValidationError, EmptyResultSet)
 _NOT_FOUND: Any = object()
+
+
+def get_object_or_404(queryset: Any, *filter_args: Any, **filter_kwargs: Any) -> Any:
+    """DRF's ``generics.get_object_or_404``: Django's shortcut (a model, a manager or a
+    queryset; ``Http404`` when no row matches), and ``Http404`` too for a value that cannot
+    name a row (``pk="abc"``, an integer out of the column's range). Sync: the ORM thread.
+
+    Given a model or its plain manager and one column, ``get_object_or_404(User, pk=uid)``,
+    the query's SQL is compiled once and reused with each value, as ``get_object()``'s is
+    (see performance). ``aget_object_or_404()`` in async code.
+    """
+    try:
+        manager = _plain_manager(queryset) if len(filter_kwargs) == 1 else None
+        if manager is None or filter_args:
+            return _django_get_object_or_404(queryset, *filter_args, **filter_kwargs)
+        ((field, value),) = filter_kwargs.items()
+        return get_compiled_object((manager,), None, manager.all, field, value, manager.db)
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError, EmptyResultSet):
+        model: Any = queryset if isinstance(queryset, type) else queryset.model
+        raise Http404(f"No {model._meta.object_name} matches the given query.") from None
+
+
+async def aget_object_or_404(queryset: Any, *filter_args: Any, **filter_kwargs: Any) -> Any:
+    """:func:`get_object_or_404` from async code (one thread hop, as ``aget()`` takes)."""
+    return await sync_to_async(get_object_or_404)(queryset, *filter_args, **filter_kwargs)
+
+
+def _plain_manager(source: Any) -> BaseManager[Any] | None:
+    """The manager ``source`` reads through (a model: its default manager) when it is one whose
+    queryset is the same on every call (its class's ``get_queryset()`` is Django's: not a
+    related manager, not one of yours); else ``None``."""
+    if isinstance(source, type) and issubclass(source, Model):
+        source = source._default_manager
+    if isinstance(source, Manager) and type(source).get_queryset is BaseManager.get_queryset:
+        return source
+    return None
 
 
 def _fetch_then(fetch: Callable[[], Any], then: Callable[[Any], Any] | None) -> Any:

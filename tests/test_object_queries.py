@@ -24,6 +24,7 @@ from ninja import FilterSchema, NinjaAPI, Schema
 from ninja_viewsets import DefaultRouter, ModelViewSet, ReadOnlyModelViewSet
 from ninja_viewsets._object_queries import ObjectQuery
 from ninja_viewsets.filters import FilterSchemaBackend, OrderingFilter
+from ninja_viewsets.generics import aget_object_or_404, get_object_or_404
 from ninja_viewsets.pagination import LimitOffsetPagination, PageNumberPagination
 from tests.testapp.models import Author, Book, Document, Tag
 
@@ -172,6 +173,21 @@ router.register("by-year", BooksByYear, basename="by-year")
 router.register("custom-get", CustomGetBooks, basename="custom-get")
 api = NinjaAPI(urls_namespace="object-queries")
 api.add_router("/", router)
+
+
+@api.get("/author-by/{source}/{pk}", response=AuthorOut)
+async def author_by(request: Any, source: str, pk: str) -> Any:
+    """DRF's ``get_object_or_404`` from a view of the user's: a model, its manager, a
+    queryset, a ``Q``."""
+    sources: dict[str, Any] = {
+        "model": (Author,),
+        "manager": (Author.objects,),
+        "queryset": (Author.objects.exclude(name="hidden"),),
+        "q": (Author, Q(name__startswith="L")),
+    }
+    return await aget_object_or_404(*sources[source], pk=pk)
+
+
 urlpatterns = [path("api/", api.urls)]
 pytestmark = pytest.mark.urls(__name__)
 
@@ -537,3 +553,53 @@ def test_a_users_prefetch_is_djangos(books):
             prefetch([old, new], [lookup], "default")
         assert len(sqls) == 1
         assert [t.name for t in new.sf_tags] == ["sf"] and old.sf_tags == []
+
+
+# -- get_object_or_404 ---------------------------------------------------------------------------
+
+
+def test_get_object_or_404_of_a_model_compiles_its_sql_once(client, books):
+    author = books[0].author
+    hidden = Author.objects.create(name="hidden")
+    assert client.get(f"/api/author-by/model/{author.pk}").json()["name"] == "Le Guin"
+    with compiled() as sqls:  # the model's default manager: one template for both
+        assert client.get(f"/api/author-by/model/{hidden.pk}").json()["name"] == "hidden"
+        assert client.get(f"/api/author-by/manager/{author.pk}").status_code == 200
+        assert client.get(f"/api/author-by/manager/{hidden.pk}").json()["name"] == "hidden"
+    assert sqls == []
+    hidden.delete()  # rows are read again: only the SQL is kept
+    assert client.get(f"/api/author-by/model/{hidden.pk}").status_code == 404
+
+
+@pytest.mark.parametrize("source", ["model", "manager", "queryset", "q"])
+@pytest.mark.parametrize("pk", ["0", "abc", str(2**70), "1.5"])
+def test_get_object_or_404_answers_404_for_what_names_no_row(client, books, source, pk):
+    """DRF's rule: a missing row, and a value that cannot name one (the wrong type, out of
+    the column's range), are both 404, never a 500."""
+    r = client.get(f"/api/author-by/{source}/{pk}")
+    assert r.status_code == 404, r.content
+    assert r.json()["detail"]
+
+
+def test_get_object_or_404_with_a_queryset_or_a_q_is_djangos(client, books):
+    hidden = Author.objects.create(name="hidden")
+    author = books[0].author
+    assert client.get(f"/api/author-by/queryset/{hidden.pk}").status_code == 404
+    assert client.get(f"/api/author-by/queryset/{author.pk}").json()["name"] == "Le Guin"
+    assert client.get(f"/api/author-by/q/{hidden.pk}").status_code == 404
+    with compiled() as sqls:  # built for each call, as Django builds it
+        assert client.get(f"/api/author-by/q/{author.pk}").json()["name"] == "Le Guin"
+    assert len(sqls) == 1
+
+
+def test_get_object_or_404_sync_and_its_errors(books):
+    from django.http import Http404
+
+    author = books[0].author
+    assert get_object_or_404(Author, pk=author.pk) == author
+    assert get_object_or_404(Author.objects.all(), name="Le Guin") == author
+    with pytest.raises(Http404, match="No Author matches the given query"):
+        get_object_or_404(Author, pk="x")
+    Author.objects.create(name="Le Guin")
+    with pytest.raises(Author.MultipleObjectsReturned):  # as Django's: not a 404
+        get_object_or_404(Author, name="Le Guin")
