@@ -229,12 +229,11 @@ def file_url(value: Any, request: Any) -> str | None:
 FileURL = Annotated[str, BeforeValidator(_file_url)]
 """A ``FileField`` / ``ImageField`` in a response: the file's URL, absolute as DRF answers it
 (``cover: FileURL | None``: ``None`` when no file is stored)."""
-_FILE_URL = FileURL
 
 
 def is_file_url(annotation: Any) -> bool:
     """Whether ``annotation`` is :data:`FileURL` (pydantic keeps it whole inside a union)."""
-    return bool(annotation == _FILE_URL)
+    return bool(annotation == FileURL)
 
 
 # -- one field, input and output -------------------------------------------------------------
@@ -335,7 +334,7 @@ def _input_field(fld: models.Field[Any, Any]) -> tuple[Any, Any]:
 def _output_field(fld: models.Field[Any, Any]) -> tuple[Any, Any]:
     python_type, info = _base(fld)
     if isinstance(fld, models.FileField):
-        annotation: Any = _FILE_URL | None
+        annotation: Any = FileURL | None
     elif fld.choices and not fld.is_relation and _choice_values(fld):
         values = _choice_values(fld)
         json_type = "integer" if all(isinstance(v, int) for v in values) else "string"

@@ -284,9 +284,8 @@ def _checks_no_preconditions(view: Any) -> bool:
     """No ``If-Match`` check between reading the object and writing it (the library's
     ``check_preconditions``, and no ETags or no ``If-Match`` header in this request): the two
     may share a thread hop."""
-    return type(
-        view
-    ).check_preconditions is GenericAPIView.check_preconditions and not _locks_to_check(view)
+    librarys = type(view).check_preconditions is GenericAPIView.check_preconditions
+    return librarys and not _locks_to_check(view)
 
 
 def _locks_to_check(view: Any) -> bool:
