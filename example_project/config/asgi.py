@@ -1,5 +1,6 @@
 """ASGI entry point: ``uvicorn config.asgi:application`` (run from example_project/)."""
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.exception import response_for_exception
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.urls import get_resolver
 
 # Django first: it sets up the apps, which importing ninja_viewsets needs (its models)
 django_application = get_asgi_application()
@@ -44,3 +46,10 @@ application = StaticFiles(RequestThreads(django_application))
 # At most WEB_MAX_CONCURRENCY requests run at once in each worker, the others queue in arrival
 # order (docs/deployment.md: "Concurrency per worker"); 0 turns the queue off.
 application = AdmissionQueue(application, limit=int(os.environ.get("WEB_MAX_CONCURRENCY", "8")))
+
+# What start-up loads (Django, the URLconf with the API and its viewsets' routes) lives as long
+# as the worker: gc.freeze() puts it out of the cyclic collector's reach, so the full
+# collections that a busy worker runs now and then scan what requests allocate, not all of that
+# (docs/deployment.md: "Garbage collection")
+get_resolver().url_patterns  # noqa: B018 (the URLconf, loaded now rather than on a request)
+gc.freeze()
