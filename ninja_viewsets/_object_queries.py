@@ -490,7 +490,7 @@ class PrefetchQuery:
         self._match = (rel_obj_attr, instance_attr, cache_name)
         if not kept:
             return False
-        queryset._db, queryset._hints = alias, {}  # (not the first object: kept alive)
+        queryset._db, queryset._hints = alias, {}  # its database fixed: no router asked again
         query = _copy(queryset.query)
         running = _running(queryset, query, _compiler_for(compiler, query, alias), sql,
                            tuple(params))  # fmt: skip
