@@ -4,7 +4,7 @@ Each test keeps DRF's name and says which DRF test it ports. Differences adapted
 ``docs/coming-from-drf.md``): schemas instead of serializers, 422 instead of 400, JSON only,
 async actions; views are mounted with ``as_view()`` (DRF's way) and through a router (typed
 OpenAPI). Not ported (see ``tests/drf/README.md``): the browsable-API form tests, serializer
-internals, ``get_object_or_404``.
+internals.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ninja import Field, NinjaAPI, Schema
 
 from ninja_viewsets import DefaultRouter, generics
 from ninja_viewsets.generics import GenericAPIView
-from tests.testapp.models import BasicModel, Comment, SlugBasedModel
+from tests.testapp.models import BasicModel, Comment, Document, SlugBasedModel
 
 
 class BasicOut(Schema):
@@ -558,3 +558,22 @@ def test_generic_views_importable_from_generics():
         assert getattr(generics, name) is getattr(viewsets, name)
     with pytest.raises(AttributeError):
         generics.NoSuchView  # noqa: B018
+
+
+# -- GetObjectOr404Tests: DRF's generics.get_object_or_404 (the testapp's UUID is a unique column,
+# DRF's model has it as its primary key)
+
+
+def test_get_object_or_404_with_valid_uuid(db):
+    """DRF: GetObjectOr404Tests.test_get_object_or_404_with_valid_uuid."""
+    uuid_object = Document.objects.create(slug="bar")
+    assert generics.get_object_or_404(Document, uid=uuid_object.uid) == uuid_object
+
+
+def test_get_object_or_404_with_invalid_string_for_uuid(db):
+    """DRF: GetObjectOr404Tests.test_get_object_or_404_with_invalid_string_for_uuid."""
+    from django.http import Http404
+
+    Document.objects.create(slug="bar")
+    with pytest.raises(Http404):
+        generics.get_object_or_404(Document, uid="not-a-uuid")
