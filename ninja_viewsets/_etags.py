@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from contextlib import AbstractAsyncContextManager, nullcontext
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import router
 from django.db.models import Model
@@ -97,7 +97,7 @@ class ETagMixin:
 
     def write_guard(self) -> AbstractAsyncContextManager[None]:
         """With ``If-Match`` on a write: one transaction, the object locked while checked."""
-        if not self.optimistic_concurrency or "If-Match" not in self.request.headers:
+        if not checks_if_match(self):
             return nullcontext()
         self.lock_object = True
         model = self.get_model()
@@ -113,3 +113,9 @@ class ETagMixin:
             header, self.get_etag(instance), representations=True
         ):
             raise PreconditionFailed()
+
+
+def checks_if_match(view: Any) -> bool:
+    """This write checks an ``If-Match`` against its object, locked in the request's
+    transaction (``write_guard()``): ETags on and the header sent."""
+    return bool(view.optimistic_concurrency) and "If-Match" in view.request.headers

@@ -400,15 +400,12 @@ def prefetch(instances: list[Any], lookups: Sequence[Any], alias: str) -> None:
     rest: list[Any] = []
     if all(isinstance(lookup, str) or type(lookup) is PlannedPrefetch for lookup in lookups):
         for lookup in lookups:
-            if isinstance(lookup, str):
-                kept = "__" not in lookup and _prefetch_kept(instances, Prefetch(lookup), alias)
-            else:
-                kept = (
-                    "__" not in lookup.prefetch_through
-                    and lookup.to_attr is None
-                    and _prefetch_kept(instances, lookup, alias)
-                )
-            if not kept:
+            one = Prefetch(lookup) if isinstance(lookup, str) else lookup
+            if (
+                "__" in one.prefetch_through
+                or one.to_attr is not None
+                or not _prefetch_kept(instances, one, alias)
+            ):
                 rest.append(lookup)
     else:  # a Prefetch of the user's: Django's, all of them, as given
         rest = list(lookups)
@@ -491,11 +488,7 @@ class PrefetchQuery:
         if not kept:
             return False
         queryset._db, queryset._hints = alias, {}  # its database fixed: no router asked again
-        query = _copy(queryset.query)
-        running = _running(queryset, query, _compiler_for(compiler, query, alias), sql,
-                           tuple(params))  # fmt: skip
-        _prefetch_one(instances, lookup, (running, rel_obj_attr, instance_attr, cache_name))
-        return True
+        return self.run(instances, lookup, alias)  # its first run: the kept SQL, as later
 
 
 _MISSING: Any = object()

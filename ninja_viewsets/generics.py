@@ -482,12 +482,12 @@ def get_object_or_404(queryset: Any, *filter_args: Any, **filter_kwargs: Any) ->
     (see performance). ``aget_object_or_404()`` in async code.
     """
     try:
-        manager = _plain_manager(queryset) if len(filter_kwargs) == 1 else None
-        if manager is None or filter_args:
+        manager = None if filter_args or len(filter_kwargs) != 1 else _plain_manager(queryset)
+        if manager is None:
             return _django_get_object_or_404(queryset, *filter_args, **filter_kwargs)
         ((field, value),) = filter_kwargs.items()
         return get_compiled_object((manager,), None, manager.all, field, value, manager.db)
-    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError, EmptyResultSet):
+    except _LOOKUP_ERRORS:
         model: Any = queryset if isinstance(queryset, type) else queryset.model
         raise Http404(f"No {model._meta.object_name} matches the given query.") from None
 

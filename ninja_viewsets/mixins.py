@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from ninja_viewsets._async import acall, awaitable_or_result
 from ninja_viewsets._compat import respond
-from ninja_viewsets._etags import _etag_matches
+from ninja_viewsets._etags import _etag_matches, checks_if_match
 from ninja_viewsets._exports import stream_queryset, streams_list
 from ninja_viewsets._loading import plan_queryset
 from ninja_viewsets._related import missing_related
@@ -175,7 +175,7 @@ class UpdateModelMixin(_Host):
     async def update(self, request: HttpRequest, payload: BaseModel, **kwargs: Any) -> Any:
         self.partial = bool(kwargs.pop("partial", False))
         transaction = self.write_transaction
-        if transaction is not None and _locks_to_check(self):
+        if transaction is not None and checks_if_match(self):
             await transaction.begin()  # write_guard()'s lock nests in it
         overridden = type(self).perform_update is not UpdateModelMixin.perform_update
         if not overridden and self.answers_in_one_hop() and _reloads(self):
@@ -237,7 +237,7 @@ class DestroyModelMixin(_Host):
             # one hop: the read and the DELETE (atomic by itself: Django's collector), as below
             await self._get_object(then=_delete)
             return respond(204, None)
-        if transaction is not None and _locks_to_check(self):
+        if transaction is not None and checks_if_match(self):
             await transaction.begin()  # write_guard()'s lock nests in it
         async with self.write_guard():
             instance = await self.get_object()
@@ -285,13 +285,7 @@ def _checks_no_preconditions(view: Any) -> bool:
     ``check_preconditions``, and no ETags or no ``If-Match`` header in this request): the two
     may share a thread hop."""
     librarys = type(view).check_preconditions is GenericAPIView.check_preconditions
-    return librarys and not _locks_to_check(view)
-
-
-def _locks_to_check(view: Any) -> bool:
-    """This write checks an ``If-Match`` against the object, locked in the request's
-    transaction (``write_guard()``), so the transaction begins before the read."""
-    return bool(view.optimistic_concurrency) and "If-Match" in view.request.headers
+    return librarys and not checks_if_match(view)
 
 
 def _reloads(view: Any) -> bool:
